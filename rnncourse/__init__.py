@@ -1,0 +1,47 @@
+"""rnncourse: the numpy reference implementation of the course "Recurrent Neural Networks".
+
+One module per topic, named as in the book:
+
+- ``activations``: sigmoid, softmax, log-softmax (numerically stable)
+- ``losses``: cross-entropy for a single prediction and for a sequence
+- ``rnn``: the vanilla (Elman) RNN forward passes, many-to-one and stacked variants
+- ``gradcheck``: centred-difference gradients and the relative error
+- ``data``: the identical-halves task, the "hello" example, one-hot encoding
+- ``grading``: the checks the assignments' test cells call
+"""
+
+from .activations import log_softmax, sigmoid, softmax
+from .data import decode, encode, hello_example, identical_halves, one_hot
+from .gradcheck import numerical_gradient, relative_error
+from .losses import cross_entropy, sequence_cross_entropy
+from .rnn import (
+    init_rnn_params,
+    many_to_one_forward,
+    output_forward,
+    rnn_forward,
+    rnn_step_forward,
+    stacked_rnn_forward,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "sigmoid",
+    "softmax",
+    "log_softmax",
+    "cross_entropy",
+    "sequence_cross_entropy",
+    "init_rnn_params",
+    "rnn_step_forward",
+    "rnn_forward",
+    "output_forward",
+    "many_to_one_forward",
+    "stacked_rnn_forward",
+    "numerical_gradient",
+    "relative_error",
+    "one_hot",
+    "encode",
+    "decode",
+    "identical_halves",
+    "hello_example",
+]

@@ -1,0 +1,108 @@
+"""Small data sets the book and the exercises generate themselves (no downloads).
+
+- ``identical_halves``: sequence classification, label 1 when the sequence is
+  the concatenation of two identical halves (e.g. (1, 2, 3, 1, 2, 3)).
+- ``hello_example``: the four-letter vocabulary {h, e, l, o} and the training
+  pair "hell" -> "ello" for a character-level model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import as_index_array
+
+__all__ = ["one_hot", "encode", "decode", "identical_halves", "hello_example"]
+
+
+def one_hot(indices, K):
+    """One-hot vectors: ``one_hot(i, K)[..., k] = 1.0 if k == i else 0.0``.
+
+    Inputs:
+    - indices: integer array of any shape, entries in [0, K).
+    - K: number of classes (positive int).
+
+    Returns:
+    - float array of shape ``indices.shape + (K,)``.
+    """
+    if not isinstance(K, (int, np.integer)) or K < 1:
+        raise ValueError(f"K must be a positive int, got {K!r}")
+    idx = np.asarray(indices)
+    idx = as_index_array(idx, "indices", idx.ndim, upper=K)
+    return np.eye(K)[idx]
+
+
+def encode(text, vocab):
+    """Map a string to an int array of positions in ``vocab`` (a string or list of symbols)."""
+    lookup = {ch: i for i, ch in enumerate(vocab)}
+    unknown = sorted({ch for ch in text if ch not in lookup})
+    if unknown:
+        raise ValueError(f"text contains symbols not in vocab: {unknown!r}; vocab is {list(vocab)!r}")
+    return np.array([lookup[ch] for ch in text], dtype=np.int64)
+
+
+def decode(indices, vocab):
+    """Inverse of ``encode``: join the symbols of ``vocab`` at ``indices``."""
+    idx = as_index_array(np.asarray(indices), "indices", 1, upper=len(vocab))
+    return "".join(vocab[i] for i in idx)
+
+
+def identical_halves(n, length, vocab_size=10, rng=None, near_miss=0.5):
+    """Sequences for the identical-halves task, half of them positive.
+
+    A positive sequence is ``s + s`` for a random ``s`` of ``length // 2``
+    symbols. A negative is a random sequence whose halves differ; with
+    probability ``near_miss`` it is made from a positive by changing a single
+    symbol of the second half, so that a classifier cannot succeed by looking
+    at symbol counts or at the first few steps alone.
+
+    Inputs:
+    - n: number of sequences (positive int).
+    - length: sequence length, an even int >= 2.
+    - vocab_size: number of distinct symbols, int >= 2.
+    - rng: ``numpy.random.Generator`` (default ``np.random.default_rng(0)``).
+    - near_miss: fraction of negatives that differ from a positive in one place.
+
+    Returns:
+    - X: int array of symbols, shape (n, length).
+    - y: int array of labels in {0, 1}, shape (n,).
+    """
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive int, got {n!r}")
+    if not isinstance(length, (int, np.integer)) or length < 2 or length % 2:
+        raise ValueError(f"length must be an even int >= 2, got {length!r}")
+    if not isinstance(vocab_size, (int, np.integer)) or vocab_size < 2:
+        raise ValueError(f"vocab_size must be an int >= 2, got {vocab_size!r}")
+    if not 0.0 <= near_miss <= 1.0:
+        raise ValueError(f"near_miss must be in [0, 1], got {near_miss!r}")
+    rng = np.random.default_rng(0) if rng is None else rng
+    half = length // 2
+    y = np.zeros(n, dtype=np.int64)
+    y[: (n + 1) // 2] = 1
+    rng.shuffle(y)
+    first = rng.integers(0, vocab_size, size=(n, half))
+    second = first.copy()
+    for i in np.flatnonzero(y == 0):
+        if rng.random() < near_miss:
+            j = rng.integers(half)
+            second[i, j] = (second[i, j] + rng.integers(1, vocab_size)) % vocab_size
+        else:
+            while np.array_equal(second[i], first[i]):
+                second[i] = rng.integers(0, vocab_size, size=half)
+    return np.concatenate([first, second], axis=1), y
+
+
+def hello_example():
+    """The "hello" character example: vocabulary and one training pair.
+
+    The model reads "hell" and is trained to predict the next character at each
+    step, i.e. the targets are "ello".
+
+    Returns:
+    - vocab: the list ``['h', 'e', 'l', 'o']``.
+    - inputs: int array ``encode("hell")`` = [0, 1, 2, 2], shape (4,).
+    - targets: int array ``encode("ello")`` = [1, 2, 2, 3], shape (4,).
+    """
+    vocab = ["h", "e", "l", "o"]
+    word = "hello"
+    return vocab, encode(word[:-1], vocab), encode(word[1:], vocab)
