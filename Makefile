@@ -14,6 +14,8 @@ export JUPYTER_CONFIG_DIR := $(CURDIR)/$(VENV)/etc/jupyter-config
 export JUPYTER_DATA_DIR := $(CURDIR)/$(VENV)/share/jupyter-data
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# nbgrader runs helper programs (alembic) by name: the venv's must come first.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv book test test-fast release validate clean
 
