@@ -23,7 +23,7 @@ help:
 	@echo "make book      build the site into _build/html (executes the chapters)"
 	@echo "make test      run every test layer (package, contract, release, pipeline, book, leaks)"
 	@echo "make test-fast the package and contract tests only (seconds)"
-	@echo "make release   regenerate exercises/ from solutions/ with nbgrader"
+	@echo "make release   regenerate exercises/ from solutions/ (and register the assignments in gradebook.db)"
 	@echo "make validate  check that every solution notebook passes its own tests"
 	@echo "make clean     remove _build and the instructor's working folders"
 
@@ -47,7 +47,7 @@ test-fast: $(STAMP)
 release: $(STAMP)
 	@for a in $(ASSIGNMENTS); do \
 		echo "release $$a"; \
-		$(BIN)/nbgrader generate_assignment "$$a" --force --no-db --log-level=WARN || exit 1; \
+		$(BIN)/nbgrader generate_assignment "$$a" --force --log-level=WARN || exit 1; \
 	done
 
 validate: $(STAMP)

@@ -39,7 +39,10 @@ def as_float_array(value, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
         )
     ndims = (ndim,) if isinstance(ndim, int) else ndim
     if arr.ndim not in ndims:
-        want = " or ".join(str(d) for d in ndims)
+        if len(ndims) > 2 and ndims == tuple(range(ndims[0], ndims[-1] + 1)):
+            want = f"at least {ndims[0]}"  # a range such as 1..32 reads "at least 1-dimensional"
+        else:
+            want = " or ".join(str(d) for d in ndims)
         raise ValueError(f"{name} must be {want}-dimensional, got shape {arr.shape}")
     return arr
 

@@ -40,6 +40,8 @@ def softmax(o):
       non-negative and sums to 1.
     """
     o = as_float_array(o, "o", tuple(range(1, 33)))
+    if o.shape[-1] == 0:
+        raise ValueError(f"o has shape {o.shape}, expected at least one class on the last axis (K >= 1)")
     # Softmax is unchanged by subtracting a constant; the max makes every exponent <= 0.
     z = o - o.max(axis=-1, keepdims=True)
     e = np.exp(z)
@@ -60,5 +62,7 @@ def log_softmax(o):
     - log_yhat: float array of shape (..., K).
     """
     o = as_float_array(o, "o", tuple(range(1, 33)))
+    if o.shape[-1] == 0:
+        raise ValueError(f"o has shape {o.shape}, expected at least one class on the last axis (K >= 1)")
     z = o - o.max(axis=-1, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))

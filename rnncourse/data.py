@@ -76,6 +76,8 @@ def identical_halves(n, length, vocab_size=10, rng=None, near_miss=0.5):
     if not 0.0 <= near_miss <= 1.0:
         raise ValueError(f"near_miss must be in [0, 1], got {near_miss!r}")
     rng = np.random.default_rng(0) if rng is None else rng
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {rng!r}")
     half = length // 2
     y = np.zeros(n, dtype=np.int64)
     y[: (n + 1) // 2] = 1

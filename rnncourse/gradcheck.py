@@ -60,11 +60,13 @@ def numerical_gradient(f, x, df=None, eps=1e-6):
     for _ in it:
         i = it.multi_index
         old = x[i]
-        x[i] = old + eps
-        plus = scalar(f(x))
-        x[i] = old - eps
-        minus = scalar(f(x))
-        x[i] = old
+        try:
+            x[i] = old + eps
+            plus = scalar(f(x))
+            x[i] = old - eps
+            minus = scalar(f(x))
+        finally:  # restore x even when f or df raises
+            x[i] = old
         grad[i] = (plus - minus) / (2 * eps)
     return grad
 
@@ -73,8 +75,9 @@ def relative_error(a, b):
     """Relative distance between two arrays: ``||a - b|| / (||a|| + ||b||)``.
 
     Norms are Frobenius norms over all entries. The result is 0 when ``a`` and
-    ``b`` are both exactly zero (instead of 0/0), and the denominator is never
-    smaller than the tiniest positive float, so the function never divides by zero.
+    ``b`` are both exactly zero (instead of 0/0). Both are divided by their
+    largest absolute entry first, so that tiny or huge values neither underflow
+    nor overflow in the norms, and the function never divides by zero.
 
     Inputs:
     - a, b: float arrays of the same shape.
@@ -87,8 +90,12 @@ def relative_error(a, b):
     b = np.asarray(b, dtype=float)
     if a.shape != b.shape:
         raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}; expected the same shape")
-    num = np.linalg.norm(a - b)
-    den = np.linalg.norm(a) + np.linalg.norm(b)
-    if den == 0.0:
+    scale = max(np.abs(a).max(initial=0.0), np.abs(b).max(initial=0.0))
+    if scale == 0.0:
         return 0.0
-    return float(num / max(den, np.finfo(float).tiny))
+    if not np.isfinite(scale):
+        return float("nan")  # inf or nan entries: no meaningful relative error
+    a, b = a / scale, b / scale  # the largest entry is now 1: no underflow, no overflow
+    num = np.linalg.norm(a - b)
+    den = np.linalg.norm(a) + np.linalg.norm(b)  # >= 1
+    return float(num / den)

@@ -23,6 +23,7 @@ kernel can reach anything in its own process. The course's grading design
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -84,7 +85,8 @@ def assert_close(what, got, expected, rtol=1e-6, atol=1e-8, hint=None):
         where = tuple(int(i) for i in np.argwhere(bad_finite)[0])
         raise AssertionError(
             f"{what}: {int(bad_finite.sum())} entries are inf or nan where finite values are "
-            f"expected, the first at index {where} (got {got64[where]!r}, expected {exp64[where]!r}).{tail}"
+            f"expected, the first at index {where} "
+            f"(got {float(got64[where])!r}, expected {float(exp64[where])!r}).{tail}"
         )
     err = np.abs(got64 - exp64)
     allowed = atol + rtol * np.abs(exp64)
@@ -205,9 +207,10 @@ def check_against_reference(name, func, seed=0):
     """Compare ``func`` with the reference ``rnncourse`` function ``name`` on seeded random cases.
 
     For every case: the call must not raise, must not modify its arguments, and
-    must return a value of the reference's type and shape whose entries match
-    within rtol=1e-6, atol=1e-8 (the float64 reference computed on copies of the
-    same arguments).
+    must return a value of the reference's type, shape and dtype whose entries
+    match within rtol=1e-6, atol=1e-8 (the float64 reference computed on copies
+    of the same arguments). Warnings that ``func`` issues are recorded rather
+    than printed (stderr would fail the graded cell) and quoted if the case fails.
 
     Inputs:
     - name: the name of the graded function, a key of ``CASES``.
@@ -229,15 +232,28 @@ def check_against_reference(name, func, seed=0):
         expected = reference(**_copy_args(kwargs))
         args = _copy_args(kwargs)
         try:
-            got = func(**args)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                got = func(**args)
         except NotImplementedError:
             raise AssertionError(f"{name} is not implemented yet (it raised NotImplementedError)") from None
         except Exception as err:  # the student's error becomes feedback, not a crash of the test
             raise AssertionError(f"{what}: raised {type(err).__name__}: {err}") from None
-        for k, v in kwargs.items():
-            if isinstance(v, np.ndarray) and not np.array_equal(args[k], v):
-                raise AssertionError(f"{what}: the function modified its argument {k}; compute new arrays instead")
-        if isinstance(expected, float):
-            assert_scalar_close(what, got, expected, hint=hint)
-        else:
-            assert_close(what, got, expected, hint=hint)
+        note = f" It warned: {caught[0].category.__name__}: {caught[0].message}." if caught else ""
+        try:
+            for k, v in kwargs.items():
+                if isinstance(v, np.ndarray) and not np.array_equal(args[k], v):
+                    raise AssertionError(
+                        f"{what}: the function modified its argument {k}; compute new arrays instead"
+                    )
+            if isinstance(expected, float):
+                assert_scalar_close(what, got, expected, hint=hint)
+            else:
+                assert_close(what, got, expected, hint=hint)
+                if got.dtype != expected.dtype:
+                    raise AssertionError(
+                        f"{what}: dtype {got.dtype}, expected {expected.dtype} (the dtype of the inputs); "
+                        "do not convert to another precision"
+                    )
+        except AssertionError as err:
+            raise AssertionError(f"{err}{note}") from None

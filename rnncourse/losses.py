@@ -28,6 +28,8 @@ def cross_entropy(o, y):
     - loss: a Python float.
     """
     o = as_float_array(o, "o", 2)
+    if o.shape[0] == 0:
+        raise ValueError(f"o has shape {o.shape}, expected (N, K) with at least one row (N >= 1)")
     y = as_index_array(y, "y", 1, upper=o.shape[1])
     if y.shape[0] != o.shape[0]:
         raise ValueError(f"y has shape {y.shape}, expected (N,) = ({o.shape[0]},) to match o")
@@ -51,6 +53,8 @@ def sequence_cross_entropy(O, Y):
     - loss: a Python float.
     """
     O = as_float_array(O, "O", 3)
+    if O.shape[0] == 0:
+        raise ValueError(f"O has shape {O.shape}, expected (N, T, K) with at least one sequence (N >= 1)")
     Y = as_index_array(Y, "Y", 2, upper=O.shape[2])
     if Y.shape != O.shape[:2]:
         raise ValueError(f"Y has shape {Y.shape}, expected (N, T) = {O.shape[:2]} to match O")

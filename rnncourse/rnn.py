@@ -44,6 +44,8 @@ def init_rnn_params(D, H, K, rng=None, scale=None):
         if not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
     rng = np.random.default_rng(0) if rng is None else rng
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {rng!r}")
     su = 1 / np.sqrt(D) if scale is None else scale
     sw = 1 / np.sqrt(H) if scale is None else scale
     return {
@@ -55,10 +57,10 @@ def init_rnn_params(D, H, K, rng=None, scale=None):
     }
 
 
-def _check_cell(x, h_prev, U, W, b, x_name="x"):
+def _check_cell(x, h_prev, U, W, b, x_name="x", h_name="h_prev"):
     """Validate one step's arguments; return them as float arrays."""
     x = as_float_array(x, x_name, 2)
-    h_prev = as_float_array(h_prev, "h_prev", 2)
+    h_prev = as_float_array(h_prev, h_name, 2)
     U = as_float_array(U, "U", 2)
     W = as_float_array(W, "W", 2)
     b = as_float_array(b, "b", 1)
@@ -67,7 +69,7 @@ def _check_cell(x, h_prev, U, W, b, x_name="x"):
     check_shape(W, "W", (H, H), "(H, H)")
     check_shape(U, "U", (H, D), "(H, D)")
     check_shape(b, "b", (H,), "(H,)")
-    check_shape(h_prev, "h_prev", (N, H), "(N, H)")
+    check_shape(h_prev, h_name, (N, H), "(N, H)")
     return x, h_prev, U, W, b
 
 
@@ -100,13 +102,14 @@ def rnn_forward(X, h0, U, W, b):
     - b: hidden bias, shape (H,).
 
     Returns:
-    - Hs: hidden states for every step, shape (N, T, H); ``Hs[:, t]`` is h_t
-      (h0 itself is not included).
+    - Hs: hidden states for every step, shape (N, T, H); ``Hs[:, t]`` is the
+      state after reading ``X[:, t]``, which the book's 1-based count calls
+      h_{t+1} (h0 itself is not included).
     """
     X = as_float_array(X, "X", 3)
     if X.shape[1] < 1:
         raise ValueError(f"X has shape {X.shape}, expected at least one time step (T >= 1)")
-    _check_cell(X[:, 0], h0, U, W, b, x_name="X[:, 0]")
+    _, h0, U, W, b = _check_cell(X[:, 0], h0, U, W, b, x_name="X[:, 0]", h_name="h0")
     N, T, _ = X.shape
     Hs = np.empty((N, T, W.shape[0]), dtype=np.result_type(X, h0, U, W, b))
     h = h0
@@ -133,7 +136,8 @@ def output_forward(Hs, V, c):
     K, H = V.shape
     if Hs.shape[-1] != H:
         raise ValueError(
-            f"Hs has last dimension {Hs.shape[-1]}, expected H = {H} (the number of columns of V)"
+            f"V has shape {V.shape}, expected (K, H) with H = {Hs.shape[-1]} (the last dimension "
+            f"of the hidden states Hs, shape {Hs.shape}); is V transposed?"
         )
     check_shape(c, "c", (K,), "(K,)")
     return Hs @ V.T + c
