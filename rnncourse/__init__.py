@@ -8,6 +8,8 @@ One module per topic, named as in the book:
 - ``gradcheck``: centred-difference gradients and the relative error
 - ``data``: the identical-halves task, the "hello" example, one-hot encoding
 - ``grading``: the checks the assignments' test cells call
+- ``plotting``: the book's figures (unrolled graphs, task diagrams, heat maps); not imported
+  here, so that ``import rnncourse`` does not load matplotlib: use ``from rnncourse import plotting``
 """
 
 from .activations import log_softmax, sigmoid, softmax
