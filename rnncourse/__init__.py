@@ -5,7 +5,10 @@ One module per topic, named as in the book:
 - ``activations``: sigmoid, softmax, log-softmax (numerically stable)
 - ``losses``: cross-entropy for a single prediction and for a sequence
 - ``rnn``: the vanilla (Elman) RNN forward passes, many-to-one and stacked variants
+- ``bptt``: backpropagation through time for the vanilla and stacked RNNs
 - ``gradcheck``: centred-difference gradients and the relative error
+- ``optim``: parameter updates (gradient descent)
+- ``training``: loss and gradients of a sequence, truncated-BPTT training, sampling
 - ``data``: the identical-halves task, the "hello" example, one-hot encoding
 - ``grading``: the checks the assignments' test cells call
 - ``plotting``: the book's figures (unrolled graphs, task diagrams, heat maps); not imported
@@ -14,8 +17,10 @@ One module per topic, named as in the book:
 
 from .activations import log_softmax, sigmoid, softmax
 from .data import decode, encode, hello_example, identical_halves, one_hot
-from .gradcheck import numerical_gradient, relative_error
-from .losses import cross_entropy, sequence_cross_entropy
+from .bptt import output_backward, rnn_backward, rnn_step_backward, stacked_rnn_backward
+from .gradcheck import gradient_errors, numerical_gradient, relative_error
+from .losses import cross_entropy, sequence_cross_entropy, sequence_cross_entropy_backward
+from .optim import sgd_step
 from .rnn import (
     init_rnn_params,
     many_to_one_forward,
@@ -24,6 +29,7 @@ from .rnn import (
     rnn_step_forward,
     stacked_rnn_forward,
 )
+from .training import rnn_loss_and_grads, sample, train_truncated_bptt
 
 __version__ = "0.1.0"
 
@@ -41,6 +47,16 @@ __all__ = [
     "stacked_rnn_forward",
     "numerical_gradient",
     "relative_error",
+    "gradient_errors",
+    "sequence_cross_entropy_backward",
+    "output_backward",
+    "rnn_step_backward",
+    "rnn_backward",
+    "stacked_rnn_backward",
+    "sgd_step",
+    "rnn_loss_and_grads",
+    "train_truncated_bptt",
+    "sample",
     "one_hot",
     "encode",
     "decode",

@@ -15,7 +15,7 @@ import numpy as np
 
 from ._validate import as_float_array
 
-__all__ = ["numerical_gradient", "relative_error"]
+__all__ = ["numerical_gradient", "relative_error", "gradient_errors"]
 
 
 def numerical_gradient(f, x, df=None, eps=1e-6):
@@ -99,3 +99,41 @@ def relative_error(a, b):
     num = np.linalg.norm(a - b)
     den = np.linalg.norm(a) + np.linalg.norm(b)  # >= 1
     return float(num / den)
+
+
+def gradient_errors(f, params, grads, eps=1e-6):
+    """Check a dict of analytic gradients against centred differences, one parameter at a time.
+
+    For every key k of ``grads``, the numerical gradient of the scalar ``f(params)``
+    with respect to ``params[k]`` is computed with ``numerical_gradient`` (which
+    perturbs ``params[k]`` in place and restores it, so ``f`` sees the change through
+    the dict) and compared with ``grads[k]`` by ``relative_error``.
+
+    Inputs:
+    - f: a function called as ``f(params)`` that returns the loss, a float.
+    - params: dict from names to float arrays, the point at which to check.
+    - grads: dict from some or all of those names to the analytic gradients, each of
+      the shape of its parameter.
+    - eps: the step of the centred differences.
+
+    Returns:
+    - errors: dict with the keys of ``grads``; ``errors[k]`` is the relative error of
+      ``grads[k]``, a float (below 1e-7 for a correct float64 gradient).
+    """
+    if not callable(f):
+        raise ValueError(f"f must be callable, got a {type(f).__name__}")
+    if not isinstance(params, dict):
+        raise ValueError(f"params must be a dict from names to arrays, got a {type(params).__name__}")
+    if not isinstance(grads, dict):
+        raise ValueError(f"grads must be a dict from names to arrays, got a {type(grads).__name__}")
+    unknown = sorted(set(grads) - set(params))
+    if unknown:
+        raise ValueError(f"grads has keys {unknown} that params does not have (params has {sorted(params)})")
+    errors = {}
+    for name, g in grads.items():
+        g = np.asarray(g)
+        if g.shape != np.shape(params[name]):
+            raise ValueError(f"grads[{name!r}] has shape {g.shape}, expected params[{name!r}]'s shape {np.shape(params[name])}")
+        num = numerical_gradient(lambda _: f(params), params[name], eps=eps)
+        errors[name] = relative_error(g, num)
+    return errors

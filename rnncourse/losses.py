@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import as_float_array, as_index_array
-from .activations import log_softmax
+from .activations import log_softmax, softmax
 
-__all__ = ["cross_entropy", "sequence_cross_entropy"]
+__all__ = ["cross_entropy", "sequence_cross_entropy", "sequence_cross_entropy_backward"]
 
 
 def cross_entropy(o, y):
@@ -62,3 +62,30 @@ def sequence_cross_entropy(O, Y):
     log_yhat = log_softmax(O)
     picked = log_yhat[np.arange(N)[:, None], np.arange(T)[None, :], Y]
     return float(-picked.sum() / N)
+
+
+def sequence_cross_entropy_backward(O, Y):
+    """Gradient of ``sequence_cross_entropy(O, Y)`` with respect to the logits O.
+
+    For one step, the derivative of ``-log softmax(o)[y]`` with respect to ``o``
+    is ``softmax(o) - onehot(y)``. The loss sums the steps over time and averages
+    the sequences over the batch, so every step's gradient is divided by N
+    (and not by T).
+
+    Inputs:
+    - O: logits for every step, shape (N, T, K).
+    - Y: integer targets, shape (N, T), each in [0, K).
+
+    Returns:
+    - dO: gradient of the loss with respect to O, shape (N, T, K).
+    """
+    O = as_float_array(O, "O", 3)
+    if O.shape[0] == 0:
+        raise ValueError(f"O has shape {O.shape}, expected (N, T, K) with at least one sequence (N >= 1)")
+    Y = as_index_array(Y, "Y", 2, upper=O.shape[2])
+    if Y.shape != O.shape[:2]:
+        raise ValueError(f"Y has shape {Y.shape}, expected (N, T) = {O.shape[:2]} to match O")
+    N, T, _ = O.shape
+    dO = softmax(O)
+    dO[np.arange(N)[:, None], np.arange(T)[None, :], Y] -= 1.0
+    return dO / N

@@ -219,3 +219,40 @@ def test_rnn_step_gradients_match_backprop_through_tanh():
     }
     for name, (num, ana) in checks.items():
         assert relative_error(num, ana) < TOL, name
+
+
+# ----------------------------------------------------------- gradient_errors
+
+
+def test_gradient_errors_reports_each_parameter():
+    from rnncourse import gradient_errors
+
+    rng = np.random.default_rng(0)
+    params = {"a": rng.normal(size=(2, 3)), "b": rng.normal(size=4)}
+    before = {k: v.copy() for k, v in params.items()}
+
+    def f(p):
+        return float(np.sum(p["a"] ** 2) + np.sum(np.sin(p["b"])))
+
+    good = {"a": 2 * params["a"], "b": np.cos(params["b"])}
+    errors = gradient_errors(f, params, good)
+    assert set(errors) == {"a", "b"} and max(errors.values()) < 1e-9
+    # A gradient missing its factor 2 has relative error |2a - a| / (|2a| + |a|) = 1/3.
+    errors = gradient_errors(f, params, {"a": params["a"].copy()})
+    assert set(errors) == {"a"} and abs(errors["a"] - 1 / 3) < 1e-9
+    for k in params:
+        np.testing.assert_array_equal(params[k], before[k])  # restored after the check
+
+
+def test_gradient_errors_bad_input():
+    from rnncourse import gradient_errors
+
+    p = {"a": np.zeros(2)}
+    with pytest.raises(ValueError, match=r"f must be callable"):
+        gradient_errors(1.0, p, p)
+    with pytest.raises(ValueError, match=r"grads has keys \['z'\] that params does not have"):
+        gradient_errors(lambda q: 0.0, p, {"z": np.zeros(2)})
+    with pytest.raises(ValueError, match=r"grads\['a'\] has shape \(3,\), expected params\['a'\]'s shape \(2,\)"):
+        gradient_errors(lambda q: 0.0, p, {"a": np.zeros(3)})
+    with pytest.raises(ValueError, match=r"params must be a dict"):
+        gradient_errors(lambda q: 0.0, [np.zeros(2)], {})

@@ -153,3 +153,47 @@ def test_sequence_cross_entropy_bad_input():
         sequence_cross_entropy(O, np.zeros((2, 4), dtype=int))
     with pytest.raises(ValueError, match=r"O has shape \(0, 3, 4\), expected \(N, T, K\) with at least one"):
         sequence_cross_entropy(np.zeros((0, 3, 4)), np.zeros((0, 3), dtype=int))
+
+
+# ---------------------------------------------- sequence_cross_entropy_backward
+
+
+@pytest.mark.parametrize("N, T, K", [(1, 1, 1), (1, 1, 3), (1, 4, 2), (3, 1, 5), (2, 5, 4)])
+def test_sequence_cross_entropy_backward_matches_finite_differences(N, T, K):
+    from rnncourse import numerical_gradient, relative_error, sequence_cross_entropy_backward
+
+    rng = np.random.default_rng(N * 100 + T * 10 + K)
+    O, Y = rng.normal(0, 2, (N, T, K)), rng.integers(0, K, (N, T))
+    dO = sequence_cross_entropy_backward(O, Y)
+    assert dO.shape == (N, T, K)
+    num = numerical_gradient(lambda o: sequence_cross_entropy(o, Y), O)
+    assert relative_error(dO, num) < 1e-7
+
+
+def test_sequence_cross_entropy_backward_hand_values_and_large_logits():
+    from rnncourse import sequence_cross_entropy_backward
+
+    # Probabilities (1/4, 3/4), target 1: yhat - y = (1/4, -1/4); two identical sequences: /2 each.
+    O = np.array([[[0.0, np.log(3.0)]], [[0.0, np.log(3.0)]]])
+    dO = sequence_cross_entropy_backward(O, np.array([[1], [1]]))
+    np.testing.assert_allclose(dO, [[[0.125, -0.125]], [[0.125, -0.125]]], rtol=1e-15)
+    # A confident wrong prediction: finite, yhat - y = (-1, 1).
+    dO = sequence_cross_entropy_backward(np.array([[[0.0, 800.0]]]), np.array([[0]]))
+    np.testing.assert_allclose(dO, [[[-1.0, 1.0]]], atol=1e-300)
+    # Every step's gradient sums to zero over the classes.
+    rng = np.random.default_rng(0)
+    dO = sequence_cross_entropy_backward(rng.normal(size=(3, 4, 5)), rng.integers(0, 5, (3, 4)))
+    np.testing.assert_allclose(dO.sum(axis=-1), 0.0, atol=1e-16)
+
+
+def test_sequence_cross_entropy_backward_bad_input():
+    from rnncourse import sequence_cross_entropy_backward
+
+    with pytest.raises(ValueError, match=r"Y has shape \(2, 2\), expected \(N, T\) = \(2, 3\) to match O"):
+        sequence_cross_entropy_backward(np.zeros((2, 3, 4)), np.zeros((2, 2), dtype=int))
+    with pytest.raises(ValueError, match=r"Y must hold indices in \[0, 4\)"):
+        sequence_cross_entropy_backward(np.zeros((1, 1, 4)), np.array([[4]]))
+    with pytest.raises(ValueError, match=r"O must be 3-dimensional"):
+        sequence_cross_entropy_backward(np.zeros((2, 4)), np.zeros((2, 1), dtype=int))
+    with pytest.raises(ValueError, match=r"Y must hold integer class indices"):
+        sequence_cross_entropy_backward(np.zeros((1, 1, 4)), np.array([[0.0]]))
