@@ -27,9 +27,9 @@ import warnings
 
 import numpy as np
 
-from . import activations, losses, rnn
+from . import activations, bptt, gradcheck, losses, rnn, training
 
-__all__ = ["assert_close", "assert_scalar_close", "check_against_reference", "CASES"]
+__all__ = ["assert_close", "assert_scalar_close", "check_against_reference", "check_gradients_numerically", "CASES"]
 
 _REFERENCE = {
     "softmax": activations.softmax,
@@ -37,6 +37,21 @@ _REFERENCE = {
     "rnn_step_forward": rnn.rnn_step_forward,
     "rnn_forward": rnn.rnn_forward,
     "many_to_one_forward": rnn.many_to_one_forward,
+    "sequence_cross_entropy_backward": losses.sequence_cross_entropy_backward,
+    "output_backward": bptt.output_backward,
+    "rnn_step_backward": bptt.rnn_step_backward,
+    "rnn_backward": bptt.rnn_backward,
+    "rnn_loss_and_grads": training.rnn_loss_and_grads,
+    "gradient_errors": gradcheck.gradient_errors,
+    "train_truncated_bptt": training.train_truncated_bptt,
+}
+
+# Names of the parts of a tuple that a graded function returns, used in messages ("output dW").
+_OUTPUT_NAMES = {
+    "output_backward": ("dHs", "dV", "dc"),
+    "rnn_step_backward": ("dx", "dh_prev", "dU", "dW", "db"),
+    "rnn_backward": ("dX", "dh0", "dU", "dW", "db"),
+    "rnn_loss_and_grads": ("loss", "grads", "h_last"),
 }
 
 _HINTS = {
@@ -48,6 +63,28 @@ _HINTS = {
     "rnn_step_forward": "h = tanh(b + W h_prev + U x) with the batch on rows: x @ U.T, h_prev @ W.T",
     "rnn_forward": "start from h0, apply the step at every t, and store h_t in Hs[:, t]",
     "many_to_one_forward": "run the RNN over all T steps and apply V, c to the last hidden state only",
+    "sequence_cross_entropy_backward": "softmax(O) minus 1 at the target class, divided by N (not by T)",
+    "output_backward": "dHs = dO V; dV and dc sum over the batch and over time (reshape to (N*T, K) rows)",
+    "rnn_step_backward": (
+        "first da = dh * (1 - h**2); then dx = da U, dh_prev = da W, dU = da^T x, dW = da^T h_prev, "
+        "db = sum of da over the batch"
+    ),
+    "rnn_backward": (
+        "go from t = T-1 down to 0; the gradient on h_t is dHs[:, t] plus the dh_prev of step t+1; "
+        "h_prev of step 0 is h0; add up dU, dW, db over the steps"
+    ),
+    "rnn_loss_and_grads": (
+        "forward (tanh recurrence, logits, loss), then sequence_cross_entropy_backward, output_backward "
+        "and rnn_backward; h_last is the state after the last step"
+    ),
+    "gradient_errors": (
+        "for each key k of grads: numerical_gradient(lambda _: f(params), params[k], eps=eps), "
+        "then relative_error(grads[k], that)"
+    ),
+    "train_truncated_bptt": (
+        "chunks [0, L), [L, 2L), ... carry h from chunk to chunk; after the last chunk restart at 0 from h0; "
+        "record each chunk's loss divided by its length, before the update"
+    ),
 }
 
 
@@ -190,17 +227,176 @@ def _cases_many_to_one_forward(rng):
     return cases
 
 
+def _cases_output_backward(rng):
+    cases = []
+    for N, T, H, K in [(1, 1, 1, 2), (1, 4, 3, 2), (3, 1, 2, 4), (2, 5, 4, 3)]:
+        cases.append(
+            (
+                f"N={N}, T={T}, H={H}, K={K}",
+                {"dO": rng.normal(0, 1, (N, T, K)), "Hs": rng.uniform(-1, 1, (N, T, H)),
+                 "V": rng.normal(0, 1, (K, H))},
+            )
+        )
+    cases.append(("a single step: dO of shape (N, K) = (3, 2), Hs of shape (N, H) = (3, 4)",
+                  {"dO": rng.normal(0, 1, (3, 2)), "Hs": rng.uniform(-1, 1, (3, 4)), "V": rng.normal(0, 1, (2, 4))}))
+    return cases
+
+
+def _cases_rnn_step_backward(rng):
+    cases = []
+    for N, D, H in [(1, 1, 1), (1, 3, 2), (4, 5, 3), (7, 2, 6)]:
+        p = _rnn_params(rng, D, H)
+        x, h_prev = rng.normal(0, 1, (N, D)), rng.uniform(-1, 1, (N, H))
+        h = rnn.rnn_step_forward(x, h_prev, p["U"], p["W"], p["b"])
+        cases.append(
+            (
+                f"N={N}, D={D}, H={H}",
+                {"dh": rng.normal(0, 1, (N, H)), "x": x, "h_prev": h_prev, "h": h, "U": p["U"], "W": p["W"]},
+            )
+        )
+    return cases
+
+
+def _cases_rnn_backward(rng):
+    cases = []
+    for N, T, D, H in [(1, 1, 1, 1), (2, 1, 3, 4), (1, 6, 2, 3), (5, 4, 3, 5)]:
+        p = _rnn_params(rng, D, H)
+        X, h0 = rng.normal(0, 1, (N, T, D)), rng.uniform(-1, 1, (N, H))
+        Hs = rnn.rnn_forward(X, h0, p["U"], p["W"], p["b"])
+        cases.append(
+            (
+                f"N={N}, T={T}, D={D}, H={H}",
+                {"dHs": rng.normal(0, 1, (N, T, H)), "X": X, "h0": h0, "Hs": Hs, "U": p["U"], "W": p["W"]},
+            )
+        )
+    return cases
+
+
+def _cases_rnn_loss_and_grads(rng):
+    cases = []
+    for N, T, D, H, K in [(1, 1, 1, 1, 2), (2, 1, 3, 2, 3), (1, 5, 2, 3, 4), (3, 4, 3, 4, 2)]:
+        cases.append(
+            (
+                f"N={N}, T={T}, D={D}, H={H}, K={K}",
+                {"params": _rnn_params(rng, D, H, K), "X": rng.normal(0, 1, (N, T, D)),
+                 "Y": rng.integers(0, K, (N, T)), "h0": rng.uniform(-1, 1, (N, H))},
+            )
+        )
+    return cases
+
+
+def _rnn_loss(X, Y, h0):
+    """The loss of ``rnn_loss_and_grads`` as a function of the parameters, from the reference forward."""
+
+    def f(params):
+        Hs = rnn.rnn_forward(X, h0, params["U"], params["W"], params["b"])
+        return losses.sequence_cross_entropy(rnn.output_forward(Hs, params["V"], params["c"]), Y)
+
+    return f
+
+
+def _cases_gradient_errors(rng):
+    A, B = rng.normal(0, 1, (2, 3)), rng.normal(0, 1, 4)
+
+    def quadratic(p):  # gradients: 2 A * a and cos(b)
+        return float(np.sum(A * p["a"] ** 2) + np.sum(np.sin(p["b"])))
+
+    pq = {"a": rng.normal(0, 1, (2, 3)), "b": rng.normal(0, 1, 4)}
+    right = {"a": 2 * A * pq["a"], "b": np.cos(pq["b"])}
+    wrong = {"a": A * pq["a"], "b": -np.cos(pq["b"])}  # factor 2 missing; sign flipped
+    cases = [
+        ("f(a, b) = sum(A a^2) + sum(sin b) with correct gradients", {"f": quadratic, "params": pq, "grads": right}),
+        ("the same f with wrong gradients (errors 1/3 and 1)", {"f": quadratic, "params": pq, "grads": wrong}),
+    ]
+    for N, T, D, H, K, bug in [(1, 1, 1, 1, 2, False), (2, 4, 3, 3, 2, True)]:
+        p = _rnn_params(rng, D, H, K)
+        X, Y, h0 = rng.normal(0, 1, (N, T, D)), rng.integers(0, K, (N, T)), rng.uniform(-1, 1, (N, H))
+        grads = training.rnn_loss_and_grads(p, X, Y, h0)[1]
+        label = f"an RNN loss, N={N}, T={T}, D={D}, H={H}, K={K}, "
+        if bug:
+            grads = {**grads, "W": grads["W"].T.copy(), "c": np.zeros(K)}  # two typical bugs
+            label += "with dW transposed and dc zero, and only some keys checked"
+            grads = {k: grads[k] for k in ("W", "c", "U")}
+        else:
+            label += "correct gradients"
+        cases.append((label, {"f": _rnn_loss(X, Y, h0), "params": p, "grads": grads}))
+    cases.append(("the correct quadratic with eps = 1e-5", {"f": quadratic, "params": pq, "grads": right, "eps": 1e-5}))
+    return cases
+
+
+def _cases_train_truncated_bptt(rng):
+    cases = []
+    for N, T, D, H, K, chunk, lr, n, with_h0 in [
+        (1, 4, 4, 3, 4, 4, 0.5, 5, False),  # chunk = T: full BPTT every update
+        (2, 7, 3, 4, 3, 3, 0.2, 6, True),   # chunks of 3, 3 and 1 steps, then a restart
+        (1, 5, 2, 2, 2, 1, 0.3, 7, False),  # one step per chunk
+        (3, 6, 3, 5, 4, 10, 0.1, 3, True),  # chunk longer than T
+    ]:
+        kwargs = {
+            "params": _rnn_params(rng, D, H, K), "X": rng.normal(0, 1, (N, T, D)),
+            "Y": rng.integers(0, K, (N, T)), "chunk_length": chunk, "lr": lr, "n_steps": n,
+        }
+        if with_h0:
+            kwargs["h0"] = rng.uniform(-1, 1, (N, H))
+        label = f"N={N}, T={T}, D={D}, H={H}, K={K}, chunk_length={chunk}, n_steps={n}" + (", given h0" if with_h0 else ", h0=None")
+        cases.append((label, kwargs))
+    return cases
+
+
 CASES = {
     "softmax": _cases_softmax,
     "sequence_cross_entropy": _cases_sequence_cross_entropy,
     "rnn_step_forward": _cases_rnn_step_forward,
     "rnn_forward": _cases_rnn_forward,
     "many_to_one_forward": _cases_many_to_one_forward,
+    "sequence_cross_entropy_backward": _cases_sequence_cross_entropy,
+    "output_backward": _cases_output_backward,
+    "rnn_step_backward": _cases_rnn_step_backward,
+    "rnn_backward": _cases_rnn_backward,
+    "rnn_loss_and_grads": _cases_rnn_loss_and_grads,
+    "gradient_errors": _cases_gradient_errors,
+    "train_truncated_bptt": _cases_train_truncated_bptt,
 }
 
 
+def _copy_value(v):
+    if isinstance(v, np.ndarray):
+        return v.copy()
+    if isinstance(v, dict):  # a dict of parameters: each call gets its own arrays
+        return {k: _copy_value(x) for k, x in v.items()}
+    return v
+
+
 def _copy_args(kwargs):
-    return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in kwargs.items()}
+    return {k: _copy_value(v) for k, v in kwargs.items()}
+
+
+def _compare(what, got, expected, hint, names=None, top=True):
+    """Compare a result with the reference's: a float, an array, a tuple or a dict of them."""
+    tail = f" Hint: {hint}." if hint else ""
+    if isinstance(expected, tuple):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            size = f"of {len(got)} values" if isinstance(got, (tuple, list)) else f"a {type(got).__name__}"
+            spelled = ", ".join(names) if names else f"{len(expected)} values"
+            raise AssertionError(f"{what}: expected a tuple ({spelled}), got {size}.{tail}")
+        for i, (g, e) in enumerate(zip(got, expected)):
+            _compare(f"{what}, output {names[i] if names else i}", g, e, hint, top=False)
+    elif isinstance(expected, dict):
+        if not isinstance(got, dict):
+            raise AssertionError(f"{what}: expected a dict with keys {sorted(expected)}, got a {type(got).__name__}.{tail}")
+        if set(got) != set(expected):
+            raise AssertionError(f"{what}: keys {sorted(got)}, expected {sorted(expected)}.{tail}")
+        for k in expected:
+            _compare(f"{what}, value for key {k!r}" if top else f"{what}[{k!r}]", got[k], expected[k], hint, top=False)
+    elif isinstance(expected, float):
+        assert_scalar_close(what, got, expected, hint=hint)
+    else:
+        assert_close(what, got, expected, hint=hint)
+        if got.dtype != expected.dtype:
+            raise AssertionError(
+                f"{what}: dtype {got.dtype}, expected {expected.dtype} (the dtype of the inputs); "
+                "do not convert to another precision"
+            )
 
 
 def check_against_reference(name, func, seed=0):
@@ -246,14 +442,125 @@ def check_against_reference(name, func, seed=0):
                     raise AssertionError(
                         f"{what}: the function modified its argument {k}; compute new arrays instead"
                     )
-            if isinstance(expected, float):
-                assert_scalar_close(what, got, expected, hint=hint)
-            else:
-                assert_close(what, got, expected, hint=hint)
-                if got.dtype != expected.dtype:
-                    raise AssertionError(
-                        f"{what}: dtype {got.dtype}, expected {expected.dtype} (the dtype of the inputs); "
-                        "do not convert to another precision"
-                    )
+            _compare(what, got, expected, hint, _OUTPUT_NAMES.get(name))
         except AssertionError as err:
             raise AssertionError(f"{err}{note}") from None
+
+
+# Numerical gradient checks: the student's backward function against centred
+# differences of the reference forward pass, on the cases of CASES. Each entry
+# builds, from one case, the arguments for the student's function and the list
+# of (output label, how to pick it from the result, variable, forward f, upstream df).
+
+
+def _fd_sequence_cross_entropy_backward(kw, rng):
+    O, Y = kw["O"], kw["Y"]
+    return kw, [("dO", lambda out: out, O, lambda _: losses.sequence_cross_entropy(O, Y), None)]
+
+
+def _fd_output_backward(kw, rng):
+    dO, Hs, V = kw["dO"], kw["Hs"], kw["V"]
+    c = rng.normal(0, 0.5, V.shape[0])
+    f = lambda _: rnn.output_forward(Hs, V, c)  # noqa: E731
+    return kw, [("dHs", lambda out: out[0], Hs, f, dO), ("dV", lambda out: out[1], V, f, dO),
+                ("dc", lambda out: out[2], c, f, dO)]
+
+
+def _fd_rnn_step_backward(kw, rng):
+    x, h_prev, U, W, dh = kw["x"], kw["h_prev"], kw["U"], kw["W"], kw["dh"]
+    b = rng.normal(0, 0.5, W.shape[0])
+    kw = {**kw, "h": rnn.rnn_step_forward(x, h_prev, U, W, b)}
+    f = lambda _: rnn.rnn_step_forward(x, h_prev, U, W, b)  # noqa: E731
+    picks = [("dx", x), ("dh_prev", h_prev), ("dU", U), ("dW", W), ("db", b)]
+    return kw, [(n, (lambda out, i=i: out[i]), v, f, dh) for i, (n, v) in enumerate(picks)]
+
+
+def _fd_rnn_backward(kw, rng):
+    X, h0, U, W, dHs = kw["X"], kw["h0"], kw["U"], kw["W"], kw["dHs"]
+    b = rng.normal(0, 0.5, W.shape[0])
+    kw = {**kw, "Hs": rnn.rnn_forward(X, h0, U, W, b)}
+    f = lambda _: rnn.rnn_forward(X, h0, U, W, b)  # noqa: E731
+    picks = [("dX", X), ("dh0", h0), ("dU", U), ("dW", W), ("db", b)]
+    return kw, [(n, (lambda out, i=i: out[i]), v, f, dHs) for i, (n, v) in enumerate(picks)]
+
+
+def _fd_rnn_loss_and_grads(kw, rng):
+    params = kw["params"]
+    f = _rnn_loss(kw["X"], kw["Y"], kw["h0"])
+    return kw, [(f"grads[{k!r}]", (lambda out, k=k: out[1][k]), params[k], (lambda _: f(params)), None)
+                for k in ("U", "W", "b", "V", "c")]
+
+
+_FINITE_DIFFERENCES = {
+    "sequence_cross_entropy_backward": _fd_sequence_cross_entropy_backward,
+    "output_backward": _fd_output_backward,
+    "rnn_step_backward": _fd_rnn_step_backward,
+    "rnn_backward": _fd_rnn_backward,
+    "rnn_loss_and_grads": _fd_rnn_loss_and_grads,
+}
+
+
+def check_gradients_numerically(name, func, seed=0, tol=1e-7):
+    """Check the gradients that ``func`` returns against centred differences of the reference forward.
+
+    For every seeded case of ``CASES[name]`` (arguments made consistent with a forward
+    pass of ``rnncourse``), every gradient that ``func`` returns is compared with
+    ``numerical_gradient`` of the corresponding reference forward function, in float64;
+    its relative error must be below ``tol``. This is independent of the reference
+    backward pass: it checks the calculus, not agreement with another implementation.
+
+    Inputs:
+    - name: one of the backward functions of the assignments (a key of ``CASES``
+      that has a forward pass to differentiate).
+    - func: the student's function.
+    - seed: seed of the random cases.
+    - tol: the largest relative error accepted.
+
+    Raises:
+    - AssertionError naming the function, the case, the output and its error.
+    """
+    if name not in _FINITE_DIFFERENCES:
+        raise ValueError(f"name must be one of {sorted(_FINITE_DIFFERENCES)}, got {name!r}")
+    if not callable(func):
+        raise AssertionError(f"{name} is not a function (got a {type(func).__name__}); run the cell that defines it")
+    hint = _HINTS.get(name)
+    tail = f" Hint: {hint}." if hint else ""
+    rng = np.random.default_rng(seed)
+    cases = CASES[name](rng)
+    names = _OUTPUT_NAMES.get(name)
+    for i, (label, kwargs) in enumerate(cases, start=1):
+        what = f"{name}, case {i} of {len(cases)} ({label})"
+        kwargs, checks = _FINITE_DIFFERENCES[name](_copy_args(kwargs), rng)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            numeric = [gradcheck.numerical_gradient(f, var, df) for _, _, var, f, df in checks]
+        try:
+            with warnings.catch_warnings(record=True):
+                warnings.simplefilter("always")
+                got = func(**_copy_args(kwargs))
+        except NotImplementedError:
+            raise AssertionError(f"{name} is not implemented yet (it raised NotImplementedError)") from None
+        except Exception as err:
+            raise AssertionError(f"{what}: raised {type(err).__name__}: {err}") from None
+        if names is not None and (not isinstance(got, (tuple, list)) or len(got) != len(names)):
+            raise AssertionError(f"{what}: expected a tuple ({', '.join(names)}), got a {type(got).__name__}.{tail}")
+        for (out_name, pick, _, _, _), num in zip(checks, numeric):
+            try:
+                value = pick(got)
+            except (KeyError, TypeError, IndexError):
+                raise AssertionError(f"{what}: the result has no {out_name}.{tail}") from None
+            label_out = f"{what}, output {out_name}"
+            if type(value) is not np.ndarray or value.shape != num.shape:
+                assert_close(label_out, value, num, hint=hint)  # explains the type or shape
+            if not np.all(np.isfinite(value)):
+                raise AssertionError(f"{label_out}: contains inf or nan.{tail}")
+            err = gradcheck.relative_error(value, num)
+            if not err < tol:
+                diff = np.abs(value.astype(np.float64) - num)
+                where = tuple(int(j) for j in np.unravel_index(np.argmax(diff), diff.shape))
+                raise AssertionError(
+                    f"{label_out}: relative error {err:.2g} against centred finite differences of the "
+                    f"forward pass (a correct gradient gives below {tol:.0e}); the largest difference is "
+                    f"{diff[where]:.3g} at index {where} (got {float(value[where]):.6g}, finite differences "
+                    f"give {float(num[where]):.6g}).{tail}"
+                )

@@ -1,0 +1,216 @@
+"""Tests for the chapter-2 parts of rnncourse.grading: backward passes, gradient checks, training.
+
+check_against_reference compares tuples and dicts output by output, naming
+each ("output dW", "grads['c']"); check_gradients_numerically compares a
+backward function with centred differences of the reference forward pass.
+Both must pass the reference and fail realistic mistakes with a message for
+the student, writing nothing to stdout or stderr.
+"""
+
+import numpy as np
+import pytest
+
+import rnncourse
+from rnncourse import bptt, gradcheck, losses, training
+from rnncourse.grading import CASES, check_against_reference, check_gradients_numerically
+
+NUMERIC = ["sequence_cross_entropy_backward", "output_backward", "rnn_step_backward", "rnn_backward",
+           "rnn_loss_and_grads"]
+
+
+@pytest.mark.parametrize("name", NUMERIC)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_reference_backward_passes_the_numerical_check(name, seed, capfd):
+    assert check_gradients_numerically(name, getattr(rnncourse, name), seed=seed) is None
+    assert capfd.readouterr() == ("", "")
+
+
+def test_cases_cover_n_1_and_t_1():
+    rng = np.random.default_rng
+    for name, key in [("rnn_backward", "X"), ("output_backward", "dO"), ("rnn_loss_and_grads", "X")]:
+        shapes = [kw[key].shape for _, kw in CASES[name](rng(0))]
+        assert any(s[0] == 1 for s in shapes) and any(len(s) == 3 and s[1] == 1 for s in shapes), name
+    assert any(kw["x"].shape[0] == 1 for _, kw in CASES["rnn_step_backward"](rng(0)))
+    chunks = [(kw["chunk_length"], kw["X"].shape[1]) for _, kw in CASES["train_truncated_bptt"](rng(0))]
+    assert any(c >= T for c, T in chunks) and any(T % c for c, T in chunks)  # full BPTT and a short last chunk
+
+
+def test_gradient_errors_cases_have_large_and_small_errors():
+    # A function returning zeros must not pass: some reference errors are far from 0.
+    values = []
+    for _, kw in CASES["gradient_errors"](np.random.default_rng(0)):
+        values += list(gradcheck.gradient_errors(**kw).values())
+    assert max(values) > 0.3 and min(values) < 1e-9
+
+
+def test_unknown_name_for_the_numerical_check():
+    with pytest.raises(ValueError, match=r"name must be one of \[.*'rnn_backward'.*\], got 'softmax'"):
+        check_gradients_numerically("softmax", rnncourse.softmax)
+
+
+# Mutants: realistic wrong backward passes.
+
+
+def ce_backward_mean_over_time(O, Y):
+    return losses.sequence_cross_entropy_backward(O, Y) / O.shape[1]
+
+
+def ce_backward_no_one_hot(O, Y):
+    return rnncourse.softmax(O) / O.shape[0]
+
+
+def output_backward_dv_transposed(dO, Hs, V):
+    dHs, dV, dc = bptt.output_backward(dO, Hs, V)
+    return dHs, dV.T, dc
+
+
+def output_backward_two_values(dO, Hs, V):
+    return bptt.output_backward(dO, Hs, V)[:2]
+
+
+def step_backward_without_tanh_derivative(dh, x, h_prev, h, U, W):
+    return dh @ U, dh @ W, dh.T @ x, dh.T @ h_prev, dh.sum(axis=0)
+
+
+def step_backward_sigmoid_derivative(dh, x, h_prev, h, U, W):
+    da = dh * h * (1 - h)
+    return da @ U, da @ W, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+
+
+def step_backward_w_not_transposed(dh, x, h_prev, h, U, W):
+    da = dh * (1 - h**2)
+    return da @ U, da @ W.T, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+
+
+def backward_ignores_recurrence(dHs, X, h0, Hs, U, W):
+    # Treats every step as if it had no future: dh_next is never added.
+    out = [np.zeros_like(X), None, np.zeros_like(U), np.zeros_like(W), np.zeros(W.shape[0])]
+    for t in range(X.shape[1]):
+        h_prev = Hs[:, t - 1] if t else h0
+        dx, dhp, dU, dW, db = bptt.rnn_step_backward(dHs[:, t], X[:, t], h_prev, Hs[:, t], U, W)
+        out[0][:, t] = dx
+        out[1] = dhp if t == 0 else out[1]
+        out[2] += dU
+        out[3] += dW
+        out[4] += db
+    return tuple(out)
+
+
+def backward_wrong_h_prev(dHs, X, h0, Hs, U, W):
+    # Off by one: passes h_t instead of h_{t-1} as the previous state, so dW = sum da_t h_t^T.
+    dX, dh0, dU, dW, db = bptt.rnn_backward(dHs, X, h0, Hs, U, W)
+    dW = np.zeros_like(W)
+    dh_next = np.zeros_like(h0)
+    for t in range(X.shape[1] - 1, -1, -1):
+        _, dh_next, _, dW_t, _ = bptt.rnn_step_backward(dHs[:, t] + dh_next, X[:, t], Hs[:, t], Hs[:, t], U, W)
+        dW += dW_t
+    return dX, dh0, dU, dW, db
+
+
+def loss_and_grads_missing_c(params, X, Y, h0):
+    loss, grads, h = training.rnn_loss_and_grads(params, X, Y, h0)
+    return loss, {k: v for k, v in grads.items() if k != "c"}, h
+
+
+def loss_and_grads_mean_over_time(params, X, Y, h0):
+    loss, grads, h = training.rnn_loss_and_grads(params, X, Y, h0)
+    T = X.shape[1]
+    return loss / T, {k: v / T for k, v in grads.items()}, h
+
+
+def gradient_errors_zeros(f, params, grads, eps=1e-6):
+    return {k: 0.0 for k in grads}
+
+
+def gradient_errors_abs_difference(f, params, grads, eps=1e-6):
+    out = {}
+    for k in grads:
+        num = gradcheck.numerical_gradient(lambda _: f(params), params[k], eps=eps)
+        out[k] = float(np.max(np.abs(num - grads[k])))
+    return out
+
+
+def train_without_carrying_the_state(params, X, Y, chunk_length, lr, n_steps, h0=None, print_every=0):
+    N, T, _ = X.shape
+    H = params["W"].shape[0]
+    h0 = np.zeros((N, H)) if h0 is None else h0
+    out, start = [], 0
+    for _ in range(n_steps):
+        end = min(start + chunk_length, T)
+        loss, grads, _ = training.rnn_loss_and_grads(params, X[:, start:end], Y[:, start:end], h0)
+        for k in params:
+            params[k] -= lr * grads[k]
+        out.append(loss / (end - start))
+        start = 0 if end >= T else end
+    return np.array(out)
+
+
+def train_loss_not_per_step(params, X, Y, chunk_length, lr, n_steps, h0=None, print_every=0):
+    losses_ = training.train_truncated_bptt(params, X, Y, chunk_length, lr, n_steps, h0)
+    return losses_ * min(chunk_length, X.shape[1])
+
+
+MUTANTS = [
+    (check_against_reference, "sequence_cross_entropy_backward", ce_backward_mean_over_time,
+     ["sequence_cross_entropy_backward, case 2 of 5 (N=1, T=4, K=3)", "largest error"]),
+    (check_gradients_numerically, "sequence_cross_entropy_backward", ce_backward_no_one_hot,
+     ["case 1 of 5", "output dO: relative error", "against centred finite differences"]),
+    (check_against_reference, "output_backward", output_backward_dv_transposed,
+     ["output_backward, case 1 of 5 (N=1, T=1, H=1, K=2), output dV: shape (1, 2), expected (2, 1)"]),
+    (check_against_reference, "output_backward", output_backward_two_values,
+     ["output_backward, case 1 of 5", "expected a tuple (dHs, dV, dc), got of 2 values"]),
+    (check_gradients_numerically, "output_backward", output_backward_two_values,
+     ["expected a tuple (dHs, dV, dc), got a tuple"]),
+    (check_against_reference, "rnn_step_backward", step_backward_without_tanh_derivative,
+     ["rnn_step_backward, case 1 of 4 (N=1, D=1, H=1), output dx", "Hint: first da = dh * (1 - h**2)"]),
+    (check_gradients_numerically, "rnn_step_backward", step_backward_sigmoid_derivative,
+     ["rnn_step_backward, case 1 of 4", "output dx: relative error", "at index (0, 0)"]),
+    (check_gradients_numerically, "rnn_step_backward", step_backward_w_not_transposed,
+     ["rnn_step_backward, case 2 of 4 (N=1, D=3, H=2), output dh_prev: relative error"]),
+    (check_against_reference, "rnn_backward", backward_ignores_recurrence,
+     ["rnn_backward, case 3 of 4 (N=1, T=6, D=2, H=3), output dX", "largest error"]),
+    (check_gradients_numerically, "rnn_backward", backward_ignores_recurrence,
+     ["rnn_backward, case 3 of 4", "output dX: relative error"]),
+    (check_gradients_numerically, "rnn_backward", backward_wrong_h_prev, ["case 1 of 4", "output dW"]),
+    (check_against_reference, "rnn_loss_and_grads", loss_and_grads_missing_c,
+     ["rnn_loss_and_grads, case 1 of 4 (N=1, T=1, D=1, H=1, K=2), output grads: keys ['U', 'V', 'W', 'b'], "
+      "expected ['U', 'V', 'W', 'b', 'c']"]),
+    (check_against_reference, "rnn_loss_and_grads", loss_and_grads_mean_over_time,
+     ["rnn_loss_and_grads, case 3 of 4 (N=1, T=5, D=2, H=3, K=4), output loss: got"]),
+    (check_gradients_numerically, "rnn_loss_and_grads", loss_and_grads_missing_c,
+     ["case 1 of 4", "the result has no grads['c']"]),
+    (check_against_reference, "gradient_errors", gradient_errors_zeros,
+     ["gradient_errors, case 2 of 5 (the same f with wrong gradients (errors 1/3 and 1)), value for key 'a': got 0"]),
+    (check_against_reference, "gradient_errors", gradient_errors_abs_difference, ["gradient_errors, case 2 of 5"]),
+    (check_against_reference, "train_truncated_bptt", train_without_carrying_the_state,
+     ["train_truncated_bptt, case 2 of 4 (N=2, T=7, D=3, H=4, K=3, chunk_length=3, n_steps=6, given h0)",
+      "largest error", "Hint: chunks"]),
+    (check_against_reference, "train_truncated_bptt", train_loss_not_per_step,
+     ["train_truncated_bptt, case 1 of 4", "largest error"]),
+]
+
+
+@pytest.mark.parametrize("check,name,mutant,fragments", MUTANTS, ids=[m[2].__name__ for m in MUTANTS])
+def test_mutant_fails_with_a_specific_message_and_no_output(check, name, mutant, fragments, capfd):
+    with pytest.raises(AssertionError) as info:
+        check(name, mutant)
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    assert capfd.readouterr() == ("", "")
+
+
+def test_training_case_arguments_are_not_shared_between_reference_and_student():
+    # train_truncated_bptt updates params in place: the student's call must start from the
+    # same initial parameters as the reference's.
+    check_against_reference("train_truncated_bptt", rnncourse.train_truncated_bptt)
+    check_against_reference("train_truncated_bptt", rnncourse.train_truncated_bptt, seed=3)
+
+
+def test_not_implemented_is_reported_by_both_checks():
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+
+    for check in (check_against_reference, check_gradients_numerically):
+        with pytest.raises(AssertionError, match=r"^rnn_backward is not implemented yet"):
+            check("rnn_backward", stub)
