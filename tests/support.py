@@ -145,3 +145,14 @@ def secret_lines() -> dict[str, str]:
                         if not is_generic(line):
                             secrets[normalise(line)] = f"{assignment}/{nb_path.name}"
     return secrets
+
+
+def hidden_test_lines() -> set[str]:
+    """Every non-generic line of a hidden-test block (students never see these)."""
+    lines = set()
+    for assignment in ASSIGNMENTS:
+        for nb_path in notebooks(assignment):
+            for cell in read(nb_path).cells:
+                for block in marked_blocks(cell.source, HIDDEN_BEGIN, HIDDEN_END):
+                    lines |= {normalise(ln) for ln in block if not is_generic(ln)}
+    return lines

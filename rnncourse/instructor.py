@@ -1,0 +1,383 @@
+"""The instructor's grading loop, made robust: ``python -m rnncourse.instructor --help``.
+
+``autograde ASSIGNMENT`` is nbgrader's autograde with three additions:
+
+1. **Preflight.** Every submission in ``submitted/<student>/<assignment>/`` is
+   copied to a staging folder (``staged/``), which is what nbgrader reads; the
+   originals are never changed. On the way, faults that would make nbgrader fail a
+   whole notebook are mended and reported: a notebook that is not valid JSON
+   (left out, graded 0), a renamed notebook (graded under its expected name), a
+   missing or extra notebook, duplicated cell ids, and duplicated grade ids
+   (nbgrader #1083: the first cell keeps its role, later copies become ordinary
+   cells).
+2. **Isolation.** nbgrader runs once per student, so a submission that breaks
+   nbgrader itself cannot stop the batch.
+3. **Verification.** Every grade cell is run again outside the student's kernel
+   (``rnncourse.verify``), and the verified score replaces nbgrader's in the
+   gradebook. Each disagreement is reported: nbgrader's kernel can be fooled by
+   a cheating notebook, and it fails correct code that writes a warning to stderr.
+
+The report (printed, and written to ``reports/<assignment>-autograde.csv``) has one
+line per finding: student, assignment, what happened, what was done.
+
+The other commands wrap nbgrader's ``zip_collect``, ``generate_feedback`` and
+``export``, and ``demo`` runs the whole loop on simulated submissions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .verify import check_policy, run_test_cell
+
+SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+@dataclass
+class Finding:
+    student: str
+    assignment: str
+    what: str
+    action: str
+
+    def line(self):
+        return f"{self.student:<16} {self.assignment:<16} {self.what} -> {self.action}"
+
+
+@dataclass
+class Course:
+    """Where an nbgrader course keeps things, read from its nbgrader_config.py."""
+
+    root: Path
+    course_id: str
+    source: str
+    release: str
+    db_url: str
+
+    @classmethod
+    def load(cls, root=".", db_url=None):
+        from traitlets.config import Config
+        from traitlets.config.loader import PyFileConfigLoader
+
+        root = Path(root).resolve()
+        cfg = Config()
+        if (root / "nbgrader_config.py").exists():
+            cfg = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+        cd = cfg.get("CourseDirectory", {})
+        url = db_url or cd.get("db_url") or f"sqlite:///{root / 'gradebook.db'}"
+        return cls(root, cd.get("course_id", "rnncourse"), cd.get("source_directory", "source"),
+                   cd.get("release_directory", "release"), url)
+
+    def nbgrader(self, *args, timeout=1800):
+        """Run an nbgrader command in this course; returns (exit code, combined log)."""
+        cmd = [sys.executable, "-m", "nbgrader", *map(str, args), f"--CourseDirectory.db_url={self.db_url}"]
+        env = dict(os.environ)
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+        try:
+            proc = subprocess.run(cmd, cwd=self.root, capture_output=True, text=True, timeout=timeout, env=env)
+        except subprocess.TimeoutExpired:
+            return 124, f"nbgrader {args[0]} did not finish within {timeout} s"
+        return proc.returncode, proc.stdout + proc.stderr
+
+
+# --- the source notebook: what to run, in which order, for how many points -------------------
+
+
+def _meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+@dataclass
+class SourceNotebook:
+    name: str
+    setup: list  # sources of locked code cells that are neither answers nor tests
+    answer_ids: list  # grade_ids of answer cells, in order
+    tests: list  # (grade_id, points, source) of grade cells, in order
+
+    @classmethod
+    def read(cls, path):
+        nb = nbformat.read(str(path), as_version=4)
+        setup, answers, tests = [], [], []
+        for cell in nb.cells:
+            m = _meta(cell)
+            if cell.cell_type != "code":
+                continue
+            if m.get("solution"):
+                answers.append(m["grade_id"])
+            elif m.get("grade"):
+                tests.append((m["grade_id"], float(m.get("points", 0)), cell.source))
+            else:
+                setup.append(cell.source)
+        return cls(Path(path).name, setup, answers, tests)
+
+
+def source_notebooks(course, assignment):
+    folder = course.root / course.source / assignment
+    nbs = [SourceNotebook.read(p) for p in sorted(folder.glob("*.ipynb"))]
+    if not nbs:
+        raise SystemExit(f"no notebooks in {folder}: is '{assignment}' an assignment of this course?")
+    return nbs
+
+
+# --- preflight ------------------------------------------------------------------------------
+
+
+def _read_json_notebook(path):
+    """The notebook at path, or the reason it cannot be read."""
+    try:
+        with open(path, encoding="utf-8") as f, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # nbformat warns about, and fixes, duplicate cell ids
+            return nbformat.read(f, as_version=4), None
+    except Exception as err:  # invalid JSON, wrong encoding, not a notebook
+        return None, f"{type(err).__name__}: {str(err)[:200]}"
+
+
+def _mend(nb):
+    """Fix duplicated cell ids and grade ids in place; return what was changed."""
+    changes = []
+    seen_ids, seen_grade_ids = set(), set()
+    for i, cell in enumerate(nb.cells):
+        cid = cell.get("id")
+        if cid is not None:
+            if cid in seen_ids:
+                cell["id"] = uuid.uuid4().hex[:8]
+                changes.append(f"cell {i + 1} repeated the cell id {cid!r}: given a new id")
+            seen_ids.add(cell["id"])
+        gid = _meta(cell).get("grade_id")
+        if gid is not None:
+            if gid in seen_grade_ids:
+                del cell["metadata"]["nbgrader"]
+                changes.append(f"cell {i + 1} repeated the grade id {gid!r} (a copied cell): "
+                               "graded as an ordinary cell, the first copy keeps the grade")
+            seen_grade_ids.add(gid)
+    return changes
+
+
+def preflight(course, assignment, staged_root, known_students):
+    """Copy submissions to staged_root, mending what can be mended. Returns (students, findings)."""
+    findings = []
+    expected = [nb.name for nb in source_notebooks(course, assignment)]
+    submitted = course.root / "submitted"
+    students = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
+    for student in students:
+        src, dst = submitted / student / assignment, staged_root / student / assignment
+        dst.mkdir(parents=True)
+        if student not in known_students:
+            findings.append(Finding(student, assignment, "student not in the gradebook",
+                                    "graded and added to the gradebook; check the id"))
+        for f in src.iterdir():
+            if f.is_file() and f.suffix != ".ipynb":
+                shutil.copy2(f, dst / f.name)
+        present = sorted(p.name for p in src.glob("*.ipynb"))
+        extra = [n for n in present if n not in expected]
+        for name in expected:
+            origin = src / name
+            if name not in present:
+                if len(extra) == 1 and len(expected) - len(set(expected) & set(present)) == 1:
+                    origin = src / extra.pop()
+                    findings.append(Finding(student, assignment, f"notebook {name} is missing but "
+                                            f"{origin.name} was submitted", f"graded {origin.name} as {name}"))
+                else:
+                    findings.append(Finding(student, assignment, f"notebook {name} is missing",
+                                            "its tasks get 0"))
+                    continue
+            nb, error = _read_json_notebook(origin)
+            if nb is None:
+                findings.append(Finding(student, assignment, f"{origin.name} is not a readable notebook "
+                                        f"({error})", "its tasks get 0; the file is kept in submitted/"))
+                continue
+            for change in _mend(nb):
+                findings.append(Finding(student, assignment, f"{name}: {change.split(':')[0]}",
+                                        change.split(":", 1)[1].strip()))
+            nbformat.write(nb, str(dst / name))
+        for name in extra:
+            findings.append(Finding(student, assignment, f"extra notebook {name}", "not graded"))
+    return students, findings
+
+
+# --- verification ---------------------------------------------------------------------------
+
+
+def _answers(nb_path, source_nb):
+    """The student's answer cells by grade_id (first copy), with policy violations."""
+    answers, violations = {}, {}
+    if nb_path.exists():
+        nb, _ = _read_json_notebook(nb_path)
+        for cell in (nb.cells if nb else []):
+            gid = _meta(cell).get("grade_id")
+            if cell.cell_type == "code" and gid in source_nb.answer_ids and gid not in answers:
+                bad = check_policy(cell.source)
+                if bad:
+                    violations[gid] = bad
+                else:
+                    answers[gid] = cell.source
+    return answers, violations
+
+
+def verify_student(course, assignment, student, staged_root, timeout, pool):
+    """Verified points for every grade cell of one submission: {(notebook, grade_id): (points, result)}."""
+    jobs = {}
+    for snb in source_notebooks(course, assignment):
+        answers, violations = _answers(staged_root / student / assignment / snb.name, snb)
+        ordered = [(gid, answers[gid]) for gid in snb.answer_ids if gid in answers]
+        for gid, points, test in snb.tests:
+            jobs[(snb.name, gid)] = (points, violations, pool.submit(run_test_cell, snb.setup, ordered, test, timeout))
+    return {key: (points if fut.result().passed else 0.0, fut.result(), violations)
+            for key, (points, violations, fut) in jobs.items()}
+
+
+def write_verified_scores(course, assignment, student, verified):
+    """Replace nbgrader's scores with the verified ones; return the disagreements."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    changed = []
+    with Gradebook(course.db_url, course.course_id) as gb, warnings.catch_warnings():
+        # nbgrader's add_submission triggers SQLAlchemy autoflush warnings; the rows are right.
+        warnings.simplefilter("ignore")
+        try:
+            gb.find_submission(assignment, student)
+        except MissingEntry:
+            gb.update_or_create_student(student)
+            gb.update_or_create_submission(assignment, student)
+        for (notebook, gid), (points, result, _) in verified.items():
+            grade = gb.find_grade(gid, notebook.removesuffix(".ipynb"), assignment, student)
+            before = grade.auto_score
+            # No score means nbgrader never ran the cell; that is only news if the cell passed.
+            if (before is None and points > 0) or (before is not None and abs(before - points) > 1e-9):
+                changed.append((notebook, gid, before, points, result))
+            grade.auto_score = points
+            grade.needs_manual_grade = False
+        gb.db.commit()
+    return changed
+
+
+def autograde(course, assignment, workers=2, timeout=30.0, quiet=False):
+    """Preflight, nbgrader per student, verification; returns (scores, findings).
+
+    ``timeout`` limits each test cell, in nbgrader's run (``Execute.timeout``) and
+    in the verified run alike.
+    """
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id) as gb:
+        known = {s.id for s in gb.students}
+        gb.find_assignment(assignment)  # fails early, with nbgrader's message, if never released
+    staged_root = course.root / "staged"
+    shutil.rmtree(staged_root, ignore_errors=True)
+    students, findings = preflight(course, assignment, staged_root, known)
+    say = (lambda *a: None) if quiet else print
+    say(f"autograde {assignment}: {len(students)} submissions")
+    scores = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for student in students:
+            start = time.perf_counter()
+            code, log = course.nbgrader("autograde", assignment, "--student", student, "--force",
+                                        f"--CourseDirectory.submitted_directory={staged_root.name}",
+                                        f"--Execute.timeout={int(timeout)}")
+            if code != 0:
+                tail = [ln for ln in log.splitlines() if "ERROR" in ln or "Error" in ln][-1:] or log.splitlines()[-1:]
+                findings.append(Finding(student, assignment, f"nbgrader's autograde failed ({tail[0].strip()[:160]})",
+                                        "verified scores used; no autograded notebook or feedback for it"))
+            verified = verify_student(course, assignment, student, staged_root, timeout, pool)
+            broken = {}
+            for _, _, violations in verified.values():
+                broken.update(violations)
+            if broken:
+                first_id, first = next(iter(broken.items()))
+                findings.append(Finding(student, assignment,
+                                        f"answers {', '.join(broken)} break the grading policy "
+                                        f"({first_id}, {first[0]})", "not run; the tasks that need them get 0"))
+            trouble = {gid: r for (_, gid), (_, r, _) in verified.items()
+                       if r.status in ("timeout", "crashed", "error") or "MemoryError" in r.message}
+            if trouble:
+                gid, r = next(iter(trouble.items()))
+                kind = "ran out of memory" if "MemoryError" in r.message else {
+                    "timeout": "timed out", "crashed": "crashed", "error": "could not be set up"}[r.status]
+                findings.append(Finding(student, assignment,
+                                        f"{len(trouble)} test cells {kind} in the verified run "
+                                        f"(first: {gid}: {r.message.splitlines()[0][:140]})",
+                                        "0 for those cells; the batch went on"))
+            changed = write_verified_scores(course, assignment, student, verified)
+            if changed:
+                kernel = sum(before or 0.0 for _, _, before, _, _ in changed)
+                honest = sum(after for _, _, _, after, _ in changed)
+                nb, gid, before, after, result = changed[0]
+                why = result.message.splitlines()[0][:140] if result.message else result.status
+                shown = "no score" if before is None else f"{before:g}"
+                findings.append(Finding(
+                    student, assignment,
+                    f"{len(changed)} test cells scored differently: nbgrader's kernel {kernel:g} points, "
+                    f"the verified run {honest:g} (first: {gid}, {shown} -> {after:g}: {why})",
+                    "verified scores written to the gradebook"))
+            total = sum(p for p, _, _ in verified.values())
+            scores[student] = total
+            say(f"  {student:<16} {total:6.1f} points  ({time.perf_counter() - start:.1f} s)")
+    report = course.root / "reports" / f"{assignment}-autograde.csv"
+    report.parent.mkdir(exist_ok=True)
+    with report.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "assignment", "what happened", "what was done"])
+        for x in findings:
+            w.writerow([x.student, x.assignment, x.what, x.action])
+    say(f"{len(findings)} findings (written to {report.relative_to(course.root)}):")
+    for x in findings:
+        say("  " + x.line())
+    return scores, findings
+
+
+# --- the rest of the loop -----------------------------------------------------------------
+
+
+def _run(course, *args):
+    code, log = course.nbgrader(*args)
+    if code != 0:
+        raise SystemExit(f"nbgrader {' '.join(map(str, args))} failed:\n{log[-3000:]}")
+    return log
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m rnncourse.instructor", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", default=".", help="the course folder (with nbgrader_config.py)")
+    parser.add_argument("--db-url", default=None, help="SQLAlchemy URL of the gradebook (default: the config's)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("autograde", help="preflight, nbgrader autograde per student, verified scores, report")
+    p.add_argument("assignment")
+    p.add_argument("--workers", type=int, default=2, help="processes that verify in parallel")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds per verified test cell")
+    p = sub.add_parser("collect", help="nbgrader zip_collect from downloaded/<assignment>/archive/")
+    p.add_argument("assignment")
+    p = sub.add_parser("feedback", help="nbgrader generate_feedback (hidden tests removed)")
+    p.add_argument("assignment")
+    p = sub.add_parser("export", help="nbgrader export to a CSV file")
+    p.add_argument("--to", default="grades.csv")
+    args = parser.parse_args(argv)
+    course = Course.load(args.root, args.db_url)
+    if args.command == "autograde":
+        autograde(course, args.assignment, workers=args.workers, timeout=args.timeout)
+    elif args.command == "collect":
+        print(_run(course, "zip_collect", args.assignment, "--force")[-2000:])
+    elif args.command == "feedback":
+        _run(course, "generate_feedback", args.assignment, "--force")
+        print(f"feedback written to {course.root / 'feedback'}")
+    elif args.command == "export":
+        _run(course, "export", "--to", args.to)
+        print(f"grades written to {args.to}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,276 @@
+"""Simulated submissions, generated from an assignment's release and source notebooks.
+
+The same set serves the test suite and ``make demo``, and grows with the course:
+every kind is built from whatever answer cells and tests an assignment has.
+
+Each kind says what a grader must give it (``expected``):
+``"full"``, ``"zero"``, or ``"all but first task"``, in points computed from the
+source notebook, and whether the instructor's report must mention it.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import textwrap
+import warnings
+from dataclasses import dataclass
+
+import nbformat
+
+SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    description: str
+    expected: str  # "full", "zero", "partial" (first half of the answers), "all but first task"
+    reported: bool  # must the instructor's report have a line for it?
+
+
+KINDS = [
+    Kind("correct", "every answer right", "full", False),
+    Kind("warnings", "every answer right, but each call writes a RuntimeWarning to stderr", "full", True),
+    Kind("partial", "the first half of the answers right, the rest left as stubs", "partial", False),
+    Kind("empty", "the release as handed out", "zero", False),
+    Kind("import_reference", "answers import the functions from rnncourse", "zero", True),
+    Kind("wrap_reference", "answers call rnncourse's functions inside their own", "zero", True),
+    Kind("patch_helpers", "an extra cell turns the grading helpers and numpy.testing into no-ops", "zero", True),
+    Kind("patch_in_answer", "an answer rebinds the grading helpers and builtins at definition time", "zero", True),
+    Kind("lying_object", "answers return an ndarray subclass whose comparisons always succeed", "zero", False),
+    Kind("edit_tests", "test cells replaced by 'pass' and their points raised to 100", "zero", False),
+    Kind("delete_tests", "every test cell deleted", "zero", False),
+    Kind("detect_grading", "answers return the reference when they find they are being graded", "zero", True),
+    Kind("endless_loop", "the first answer never returns; the others are right", "all but first task", True),
+    Kind("memory_hog", "the first answer allocates hundreds of GiB; the others are right", "all but first task", True),
+    Kind("kernel_exit", "every answer right, then a cell kills the kernel with os._exit", "full", True),
+    Kind("segfault", "every answer right, then a cell crashes the interpreter", "full", True),
+    Kind("huge_output", "every answer right, plus a cell printing 20 MB", "full", False),
+    Kind("invalid_json", "the notebook file is cut off in the middle", "zero", True),
+    Kind("missing_notebook", "no notebook, only a stray text file", "zero", True),
+    Kind("renamed_notebook", "every answer right, saved as '<name> (1).ipynb'", "full", True),
+    Kind("extra_notebook", "every answer right, plus an extra notebook", "full", True),
+    Kind("duplicated_cells", "every answer right, plus a copy of the first answer cell (same ids)", "full", True),
+]
+UNKNOWN_STUDENT = "stranger"  # the `correct` submission is also handed in under this unlisted id
+
+
+def _meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _solution(source):
+    return "\n".join(ln for ln in source.splitlines() if ln.strip() not in (SOLUTION_BEGIN, SOLUTION_END))
+
+
+def _functions(source):
+    return [n.name for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)]
+
+
+def _signature_line(source, name):
+    for line in source.splitlines():
+        if line.startswith(f"def {name}("):
+            return line
+    raise ValueError(f"no def {name} in answer")
+
+
+def expected_points(kind: Kind, source_nb) -> float:
+    """Points the kind must get, from the source notebook's grade cells and answer order."""
+    answers, owner, points = [], {}, {}
+    current = None
+    for cell in source_nb.cells:
+        m = _meta(cell)
+        if m.get("solution"):
+            current = m["grade_id"]
+            answers.append(current)
+        elif m.get("grade"):
+            owner[m["grade_id"]] = current
+            points[m["grade_id"]] = float(m.get("points", 0))
+    total = sum(points.values())
+    if kind.expected == "full":
+        return total
+    if kind.expected == "zero":
+        return 0.0
+    if kind.expected == "partial":
+        solved = set(answers[: len(answers) // 2])
+        return sum(p for g, p in points.items() if owner[g] in solved)
+    if kind.expected == "all but first task":
+        return sum(p for g, p in points.items() if owner[g] != answers[0])
+    raise ValueError(kind.expected)
+
+
+def _code_cell(source):
+    return nbformat.v4.new_code_cell(textwrap.dedent(source).strip())
+
+
+def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
+    """The files of one submission, {filename: text}, for the notebook ``name`` of an assignment."""
+    nb = copy.deepcopy(release_nb)
+    answers = {_meta(c)["grade_id"]: _solution(c.source) for c in source_nb.cells if _meta(c).get("solution")}
+    order = list(answers)
+    answer_cells = [c for c in nb.cells if _meta(c).get("solution")]
+    test_cells = [c for c in nb.cells if _meta(c).get("grade")]
+
+    def fill(which=None):
+        for cell in answer_cells:
+            gid = _meta(cell)["grade_id"]
+            if which is None or gid in which:
+                cell.source = answers[gid]
+
+    def insert_after_setup(source):
+        first_answer = nb.cells.index(answer_cells[0])
+        nb.cells.insert(first_answer, _code_cell(source))
+
+    k = kind.name
+    if k in ("correct", "huge_output", "renamed_notebook", "extra_notebook", "kernel_exit", "segfault",
+             "duplicated_cells"):
+        fill()
+    if k == "warnings":
+        for cell in answer_cells:
+            src = answers[_meta(cell)["grade_id"]]
+            tree_funcs = _functions(src)
+            for fn in tree_funcs:
+                sig = _signature_line(src, fn)
+                # overflow in exp: numpy prints a RuntimeWarning on stderr; the answer stays right
+                src = src.replace(sig, sig + "\n    np.exp(np.array([1000.0]))", 1)
+            cell.source = "import numpy as np\n" + src
+    elif k == "partial":
+        fill(set(order[: len(order) // 2]))
+    elif k == "import_reference":
+        for cell in answer_cells:
+            fns = _functions(answers[_meta(cell)["grade_id"]])
+            cell.source = f"from rnncourse import {', '.join(fns)}"
+    elif k == "wrap_reference":
+        for cell in answer_cells:
+            src = answers[_meta(cell)["grade_id"]]
+            lines = ["import rnncourse"]
+            for fn in _functions(src):
+                sig = _signature_line(src, fn)
+                params = sig[sig.index("(") + 1: sig.rindex(")")]
+                call = ", ".join(p.split("=")[0].strip() for p in params.split(",") if p.strip())
+                lines += [sig, f"    return rnncourse.{fn}({call})", ""]
+            cell.source = "\n".join(lines)
+    elif k == "patch_helpers":
+        insert_after_setup("""
+            import numpy, numpy.testing, rnncourse.grading as g
+            def _ok(*args, **kwargs):
+                return None
+            g.check_against_reference = g.assert_close = g.assert_scalar_close = _ok
+            for attr in dir(g):
+                if attr.startswith("check") or attr.startswith("assert"):
+                    setattr(g, attr, _ok)
+            numpy.testing.assert_allclose = numpy.allclose = _ok
+            assert_close = assert_scalar_close = _ok
+        """)
+    elif k == "patch_in_answer":
+        first = answer_cells[0]
+        first.source = textwrap.dedent("""
+            import builtins, rnncourse.grading as g
+            g.check_against_reference = g.assert_close = g.assert_scalar_close = lambda *a, **k: None
+            for attr in dir(g):
+                if attr.startswith(("check", "assert")):
+                    setattr(g, attr, lambda *a, **k: None)
+            builtins.AssertionError = type("Nothing", (Exception,), {})
+        """).strip() + "\n" + "\n".join(
+            f"def {fn}(*args, **kwargs):\n    return None\n" for fn in _functions(answers[_meta(first)["grade_id"]]))
+    elif k == "lying_object":
+        helper = textwrap.dedent("""
+            import numpy as np
+            class Agreeable(np.ndarray):
+                def __eq__(self, other):
+                    return True
+                def __ne__(self, other):
+                    return False
+                def __sub__(self, other):
+                    return np.zeros(np.shape(other))
+                __rsub__ = __sub__
+        """).strip()
+        for cell in answer_cells:
+            src = answers[_meta(cell)["grade_id"]]
+            out = [helper]
+            for fn in _functions(src):
+                out += [_signature_line(src, fn), "    return np.zeros((1, 1)).view(Agreeable)", ""]
+            cell.source = "\n".join(out)
+    elif k == "edit_tests":
+        for cell in test_cells:
+            cell.source = "pass"
+            cell.metadata["nbgrader"]["points"] = 100
+    elif k == "delete_tests":
+        nb.cells = [c for c in nb.cells if not _meta(c).get("grade")]
+    elif k == "detect_grading":
+        for cell in answer_cells:
+            src = answers[_meta(cell)["grade_id"]]
+            lines = []
+            for fn in _functions(src):
+                sig = _signature_line(src, fn)
+                params = sig[sig.index("(") + 1: sig.rindex(")")]
+                call = ", ".join(p.split("=")[0].strip() for p in params.split(",") if p.strip())
+                lines += [sig,
+                          "    import os, rnncourse",
+                          "    # nbgrader runs the notebook inside autograded/<student>/...",
+                          "    if 'autograded' in os.getcwd():",
+                          f"        return rnncourse.{fn}({call})",
+                          "    raise NotImplementedError()", ""]
+            cell.source = "\n".join(lines)
+    elif k in ("endless_loop", "memory_hog"):
+        fill()
+        first = answer_cells[0]
+        src = answers[_meta(first)["grade_id"]]
+        body = "    while True:\n        pass" if k == "endless_loop" else \
+            "    import numpy as np\n    return np.ones((1_000_000, 100_000))"
+        first.source = "\n".join(f"{_signature_line(src, fn)}\n{body}\n" for fn in _functions(src))
+    if k == "kernel_exit":
+        nb.cells.append(_code_cell("import os\nos._exit(1)"))
+    elif k == "segfault":
+        nb.cells.append(_code_cell("import ctypes\nctypes.string_at(0)"))
+    elif k == "huge_output":
+        nb.cells.append(_code_cell("print('x' * 20_000_000)"))
+    elif k == "duplicated_cells":
+        nb.cells.insert(nb.cells.index(answer_cells[0]) + 1, copy.deepcopy(answer_cells[0]))
+
+    text = nbformat.writes(nb)
+    if k == "invalid_json":
+        return {filename: text[: len(text) // 2]}
+    if k == "missing_notebook":
+        return {"notes.txt": "I could not find the notebook, sorry.\n"}
+    if k == "renamed_notebook":
+        return {filename.replace(".ipynb", " (1).ipynb"): text}
+    if k == "extra_notebook":
+        scratch = nbformat.v4.new_notebook(cells=[_code_cell("1 + 1")])
+        return {filename: text, "scratch.ipynb": nbformat.writes(scratch)}
+    return {filename: text}
+
+
+def write_submissions(course_root, assignment, release_dir, source_dir, kinds=KINDS, unknown_student=True):
+    """Write one submission per kind to submitted/<kind>/<assignment>/. Returns {student: Kind}."""
+    from pathlib import Path
+
+    course_root = Path(course_root)
+    students = {}
+    notebooks = sorted(Path(source_dir).glob("*.ipynb"))
+    for kind in kinds:
+        folder = course_root / "submitted" / kind.name.replace("_", "-") / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for src_path in notebooks:
+            source_nb = nbformat.read(str(src_path), as_version=4)
+            release_nb = nbformat.read(str(Path(release_dir) / src_path.name), as_version=4)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the duplicated-cells kind repeats a cell id on purpose
+                files = build(kind, release_nb, source_nb, src_path.name)
+            for fname, text in files.items():
+                (folder / fname).write_text(text)
+        students[kind.name.replace("_", "-")] = kind
+    if unknown_student:
+        correct = next(k for k in kinds if k.name == "correct")
+        src = course_root / "submitted" / "correct" / assignment
+        dst = course_root / "submitted" / UNKNOWN_STUDENT / assignment
+        dst.mkdir(parents=True, exist_ok=True)
+        for f in src.iterdir():
+            (dst / f.name).write_bytes(f.read_bytes())
+        students[UNKNOWN_STUDENT] = Kind("unknown_student", "a correct submission from an id not in the gradebook",
+                                         "full", True)
+    return students
+
+
+__all__ = ["Kind", "KINDS", "UNKNOWN_STUDENT", "build", "expected_points", "write_submissions"]
