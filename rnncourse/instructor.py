@@ -283,12 +283,20 @@ def autograde(course, assignment, workers=2, timeout=30.0, quiet=False):
     say = (lambda *a: None) if quiet else print
     say(f"autograde {assignment}: {len(students)} submissions")
     scores = {}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+
+    def nbgrader_run(student):
+        start = time.perf_counter()
+        code, log = course.nbgrader("autograde", assignment, "--student", student, "--force",
+                                    f"--CourseDirectory.submitted_directory={staged_root.name}",
+                                    f"--Execute.timeout={int(timeout)}")
+        return code, log, time.perf_counter() - start
+
+    # Students are graded `workers` at a time: nbgrader for one while another is verified.
+    with ThreadPoolExecutor(max_workers=workers) as pool, ThreadPoolExecutor(max_workers=workers) as runs:
+        started = {student: runs.submit(nbgrader_run, student) for student in students}
         for student in students:
+            code, log, seconds = started[student].result()
             start = time.perf_counter()
-            code, log = course.nbgrader("autograde", assignment, "--student", student, "--force",
-                                        f"--CourseDirectory.submitted_directory={staged_root.name}",
-                                        f"--Execute.timeout={int(timeout)}")
             if code != 0:
                 tail = [ln for ln in log.splitlines() if "ERROR" in ln or "Error" in ln][-1:] or log.splitlines()[-1:]
                 findings.append(Finding(student, assignment, f"nbgrader's autograde failed ({tail[0].strip()[:160]})",
@@ -326,7 +334,8 @@ def autograde(course, assignment, workers=2, timeout=30.0, quiet=False):
                     "verified scores written to the gradebook"))
             total = sum(p for p, _, _ in verified.values())
             scores[student] = total
-            say(f"  {student:<16} {total:6.1f} points  ({time.perf_counter() - start:.1f} s)")
+            say(f"  {student:<16} {total:6.1f} points  (nbgrader {seconds:.1f} s, verified in "
+                f"{time.perf_counter() - start:.1f} s)")
     report = course.root / "reports" / f"{assignment}-autograde.csv"
     report.parent.mkdir(exist_ok=True)
     with report.open("w", newline="") as f:

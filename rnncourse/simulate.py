@@ -4,7 +4,7 @@ The same set serves the test suite and ``make demo``, and grows with the course:
 every kind is built from whatever answer cells and tests an assignment has.
 
 Each kind says what a grader must give it (``expected``):
-``"full"``, ``"zero"``, or ``"all but first task"``, in points computed from the
+``"full"``, ``"zero"``, ``"partial"`` or ``"all but last task"``, in points computed from the
 source notebook, and whether the instructor's report must mention it.
 """
 
@@ -25,7 +25,7 @@ SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 class Kind:
     name: str
     description: str
-    expected: str  # "full", "zero", "partial" (first half of the answers), "all but first task"
+    expected: str  # "full", "zero", "partial" (first half of the answers), "all but last task"
     reported: bool  # must the instructor's report have a line for it?
 
 
@@ -42,8 +42,8 @@ KINDS = [
     Kind("edit_tests", "test cells replaced by 'pass' and their points raised to 100", "zero", False),
     Kind("delete_tests", "every test cell deleted", "zero", False),
     Kind("detect_grading", "answers return the reference when they find they are being graded", "zero", True),
-    Kind("endless_loop", "the first answer never returns; the others are right", "all but first task", True),
-    Kind("memory_hog", "the first answer allocates hundreds of GiB; the others are right", "all but first task", True),
+    Kind("endless_loop", "the last answer never returns; the others are right", "all but last task", True),
+    Kind("memory_hog", "the last answer allocates hundreds of GiB; the others are right", "all but last task", True),
     Kind("kernel_exit", "every answer right, then a cell kills the kernel with os._exit", "full", True),
     Kind("segfault", "every answer right, then a cell crashes the interpreter", "full", True),
     Kind("huge_output", "every answer right, plus a cell printing 20 MB", "full", False),
@@ -95,8 +95,8 @@ def expected_points(kind: Kind, source_nb) -> float:
     if kind.expected == "partial":
         solved = set(answers[: len(answers) // 2])
         return sum(p for g, p in points.items() if owner[g] in solved)
-    if kind.expected == "all but first task":
-        return sum(p for g, p in points.items() if owner[g] != answers[0])
+    if kind.expected == "all but last task":
+        return sum(p for g, p in points.items() if owner[g] != answers[-1])
     raise ValueError(kind.expected)
 
 
@@ -215,11 +215,11 @@ def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
             cell.source = "\n".join(lines)
     elif k in ("endless_loop", "memory_hog"):
         fill()
-        first = answer_cells[0]
-        src = answers[_meta(first)["grade_id"]]
+        last = answer_cells[-1]  # nothing calls the last answer, so only its own tests suffer
+        src = answers[_meta(last)["grade_id"]]
         body = "    while True:\n        pass" if k == "endless_loop" else \
             "    import numpy as np\n    return np.ones((1_000_000, 100_000))"
-        first.source = "\n".join(f"{_signature_line(src, fn)}\n{body}\n" for fn in _functions(src))
+        last.source = "\n".join(f"{_signature_line(src, fn)}\n{body}\n" for fn in _functions(src))
     if k == "kernel_exit":
         nb.cells.append(_code_cell("import os\nos._exit(1)"))
     elif k == "segfault":
