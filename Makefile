@@ -17,7 +17,11 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # nbgrader runs helper programs (alembic) by name: the venv's must come first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv book test test-fast release validate clean
+# The assignment the instructor targets act on: make autograde A=01_rnn_forward
+A ?= $(firstword $(ASSIGNMENTS))
+INSTRUCTOR := $(BIN)/python -m rnncourse.instructor
+
+.PHONY: help venv book test test-fast release validate collect autograde feedback export demo clean
 
 help:
 	@echo "make book      build the site into _build/html (executes the chapters)"
@@ -25,6 +29,11 @@ help:
 	@echo "make test-fast the package and contract tests only (seconds)"
 	@echo "make release   regenerate exercises/ from solutions/ (and register the assignments in gradebook.db)"
 	@echo "make validate  check that every solution notebook passes its own tests"
+	@echo "make collect A=NAME    submissions from an LMS download in downloaded/NAME/archive/"
+	@echo "make autograde A=NAME  grade submitted/*/NAME: preflight, nbgrader, verified scores, report"
+	@echo "make feedback A=NAME   feedback HTML for every student (no hidden tests in it)"
+	@echo "make export            all grades to grades.csv"
+	@echo "make demo A=NAME       the whole loop on simulated submissions, in _demo/"
 	@echo "make clean     remove _build and the instructor's working folders"
 
 venv: $(STAMP)
@@ -53,5 +62,20 @@ release: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/nbgrader validate solutions/*/*.ipynb
 
+collect: $(STAMP)
+	$(INSTRUCTOR) collect $(A)
+
+autograde: $(STAMP)
+	$(INSTRUCTOR) autograde $(A)
+
+feedback: $(STAMP)
+	$(INSTRUCTOR) feedback $(A)
+
+export: $(STAMP)
+	$(INSTRUCTOR) export --to grades.csv
+
+demo: $(STAMP)
+	$(INSTRUCTOR) demo $(A) --dir _demo
+
 clean:
-	rm -rf _build submitted autograded feedback downloaded gradebook.db
+	rm -rf _build _demo staged reports submitted autograded feedback downloaded gradebook.db grades.csv

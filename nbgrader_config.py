@@ -31,7 +31,8 @@ c.LimitOutput.max_traceback = 50
 # downloaded/NAME/archive/ named "<student_id>_<notebook>.ipynb", for example
 # "alice_01_rnn_forward.ipynb"; student ids contain no underscore.
 c.ZipCollectApp.collector_plugin = "nbgrader.plugins.zipcollect.FileNameCollectorPlugin"
-c.FileNameCollectorPlugin.named_regexp = r"^(?P<student_id>[^_]+)_(?P<file_id>.+\.ipynb)$"
+# The pattern is matched against the whole path of each extracted file.
+c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/_]+)_(?P<file_id>[^/]+\.ipynb)$"
 
 # A test cell that a student deleted is put back and run, instead of scoring 0
 # and waiting for a manual grade.

@@ -285,6 +285,8 @@ def autograde(course, assignment, workers=2, timeout=30.0, quiet=False):
     scores = {}
 
     def nbgrader_run(student):
+        if not list((staged_root / student / assignment).glob("*.ipynb")):
+            return 0, "", 0.0  # nothing nbgrader could read; preflight has reported why
         start = time.perf_counter()
         code, log = course.nbgrader("autograde", assignment, "--student", student, "--force",
                                     f"--CourseDirectory.submitted_directory={staged_root.name}",
@@ -359,6 +361,63 @@ def _run(course, *args):
     return log
 
 
+DEMO_KINDS = ("correct", "partial", "empty", "import_reference", "patch_helpers", "invalid_json", "endless_loop")
+
+
+def demo(repo_root, assignment, folder, timeout=10.0):
+    """The whole loop on simulated submissions, in a fresh course folder; prints the gradebook.
+
+    release -> an LMS download of seven submissions (correct, partial, empty,
+    two cheats, two broken) -> zip_collect -> verified autograde -> feedback ->
+    export. Returns {student: (score, max_score)}.
+    """
+    from nbgrader.api import Gradebook
+
+    from . import simulate
+
+    repo_root, folder = Path(repo_root).resolve(), Path(folder).resolve()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    shutil.copy(repo_root / "nbgrader_config.py", folder)
+    shutil.copytree(repo_root / "solutions", folder / "solutions")
+    course = Course.load(folder)
+    print(f"1. release {assignment} into {folder}")
+    _run(course, "generate_assignment", assignment, "--force")
+    kinds = [k for k in simulate.KINDS if k.name in DEMO_KINDS]
+    scratch = folder / "simulated"
+    students = simulate.write_submissions(scratch, assignment, folder / "exercises" / assignment,
+                                          folder / "solutions" / assignment, kinds=kinds, unknown_student=False)
+    archive = folder / "downloaded" / assignment / "archive"
+    archive.mkdir(parents=True)
+    for student in students:
+        for f in (scratch / "submitted" / student / assignment).iterdir():
+            shutil.copy(f, archive / f"{student}_{f.name}")  # the LMS's flat "<student>_<file>" names
+    shutil.rmtree(scratch)
+    print(f"2. an LMS download with {len(students)} submissions in {archive.relative_to(folder)}: "
+          + ", ".join(students))
+    with Gradebook(course.db_url, course.course_id) as gb:
+        for student in students:
+            gb.update_or_create_student(student)
+    print("3. nbgrader zip_collect")
+    _run(course, "zip_collect", assignment, "--force")
+    print("4. autograde (preflight, nbgrader, verified scores)")
+    autograde(course, assignment, timeout=timeout)
+    print("5. feedback")
+    _run(course, "generate_feedback", assignment, "--force")
+    print("6. export to grades.csv")
+    _run(course, "export", "--to", "grades.csv")
+    table = {}
+    with Gradebook(course.db_url, course.course_id) as gb:
+        for student in students:
+            sub = gb.find_submission(assignment, student)
+            table[student] = (sub.score, sub.max_score)
+    print("\nThe gradebook:")
+    print(f"  {'student':<18} {'score':>6} / max   what the submission did")
+    for student, (score, max_score) in table.items():
+        print(f"  {student:<18} {score:6.1f} / {max_score:<4g}  {students[student].description}")
+    return table
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m rnncourse.instructor", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default=".", help="the course folder (with nbgrader_config.py)")
@@ -374,7 +433,13 @@ def main(argv=None):
     p.add_argument("assignment")
     p = sub.add_parser("export", help="nbgrader export to a CSV file")
     p.add_argument("--to", default="grades.csv")
+    p = sub.add_parser("demo", help="the whole loop on simulated submissions, in a fresh folder")
+    p.add_argument("assignment")
+    p.add_argument("--dir", default="_demo", help="the scratch course folder (replaced)")
     args = parser.parse_args(argv)
+    if args.command == "demo":
+        demo(args.root, args.assignment, args.dir)
+        return
     course = Course.load(args.root, args.db_url)
     if args.command == "autograde":
         autograde(course, args.assignment, workers=args.workers, timeout=args.timeout)
