@@ -44,9 +44,6 @@ import nbformat
 
 from .verify import check_policy, run_test_cell
 
-SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
-HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-
 
 @dataclass
 class Finding:
@@ -99,6 +96,7 @@ class Course:
 
 
 def _meta(cell):
+    """A cell's nbgrader metadata ({} for an ordinary cell)."""
     return cell.get("metadata", {}).get("nbgrader", {})
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import nbformat
 
+from .instructor import _meta
+
 SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
@@ -54,10 +56,6 @@ KINDS = [
     Kind("duplicated_cells", "every answer right, plus a copy of the first answer cell (same ids)", "full", True),
 ]
 UNKNOWN_STUDENT = "stranger"  # the `correct` submission is also handed in under this unlisted id
-
-
-def _meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
 
 
 def _solution(source):
