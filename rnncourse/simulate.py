@@ -43,6 +43,7 @@ KINDS = [
     Kind("lying_object", "answers return an ndarray subclass whose comparisons always succeed", "zero", False),
     Kind("edit_tests", "test cells replaced by 'pass' and their points raised to 100", "zero", False),
     Kind("delete_tests", "every test cell deleted", "zero", False),
+    Kind("retyped_tests", "every answer right, every test cell turned into a Markdown cell", "full", False),
     Kind("detect_grading", "answers return the reference when they find they are being graded", "zero", True),
     Kind("endless_loop", "the last answer never returns; the others are right", "all but last task", True),
     Kind("memory_hog", "the last answer allocates hundreds of GiB; the others are right", "all but last task", True),
@@ -122,7 +123,7 @@ def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
 
     k = kind.name
     if k in ("correct", "huge_output", "renamed_notebook", "extra_notebook", "kernel_exit", "segfault",
-             "duplicated_cells"):
+             "duplicated_cells", "retyped_tests"):
         fill()
     if k == "warnings":
         for cell in answer_cells:
@@ -196,6 +197,10 @@ def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
             cell.metadata["nbgrader"]["points"] = 100
     elif k == "delete_tests":
         nb.cells = [c for c in nb.cells if not _meta(c).get("grade")]
+    elif k == "retyped_tests":
+        for i, cell in enumerate(nb.cells):
+            if _meta(cell).get("grade"):
+                nb.cells[i] = nbformat.v4.new_markdown_cell(cell.source, metadata=cell.metadata)
     elif k == "detect_grading":
         for cell in answer_cells:
             src = answers[_meta(cell)["grade_id"]]
