@@ -7,7 +7,8 @@ One module per topic, named as in the book:
 - ``rnn``: the vanilla (Elman) RNN forward passes, many-to-one and stacked variants
 - ``bptt``: backpropagation through time for the vanilla and stacked RNNs
 - ``gradcheck``: centred-difference gradients and the relative error
-- ``optim``: parameter updates (gradient descent)
+- ``optim``: parameter updates (gradient descent) and gradient clipping
+- ``longterm``: spectral radius, powers of W, hidden-state Jacobians, gradient norms through time
 - ``training``: loss and gradients of a sequence, truncated-BPTT training, sampling
 - ``data``: the identical-halves task, the "hello" example, one-hot encoding
 - ``grading``: the checks the assignments' test cells call
@@ -20,7 +21,8 @@ from .data import decode, encode, hello_example, identical_halves, one_hot
 from .bptt import output_backward, rnn_backward, rnn_step_backward, stacked_rnn_backward
 from .gradcheck import gradient_errors, numerical_gradient, relative_error
 from .losses import cross_entropy, sequence_cross_entropy, sequence_cross_entropy_backward
-from .optim import sgd_step
+from .longterm import gradient_norms_through_time, hidden_state_jacobian, matrix_power_eigen, spectral_radius
+from .optim import clip_by_norm, clip_by_value, global_norm, sgd_step
 from .rnn import (
     init_rnn_params,
     many_to_one_forward,
@@ -54,6 +56,13 @@ __all__ = [
     "rnn_backward",
     "stacked_rnn_backward",
     "sgd_step",
+    "global_norm",
+    "clip_by_norm",
+    "clip_by_value",
+    "spectral_radius",
+    "matrix_power_eigen",
+    "hidden_state_jacobian",
+    "gradient_norms_through_time",
     "rnn_loss_and_grads",
     "train_truncated_bptt",
     "sample",
