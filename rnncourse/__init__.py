@@ -6,6 +6,8 @@ One module per topic, named as in the book:
 - ``losses``: cross-entropy for a single prediction and for a sequence
 - ``rnn``: the vanilla (Elman) RNN forward passes, many-to-one and stacked variants
 - ``bptt``: backpropagation through time for the vanilla and stacked RNNs
+- ``leaky``: leaky units (time constants): forward and backward
+- ``esn``: echo state networks: spectral-radius scaling, ridge readout, memory capacity
 - ``gradcheck``: centred-difference gradients and the relative error
 - ``optim``: parameter updates (gradient descent) and gradient clipping
 - ``longterm``: spectral radius, powers of W, hidden-state Jacobians, gradient norms through time
@@ -20,6 +22,17 @@ from .activations import log_softmax, sigmoid, softmax
 from .data import decode, encode, hello_example, identical_halves, one_hot
 from .bptt import output_backward, rnn_backward, rnn_step_backward, stacked_rnn_backward
 from .gradcheck import gradient_errors, numerical_gradient, relative_error
+from .leaky import leaky_rnn_backward, leaky_rnn_forward
+from .esn import (
+    esn_forecast,
+    esn_states,
+    mackey_glass,
+    make_reservoir,
+    memory_capacity,
+    nmse,
+    ridge_readout,
+    scale_to_spectral_radius,
+)
 from .losses import cross_entropy, sequence_cross_entropy, sequence_cross_entropy_backward
 from .longterm import gradient_norms_through_time, hidden_state_jacobian, matrix_power_eigen, spectral_radius
 from .optim import clip_by_norm, clip_by_value, global_norm, sgd_step
@@ -71,4 +84,14 @@ __all__ = [
     "decode",
     "identical_halves",
     "hello_example",
+    "leaky_rnn_forward",
+    "leaky_rnn_backward",
+    "scale_to_spectral_radius",
+    "make_reservoir",
+    "esn_states",
+    "ridge_readout",
+    "memory_capacity",
+    "esn_forecast",
+    "nmse",
+    "mackey_glass",
 ]

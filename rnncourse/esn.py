@@ -1,0 +1,285 @@
+"""Echo state networks: a fixed random reservoir and a trained linear readout.
+
+The reservoir is a (leaky) RNN whose weights are drawn at random and never
+trained: ``W`` is rescaled to a chosen spectral radius ``rho`` (the largest
+modulus of its eigenvalues), which for ``rho < 1`` typically gives the echo
+state property: the state forgets its initial value and becomes a function of
+the recent inputs. Only the readout ``o_t = c + V h_t`` is trained, by ridge
+regression, which has a closed form:
+
+    [V c]^T = (Z^T Z + alpha P)^{-1} Z^T Y,   Z = [states, 1],   P = diag(1, ..., 1, 0)
+
+(the bias ``c`` is not penalised). ``memory_capacity`` measures how much of the
+input's past a reservoir can recall linearly, and ``esn_forecast`` predicts a
+scalar series one step ahead. ``mackey_glass`` generates the classic test series.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._validate import as_float_array, check_shape
+from .leaky import leaky_rnn_forward
+
+__all__ = [
+    "scale_to_spectral_radius",
+    "make_reservoir",
+    "esn_states",
+    "ridge_readout",
+    "memory_capacity",
+    "esn_forecast",
+    "mackey_glass",
+    "nmse",
+]
+
+
+def _check_real(value, name, minimum=None, strict=False):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite real number, got {value!r}")
+    if minimum is not None and (value < minimum or (strict and value == minimum)):
+        raise ValueError(f"{name} must be {'>' if strict else '>='} {minimum}, got {value!r}")
+    return float(value)
+
+
+def _check_int(value, name, minimum):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def scale_to_spectral_radius(W, rho):
+    """Rescale a square matrix so that its spectral radius (largest |eigenvalue|) is ``rho``.
+
+    Inputs:
+    - W: square matrix, shape (H, H), with at least one nonzero eigenvalue.
+    - rho: the target spectral radius, a number >= 0.
+
+    Returns:
+    - W_scaled: ``W * rho / max|eig(W)|``, shape (H, H); W itself is not modified.
+    """
+    W = as_float_array(W, "W", 2)
+    check_shape(W, "W", (W.shape[0], W.shape[0]), "(H, H)")
+    rho = _check_real(rho, "rho", 0.0)
+    radius = np.max(np.abs(np.linalg.eigvals(W)))
+    if not radius > 0:
+        raise ValueError("W has spectral radius 0 (all eigenvalues are zero); it cannot be rescaled")
+    return W * (rho / radius)
+
+
+def make_reservoir(H, D, rho, rng, input_scale=1.0, density=1.0, bias_scale=0.0):
+    """A random reservoir: recurrent weights with spectral radius ``rho``, random input weights.
+
+    ``W`` has entries N(0, 1), of which a fraction ``1 - density`` is set to zero,
+    and is then rescaled to spectral radius ``rho``. ``U`` and ``b`` are uniform in
+    [-input_scale, input_scale] and [-bias_scale, bias_scale].
+
+    Inputs:
+    - H, D: reservoir size and input size (positive ints).
+    - rho: target spectral radius of W (>= 0).
+    - rng: a ``numpy.random.Generator``.
+    - input_scale: half-width of the input weights' range (>= 0).
+    - density: fraction of nonzero recurrent weights, in (0, 1].
+    - bias_scale: half-width of the biases' range (>= 0).
+
+    Returns:
+    - params: dict with ``U`` (H, D), ``W`` (H, H) and ``b`` (H,).
+    """
+    H = _check_int(H, "H", 1)
+    D = _check_int(D, "D", 1)
+    rho = _check_real(rho, "rho", 0.0)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {rng!r}")
+    input_scale = _check_real(input_scale, "input_scale", 0.0)
+    bias_scale = _check_real(bias_scale, "bias_scale", 0.0)
+    density = _check_real(density, "density", 0.0, strict=True)
+    if density > 1:
+        raise ValueError(f"density must be in (0, 1], got {density!r}")
+    W = rng.normal(0.0, 1.0, (H, H))
+    if density < 1:
+        W = W * (rng.random((H, H)) < density)
+        if not np.any(W):
+            W[rng.integers(H), rng.integers(H)] = 1.0
+    return {
+        "U": rng.uniform(-input_scale, input_scale, (H, D)),
+        "W": scale_to_spectral_radius(W, rho) if np.max(np.abs(np.linalg.eigvals(W))) > 0 else W,
+        "b": rng.uniform(-bias_scale, bias_scale, H),
+    }
+
+
+def esn_states(X, h0, U, W, b, gamma=1.0, washout=0):
+    """Drive a reservoir with an input sequence and collect its states after a washout.
+
+    The states are those of ``leaky_rnn_forward`` (gamma = 1: plain tanh units);
+    the first ``washout`` steps, which still depend on ``h0``, are dropped.
+
+    Inputs:
+    - X: input sequence, shape (N, T, D).
+    - h0: initial state, shape (N, H).
+    - U, W, b: the reservoir, shapes (H, D), (H, H), (H,).
+    - gamma: time constants, a number or an array of shape (H,), entries >= 1.
+    - washout: number of initial steps to drop, an int in [0, T).
+
+    Returns:
+    - states: shape (N, T - washout, H); ``states[:, i]`` is the state after reading
+      ``X[:, washout + i]``.
+    """
+    Hs = leaky_rnn_forward(X, h0, U, W, b, gamma)
+    washout = _check_int(washout, "washout", 0)
+    if washout >= Hs.shape[1]:
+        raise ValueError(f"washout must be smaller than T = {Hs.shape[1]}, got {washout}")
+    return Hs[:, washout:]
+
+
+def ridge_readout(states, targets, alpha):
+    """Fit a linear readout ``o = c + V h`` by ridge regression (closed form).
+
+    Minimises ``sum_m ||targets[m] - c - V states[m]||^2 + alpha ||V||_F^2`` (the bias
+    c is not penalised) by solving the normal equations
+    ``(Z^T Z + alpha P) [V c]^T = Z^T targets`` with ``Z = [states, 1]`` and
+    ``P = diag(1, ..., 1, 0)``.
+
+    Inputs:
+    - states: reservoir states, one per row, shape (M, H).
+    - targets: desired outputs, shape (M, K).
+    - alpha: ridge penalty, a number > 0.
+
+    Returns a tuple of:
+    - V: readout weights, shape (K, H).
+    - c: readout bias, shape (K,).
+    """
+    states = as_float_array(states, "states", 2)
+    targets = as_float_array(targets, "targets", 2)
+    M, H = states.shape
+    if targets.shape[0] != M:
+        raise ValueError(
+            f"targets has shape {targets.shape}, expected (M, K) with M = {M} rows, one per row of states"
+        )
+    alpha = _check_real(alpha, "alpha", 0.0, strict=True)
+    Z = np.hstack([states, np.ones((M, 1), dtype=states.dtype)])
+    P = np.eye(H + 1)
+    P[H, H] = 0.0
+    coef = np.linalg.solve(Z.T @ Z + alpha * P, Z.T @ targets)  # (H + 1, K)
+    return coef[:H].T.copy(), coef[H].copy()
+
+
+def memory_capacity(u, states, max_delay, alpha=1e-6):
+    """Linear memory capacity: how well readouts of ``h_t`` recall the past inputs ``u_{t-k}``.
+
+    For each delay k = 1..max_delay, a ridge readout is trained to output
+    ``u[t - k]`` from ``states[t]`` on the first half of the steps t = max_delay..T-1
+    and evaluated on the second half; ``r2[k-1]`` is the squared correlation
+    between its outputs and ``u[t - k]`` there. The capacity is the sum of ``r2``.
+
+    Inputs:
+    - u: scalar input sequence that drove the reservoir, shape (T,).
+    - states: reservoir states, shape (T, H); ``states[t]`` is the state after reading ``u[t]``.
+    - max_delay: the largest delay, an int >= 1 with ``T - max_delay >= 4``.
+    - alpha: ridge penalty of the readouts (> 0).
+
+    Returns a tuple of:
+    - mc: the memory capacity, ``float(r2.sum())``.
+    - r2: squared correlation for each delay, shape (max_delay,).
+    """
+    u = as_float_array(u, "u", 1)
+    states = as_float_array(states, "states", 2)
+    T = u.shape[0]
+    if states.shape[0] != T:
+        raise ValueError(f"states has shape {states.shape}, expected (T, H) with T = {T} (the length of u)")
+    max_delay = _check_int(max_delay, "max_delay", 1)
+    if T - max_delay < 4:
+        raise ValueError(f"max_delay must leave at least 4 steps, got max_delay={max_delay} with T={T}")
+    steps = np.arange(max_delay, T)
+    half = len(steps) // 2
+    train, test = steps[:half], steps[half:]
+    r2 = np.zeros(max_delay)
+    for k in range(1, max_delay + 1):
+        V, c = ridge_readout(states[train], u[train - k][:, None], alpha)
+        y = states[test] @ V[0] + c[0]
+        target = u[test - k]
+        yc, tc = y - y.mean(), target - target.mean()
+        denom = np.sum(yc * yc) * np.sum(tc * tc)
+        r2[k - 1] = np.sum(yc * tc) ** 2 / denom if denom > 0 else 0.0
+    return float(r2.sum()), r2
+
+
+def esn_forecast(u, U, W, b, gamma, n_train, washout, alpha):
+    """Predict a scalar series one step ahead with an echo state network.
+
+    The reservoir (U, W, b, gamma) reads ``u[t]`` at step t from a zero state.
+    A ridge readout is trained to output ``u[t + 1]`` from the state after reading
+    ``u[t]``, for t = washout..n_train-2 (only values up to ``u[n_train - 1]`` are
+    targets). It then predicts ``u[t + 1]`` for t = n_train-1..T-2, the held-out part.
+
+    Inputs:
+    - u: the series, shape (T,).
+    - U, W, b: the reservoir, shapes (H, 1), (H, H), (H,).
+    - gamma: time constants, a number or an array of shape (H,), entries >= 1.
+    - n_train: length of the training part, an int with washout + 2 <= n_train < T.
+    - washout: number of initial steps whose states are not used for training (int >= 0).
+    - alpha: ridge penalty (> 0).
+
+    Returns:
+    - predictions: shape (T - n_train,); ``predictions[i]`` predicts ``u[n_train + i]``.
+    """
+    u = as_float_array(u, "u", 1)
+    T = u.shape[0]
+    washout = _check_int(washout, "washout", 0)
+    n_train = _check_int(n_train, "n_train", washout + 2)
+    if n_train >= T:
+        raise ValueError(f"n_train must be smaller than T = {T} (leave a held-out part), got {n_train}")
+    H = np.shape(W)[0] if np.ndim(W) == 2 else 0
+    states = leaky_rnn_forward(u[None, :, None], np.zeros((1, H)), U, W, b, gamma)[0]
+    V, c = ridge_readout(states[washout:n_train - 1], u[washout + 1:n_train, None], alpha)
+    return states[n_train - 1:T - 1] @ V[0] + c[0]
+
+
+def nmse(predictions, targets):
+    """Normalised mean squared error: ``mean((predictions - targets)^2) / var(targets)``.
+
+    Inputs:
+    - predictions, targets: arrays of the same shape, at least two entries.
+
+    Returns:
+    - the error as a float; 1.0 is what predicting the mean of the targets scores.
+    """
+    p = as_float_array(predictions, "predictions", tuple(range(1, 33)))
+    y = as_float_array(targets, "targets", tuple(range(1, 33)))
+    check_shape(p, "predictions", y.shape, "the shape of targets")
+    if y.size < 2 or not np.var(y) > 0:
+        raise ValueError("targets must have at least two entries that are not all equal")
+    return float(np.mean((p - y) ** 2) / np.var(y))
+
+
+def mackey_glass(T, tau=17, beta=0.2, decay=0.1, n=10, x0=1.2, dt=0.1, discard=500):
+    """The Mackey-Glass delay differential equation, integrated numerically, one sample per unit time.
+
+    ``dx/ds = beta x(s - tau) / (1 + x(s - tau)^n) - decay x(s)``, integrated with
+    Euler steps of size dt from the constant history x = x0; the first ``discard``
+    samples (the transient) are dropped. tau = 17 gives the classic mildly chaotic series.
+
+    Inputs:
+    - T: number of samples to return (int >= 1).
+    - tau, beta, decay, n, x0: the equation's delay and constants (tau a positive multiple of dt).
+    - dt: Euler step, with 1/dt an integer.
+    - discard: number of initial samples dropped (int >= 0).
+
+    Returns:
+    - x: the series, shape (T,).
+    """
+    T = _check_int(T, "T", 1)
+    discard = _check_int(discard, "discard", 0)
+    dt = _check_real(dt, "dt", 0.0, strict=True)
+    per_unit = int(round(1 / dt))
+    lag = int(round(tau / dt))
+    if abs(per_unit * dt - 1) > 1e-9 or lag < 1:
+        raise ValueError(f"1/dt must be an integer and tau >= dt, got dt={dt!r}, tau={tau!r}")
+    n_steps = (T + discard) * per_unit
+    x = np.empty(n_steps + lag + 1)
+    x[: lag + 1] = x0
+    for i in range(lag, lag + n_steps):
+        delayed = x[i - lag]
+        x[i + 1] = x[i] + dt * (beta * delayed / (1 + delayed**n) - decay * x[i])
+    samples = x[lag + per_unit :: per_unit]
+    return samples[discard : discard + T].copy()

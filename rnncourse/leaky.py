@@ -1,0 +1,145 @@
+"""Leaky units: recurrent units with a time constant, and their backward pass.
+
+A leaky unit mixes its previous state with the new tanh activation. With the
+book's ``a_t = b + W h_{t-1} + U x_t`` and a time constant ``gamma_i >= 1``
+per hidden unit,
+
+    h_{t,i} = (1 - 1/gamma_i) h_{t-1,i} + (1/gamma_i) tanh(a_{t,i}).
+
+``gamma = 1`` is the vanilla RNN of ``rnncourse.rnn``; a large ``gamma`` makes
+the unit change slowly and remember for about ``gamma`` steps. Writing
+``s_t = tanh(a_t)`` and ``lam = 1 - 1/gamma``, the backward recursion is
+
+    dL/da_t     = (1 - s_t^2) * dL/dh_t / gamma
+    dL/dh_{t-1} = lam * dL/dh_t + W^T dL/da_t   (+ the output's gradient at t-1)
+
+and the parameter gradients are those of the vanilla RNN with this ``dL/da_t``.
+As in ``rnncourse.bptt``, the forward pass returns arrays only and the backward
+pass takes the arrays it needs; ``s_t`` is recovered from the states as
+``s_t = gamma (h_t - lam h_{t-1})``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._validate import as_float_array, check_shape
+
+__all__ = ["leaky_rnn_forward", "leaky_rnn_backward"]
+
+
+def _check_gamma(gamma, H):
+    """Return gamma as a float array of shape () or (H,), all entries finite and >= 1."""
+    if isinstance(gamma, numbers.Real) and not isinstance(gamma, bool):
+        g = np.asarray(float(gamma))
+    else:
+        g = as_float_array(gamma, "gamma", (0, 1))
+        if g.ndim == 1:
+            check_shape(g, "gamma", (H,), "(H,)")
+    if not np.all(np.isfinite(g)) or np.any(g < 1):
+        raise ValueError(f"gamma must be finite and >= 1 (a time constant in steps), got {gamma!r}")
+    return g
+
+
+def _check_sequence(X, h0, U, W, b=None):
+    X = as_float_array(X, "X", 3)
+    if X.shape[1] < 1:
+        raise ValueError(f"X has shape {X.shape}, expected at least one time step (T >= 1)")
+    h0 = as_float_array(h0, "h0", 2)
+    U = as_float_array(U, "U", 2)
+    W = as_float_array(W, "W", 2)
+    N, _, D = X.shape
+    H = W.shape[0]
+    check_shape(W, "W", (H, H), "(H, H)")
+    check_shape(U, "U", (H, D), "(H, D)")
+    check_shape(h0, "h0", (N, H), "(N, H)")
+    if b is not None:
+        b = as_float_array(b, "b", 1)
+        check_shape(b, "b", (H,), "(H,)")
+    return X, h0, U, W, b
+
+
+def leaky_rnn_forward(X, h0, U, W, b, gamma):
+    """Run an RNN of leaky units over a whole sequence, with the same U, W, b, gamma at every step.
+
+    ``h_t = (1 - 1/gamma) h_{t-1} + (1/gamma) tanh(b + W h_{t-1} + U x_t)``, elementwise
+    in gamma when it holds one time constant per unit.
+
+    Inputs:
+    - X: input sequence, shape (N, T, D); ``X[:, t]`` is the input at step t.
+    - h0: initial hidden state, shape (N, H).
+    - U: input-to-hidden weights, shape (H, D).
+    - W: hidden-to-hidden weights, shape (H, H).
+    - b: hidden bias, shape (H,).
+    - gamma: time constants, a number or an array of shape (H,) (one per hidden
+      unit); every entry must be >= 1, and gamma = 1 gives the vanilla RNN.
+
+    Returns:
+    - Hs: hidden states for every step, shape (N, T, H); ``Hs[:, t]`` is the
+      state after reading ``X[:, t]`` (h0 itself is not included).
+    """
+    X, h0, U, W, b = _check_sequence(X, h0, U, W, b)
+    g = _check_gamma(gamma, W.shape[0])
+    N, T, _ = X.shape
+    Hs = np.empty((N, T, W.shape[0]), dtype=np.result_type(X, h0, U, W, b))
+    keep, mix = 1.0 - 1.0 / g, 1.0 / g
+    h = h0
+    for t in range(T):
+        h = keep * h + mix * np.tanh(b + h @ W.T + X[:, t] @ U.T)
+        Hs[:, t] = h
+    return Hs
+
+
+def leaky_rnn_backward(dHs, X, h0, Hs, U, W, gamma):
+    """Backpropagation through time for ``leaky_rnn_forward``.
+
+    ``dHs[:, t]`` is the gradient of the loss with respect to ``Hs[:, t]``
+    through the outputs only; the function adds the paths through the later
+    states (the leak and the recurrent weights) and sums the parameter
+    gradients over time and over the batch. The time constants are fixed, not
+    trained, so no gradient is returned for gamma.
+
+    Inputs:
+    - dHs: upstream gradients on every hidden state from the outputs, shape (N, T, H).
+    - X: input sequence, shape (N, T, D).
+    - h0: initial hidden state, shape (N, H).
+    - Hs: hidden states returned by leaky_rnn_forward, shape (N, T, H).
+    - U: input-to-hidden weights, shape (H, D).
+    - W: hidden-to-hidden weights, shape (H, H).
+    - gamma: the time constants of the forward pass, a number or an array of shape (H,).
+
+    Returns a tuple of:
+    - dX: gradient with respect to X, shape (N, T, D).
+    - dh0: gradient with respect to h0, shape (N, H).
+    - dU: gradient with respect to U, shape (H, D).
+    - dW: gradient with respect to W, shape (H, H).
+    - db: gradient with respect to b, shape (H,).
+    """
+    X, h0, U, W, _ = _check_sequence(X, h0, U, W)
+    N, T, _ = X.shape
+    H = W.shape[0]
+    dHs = as_float_array(dHs, "dHs", 3)
+    Hs = as_float_array(Hs, "Hs", 3)
+    check_shape(Hs, "Hs", (N, T, H), "(N, T, H)")
+    check_shape(dHs, "dHs", (N, T, H), "(N, T, H)")
+    g = _check_gamma(gamma, H)
+    keep = 1.0 - 1.0 / g
+    dtype = np.result_type(dHs, X, h0, Hs, U, W)
+    dX = np.empty(X.shape, dtype=dtype)
+    dU = np.zeros((H, X.shape[2]), dtype=dtype)
+    dW = np.zeros((H, H), dtype=dtype)
+    db = np.zeros(H, dtype=dtype)
+    dh_next = np.zeros((N, H), dtype=dtype)
+    for t in range(T - 1, -1, -1):
+        h_prev = Hs[:, t - 1] if t > 0 else h0
+        s = g * (Hs[:, t] - keep * h_prev)  # tanh(a_t), recovered from the states
+        dh = dHs[:, t] + dh_next
+        da = dh / g * (1.0 - s * s)
+        dX[:, t] = da @ U
+        dU += da.T @ X[:, t]
+        dW += da.T @ h_prev
+        db += da.sum(axis=0)
+        dh_next = keep * dh + da @ W
+    return dX, dh_next, dU, dW, db

@@ -1,0 +1,134 @@
+"""Tests for rnncourse.esn: spectral-radius scaling, reservoirs, the ridge readout against
+numpy.linalg.lstsq, memory capacity, forecasting, Mackey-Glass, and bad input."""
+
+import numpy as np
+import pytest
+
+from rnncourse import (
+    esn_forecast,
+    esn_states,
+    leaky_rnn_forward,
+    mackey_glass,
+    make_reservoir,
+    memory_capacity,
+    nmse,
+    ridge_readout,
+    scale_to_spectral_radius,
+)
+
+
+def test_scaling_hits_the_target_radius_and_keeps_eigenvectors():
+    rng = np.random.default_rng(0)
+    W = rng.normal(size=(6, 6))
+    before = W.copy()
+    for rho in [0.0, 0.5, 1.3]:
+        Ws = scale_to_spectral_radius(W, rho)
+        assert np.max(np.abs(np.linalg.eigvals(Ws))) == pytest.approx(rho, abs=1e-12)
+    np.testing.assert_array_equal(W, before)
+    # A diagonal matrix: the radius is the largest |entry|.
+    np.testing.assert_allclose(scale_to_spectral_radius(np.diag([2.0, -4.0]), 0.8), np.diag([0.4, -0.8]))
+
+
+def test_scaling_bad_input():
+    with pytest.raises(ValueError, match="W has shape"):
+        scale_to_spectral_radius(np.ones((2, 3)), 0.9)
+    with pytest.raises(ValueError, match="rho"):
+        scale_to_spectral_radius(np.eye(2), -1.0)
+    with pytest.raises(ValueError, match="spectral radius 0"):
+        scale_to_spectral_radius(np.array([[0.0, 1.0], [0.0, 0.0]]), 0.9)
+
+
+def test_make_reservoir():
+    p = make_reservoir(20, 3, 0.9, np.random.default_rng(1), input_scale=0.5, density=0.3, bias_scale=0.1)
+    assert p["U"].shape == (20, 3) and p["W"].shape == (20, 20) and p["b"].shape == (20,)
+    assert np.max(np.abs(np.linalg.eigvals(p["W"]))) == pytest.approx(0.9, abs=1e-12)
+    assert np.all(np.abs(p["U"]) <= 0.5) and np.all(np.abs(p["b"]) <= 0.1)
+    assert 0.15 < np.mean(p["W"] != 0) < 0.45
+    for kwargs, match in [({"H": 0}, "H"), ({"rng": 0}, "rng"), ({"density": 0.0}, "density"), ({"rho": -1}, "rho")]:
+        args = {"H": 4, "D": 1, "rho": 0.9, "rng": np.random.default_rng(0), **kwargs}
+        with pytest.raises(ValueError, match=match):
+            make_reservoir(**args)
+
+
+def test_esn_states_drop_the_washout():
+    rng = np.random.default_rng(2)
+    p = make_reservoir(5, 2, 0.8, rng)
+    X, h0 = rng.normal(size=(2, 10, 2)), np.zeros((2, 5))
+    full = leaky_rnn_forward(X, h0, p["U"], p["W"], p["b"], 2.0)
+    np.testing.assert_array_equal(esn_states(X, h0, p["U"], p["W"], p["b"], 2.0, washout=3), full[:, 3:])
+    with pytest.raises(ValueError, match="washout"):
+        esn_states(X, h0, p["U"], p["W"], p["b"], washout=10)
+
+
+@pytest.mark.parametrize("M, H, K, alpha", [(1, 1, 1, 0.1), (5, 3, 1, 1e-3), (40, 6, 3, 2.0), (8, 12, 2, 0.5)])
+def test_ridge_matches_lstsq_on_the_augmented_system(M, H, K, alpha):
+    rng = np.random.default_rng(M + H)
+    S, Y = rng.normal(size=(M, H)), rng.normal(size=(M, K))
+    V, c = ridge_readout(S, Y, alpha)
+    assert V.shape == (K, H) and c.shape == (K,)
+    # min ||[S 1] w - Y||^2 + alpha ||w_{1:H}||^2 is least squares on [[S, 1], [sqrt(alpha) I, 0]] w = [Y; 0].
+    A = np.vstack([np.hstack([S, np.ones((M, 1))]), np.hstack([np.sqrt(alpha) * np.eye(H), np.zeros((H, 1))])])
+    B = np.vstack([Y, np.zeros((H, K))])
+    w = np.linalg.lstsq(A, B, rcond=None)[0]
+    np.testing.assert_allclose(V, w[:H].T, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(c, w[H], rtol=1e-8, atol=1e-10)
+
+
+def test_ridge_recovers_an_exact_linear_map():
+    rng = np.random.default_rng(4)
+    S = rng.normal(size=(200, 4))
+    V0, c0 = rng.normal(size=(2, 4)), rng.normal(size=2)
+    V, c = ridge_readout(S, S @ V0.T + c0, 1e-10)
+    np.testing.assert_allclose(V, V0, atol=1e-8)
+    np.testing.assert_allclose(c, c0, atol=1e-8)
+
+
+def test_ridge_bad_input():
+    S = np.zeros((5, 2))
+    with pytest.raises(ValueError, match="targets has shape"):
+        ridge_readout(S, np.zeros((4, 1)), 1.0)
+    with pytest.raises(ValueError, match="alpha"):
+        ridge_readout(S, np.zeros((5, 1)), 0.0)
+    with pytest.raises(ValueError, match="targets must be 2-dimensional"):
+        ridge_readout(S, np.zeros(5), 1.0)
+
+
+def test_memory_capacity_of_a_delay_line():
+    # A shift register h_t = (u_t, u_{t-1}, ..., u_{t-4}) recalls delays 1..4 perfectly and nothing beyond.
+    rng = np.random.default_rng(5)
+    u = rng.uniform(-1, 1, 400)
+    states = np.stack([np.roll(u, j) for j in range(5)], axis=1)
+    mc, r2 = memory_capacity(u, states, 8)
+    assert r2.shape == (8,)
+    np.testing.assert_allclose(r2[:4], 1.0, atol=1e-6)
+    assert np.all(r2[4:] < 0.05)
+    assert mc == pytest.approx(r2.sum())
+    with pytest.raises(ValueError, match="states has shape"):
+        memory_capacity(u, states[:-1], 8)
+    with pytest.raises(ValueError, match="max_delay"):
+        memory_capacity(u, states, 398)
+
+
+def test_mackey_glass_and_forecast():
+    x = mackey_glass(1200)
+    assert x.shape == (1200,) and 0.2 < x.min() < x.max() < 1.5
+    u = (x - x.mean()) / x.std()
+    p = make_reservoir(60, 1, 0.9, np.random.default_rng(6), input_scale=0.5, bias_scale=0.2)
+    pred = esn_forecast(u, p["U"], p["W"], p["b"], 1.0, 1000, 100, 1e-6)
+    assert pred.shape == (200,)
+    assert nmse(pred, u[1000:]) < 1e-3
+    # Against an independent computation with lstsq on the augmented system.
+    S = leaky_rnn_forward(u[None, :, None], np.zeros((1, 60)), p["U"], p["W"], p["b"], 1.0)[0]
+    A = np.vstack([np.hstack([S[100:999], np.ones((899, 1))]), np.hstack([1e-3 * np.eye(60), np.zeros((60, 1))])])
+    w = np.linalg.lstsq(A, np.concatenate([u[101:1000], np.zeros(60)]), rcond=None)[0]
+    np.testing.assert_allclose(pred, S[999:1199] @ w[:60] + w[60], atol=1e-6)
+    with pytest.raises(ValueError, match="n_train"):
+        esn_forecast(u, p["U"], p["W"], p["b"], 1.0, 1200, 100, 1e-6)
+
+
+def test_nmse():
+    y = np.array([1.0, 2.0, 3.0, 4.0])
+    assert nmse(np.full(4, 2.5), y) == pytest.approx(1.0)
+    assert nmse(y, y) == 0.0
+    with pytest.raises(ValueError, match="predictions has shape"):
+        nmse(y[:3], y)
