@@ -27,7 +27,7 @@ import warnings
 
 import numpy as np
 
-from . import activations, bptt, gradcheck, losses, rnn, training
+from . import activations, bptt, gradcheck, longterm, losses, optim, rnn, training
 
 __all__ = ["assert_close", "assert_scalar_close", "check_against_reference", "check_gradients_numerically", "CASES"]
 
@@ -44,6 +44,12 @@ _REFERENCE = {
     "rnn_loss_and_grads": training.rnn_loss_and_grads,
     "gradient_errors": gradcheck.gradient_errors,
     "train_truncated_bptt": training.train_truncated_bptt,
+    "spectral_radius": longterm.spectral_radius,
+    "matrix_power_eigen": longterm.matrix_power_eigen,
+    "hidden_state_jacobian": longterm.hidden_state_jacobian,
+    "gradient_norms_through_time": longterm.gradient_norms_through_time,
+    "global_norm": optim.global_norm,
+    "clip_by_norm": optim.clip_by_norm,
 }
 
 # Names of the parts of a tuple that a graded function returns, used in messages ("output dW").
@@ -84,6 +90,20 @@ _HINTS = {
     "train_truncated_bptt": (
         "chunks [0, L), [L, 2L), ... carry h from chunk to chunk; after the last chunk restart at 0 from h0; "
         "record each chunk's loss divided by its length, before the update"
+    ),
+    "spectral_radius": "the largest absolute value of the eigenvalues (np.linalg.eigvals; they may be complex)",
+    "matrix_power_eigen": "np.linalg.eigh gives lam and Q with W = Q diag(lam) Q^T; then W^t = Q diag(lam**t) Q^T",
+    "hidden_state_jacobian": (
+        "row i of W times (1 - h_next[i]**2): (1 - h_next**2)[..., :, None] * W works for (H,) and (N, H)"
+    ),
+    "gradient_norms_through_time": (
+        "from t = T-1 down to 0: total = dHs[:, t] + what step t+1 passed back; record its norm per row; "
+        "pass back (total * (1 - Hs[:, t]**2)) @ W"
+    ),
+    "global_norm": "the square root of the sum of the squares of every entry of every array",
+    "clip_by_norm": (
+        "if the global norm exceeds max_norm, multiply every array by max_norm / norm; otherwise return copies; "
+        "never modify the input arrays"
     ),
 }
 
@@ -343,6 +363,70 @@ def _cases_train_truncated_bptt(rng):
     return cases
 
 
+def _cases_spectral_radius(rng):
+    cases = [("W = [[0, 1], [1, 1]] (the golden ratio)", {"W": np.array([[0.0, 1.0], [1.0, 1.0]])}),
+             ("a rotation (complex eigenvalues +-2i)", {"W": np.array([[0.0, -2.0], [2.0, 0.0]])}),
+             ("a negative eigenvalue dominates: diag(0.3, -0.9)", {"W": np.diag([0.3, -0.9])})]
+    for H in (1, 3, 8):
+        cases.append((f"random W, H={H}", {"W": rng.normal(0, 1 / np.sqrt(H), (H, H))}))
+    return cases
+
+
+def _cases_matrix_power_eigen(rng):
+    cases = [("W = [[0, 1], [1, 1]], t = 10", {"W": np.array([[0.0, 1.0], [1.0, 1.0]]), "t": 10}),
+             ("t = 0 (the identity)", {"W": np.array([[2.0, 1.0], [1.0, -1.0]]), "t": 0})]
+    for H, t in [(1, 3), (3, 1), (4, 5), (6, 12)]:
+        A = rng.normal(0, 1, (H, H))
+        cases.append((f"random symmetric W, H={H}, t={t}", {"W": (A + A.T) / (2 * np.sqrt(H)), "t": t}))
+    return cases
+
+
+def _cases_hidden_state_jacobian(rng):
+    cases = []
+    for shape in [(1,), (3,), (1, 2), (4, 3), (2, 6)]:
+        H = shape[-1]
+        cases.append((f"h_next of shape {shape}", {"h_next": rng.uniform(-1, 1, shape), "W": rng.normal(0, 1, (H, H))}))
+    return cases
+
+
+def _cases_gradient_norms_through_time(rng):
+    cases = []
+    for N, T, D, H, last_only in [(1, 1, 1, 1, False), (2, 1, 3, 4, False), (1, 6, 2, 3, True),
+                                  (3, 8, 2, 5, False), (2, 12, 3, 4, True)]:
+        p = _rnn_params(rng, D, H, scale=1.5)
+        X, h0 = rng.normal(0, 1, (N, T, D)), rng.uniform(-1, 1, (N, H))
+        Hs = rnn.rnn_forward(X, h0, p["U"], p["W"], p["b"])
+        dHs = rng.normal(0, 1, (N, T, H))
+        if last_only:
+            dHs[:, :-1] = 0.0
+        label = f"N={N}, T={T}, D={D}, H={H}" + (", a loss on the last state only" if last_only else "")
+        cases.append((label, {"dHs": dHs, "X": X, "h0": h0, "Hs": Hs, "U": p["U"], "W": p["W"]}))
+    return cases
+
+
+def _gradient_dicts(rng):
+    for sizes in [{"w": (1,)}, {"U": (3, 2), "W": (3, 3), "b": (3,)}, {"W": (5, 5), "V": (2, 5), "c": (2,)}]:
+        yield {k: rng.normal(0, 1, s) for k, s in sizes.items()}
+
+
+def _cases_global_norm(rng):
+    cases = [(f"gradients with keys {sorted(g)}", {"grads": g}) for g in _gradient_dicts(rng)]
+    cases.append(("all gradients zero", {"grads": {"W": np.zeros((2, 2)), "b": np.zeros(2)}}))
+    return cases
+
+
+def _cases_clip_by_norm(rng):
+    cases = []
+    for g in _gradient_dicts(rng):
+        norm = float(np.sqrt(sum(np.sum(v * v) for v in g.values())))
+        cases.append((f"keys {sorted(g)}, global norm {norm:.3g}, max_norm {norm / 3:.3g} (clipped)",
+                      {"grads": g, "max_norm": norm / 3}))
+        cases.append((f"keys {sorted(g)}, global norm {norm:.3g}, max_norm {2 * norm:.3g} (no clipping)",
+                      {"grads": {k: v.copy() for k, v in g.items()}, "max_norm": 2 * norm}))
+    cases.append(("all gradients zero", {"grads": {"W": np.zeros((2, 2))}, "max_norm": 1.0}))
+    return cases
+
+
 CASES = {
     "softmax": _cases_softmax,
     "sequence_cross_entropy": _cases_sequence_cross_entropy,
@@ -356,6 +440,12 @@ CASES = {
     "rnn_loss_and_grads": _cases_rnn_loss_and_grads,
     "gradient_errors": _cases_gradient_errors,
     "train_truncated_bptt": _cases_train_truncated_bptt,
+    "spectral_radius": _cases_spectral_radius,
+    "matrix_power_eigen": _cases_matrix_power_eigen,
+    "hidden_state_jacobian": _cases_hidden_state_jacobian,
+    "gradient_norms_through_time": _cases_gradient_norms_through_time,
+    "global_norm": _cases_global_norm,
+    "clip_by_norm": _cases_clip_by_norm,
 }
 
 
