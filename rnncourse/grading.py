@@ -27,9 +27,10 @@ import warnings
 
 import numpy as np
 
-from . import activations, bptt, gradcheck, longterm, losses, optim, rnn, training
+from . import activations, bptt, esn, gradcheck, leaky, longterm, losses, optim, rnn, training
 
-__all__ = ["assert_close", "assert_scalar_close", "check_against_reference", "check_gradients_numerically", "CASES"]
+__all__ = ["assert_close", "assert_scalar_close", "check_against_reference", "check_gradients_numerically",
+           "check_forecast_error", "CASES"]
 
 _REFERENCE = {
     "softmax": activations.softmax,
@@ -50,6 +51,12 @@ _REFERENCE = {
     "gradient_norms_through_time": longterm.gradient_norms_through_time,
     "global_norm": optim.global_norm,
     "clip_by_norm": optim.clip_by_norm,
+    "leaky_rnn_forward": leaky.leaky_rnn_forward,
+    "leaky_rnn_backward": leaky.leaky_rnn_backward,
+    "scale_to_spectral_radius": esn.scale_to_spectral_radius,
+    "ridge_readout": esn.ridge_readout,
+    "memory_capacity": esn.memory_capacity,
+    "esn_forecast": esn.esn_forecast,
 }
 
 # Names of the parts of a tuple that a graded function returns, used in messages ("output dW").
@@ -58,6 +65,9 @@ _OUTPUT_NAMES = {
     "rnn_step_backward": ("dx", "dh_prev", "dU", "dW", "db"),
     "rnn_backward": ("dX", "dh0", "dU", "dW", "db"),
     "rnn_loss_and_grads": ("loss", "grads", "h_last"),
+    "leaky_rnn_backward": ("dX", "dh0", "dU", "dW", "db"),
+    "ridge_readout": ("V", "c"),
+    "memory_capacity": ("mc", "r2"),
 }
 
 _HINTS = {
@@ -104,6 +114,27 @@ _HINTS = {
     "clip_by_norm": (
         "if the global norm exceeds max_norm, multiply every array by max_norm / norm; otherwise return copies; "
         "never modify the input arrays"
+    ),
+    "leaky_rnn_forward": (
+        "h = (1 - 1/gamma) * h_prev + (1/gamma) * tanh(b + h_prev @ W.T + x @ U.T) at every step; "
+        "gamma broadcasts over the units whether it is a number or an array of shape (H,)"
+    ),
+    "leaky_rnn_backward": (
+        "recover s = tanh(a_t) = gamma * (h_t - (1 - 1/gamma) h_prev); da = dh / gamma * (1 - s**2); "
+        "pass back (1 - 1/gamma) * dh + da @ W; accumulate dU, dW, db as in BPTT"
+    ),
+    "scale_to_spectral_radius": "multiply W by rho / max(abs(np.linalg.eigvals(W))); the eigenvalues may be complex",
+    "ridge_readout": (
+        "Z = [states, column of ones]; solve (Z^T Z + alpha P) w = Z^T targets with P the identity "
+        "except a 0 for the bias; V = w[:H].T, c = w[H]"
+    ),
+    "memory_capacity": (
+        "for k = 1..max_delay: steps t = max_delay..T-1, first half (len // 2) to train a ridge readout of "
+        "u[t - k] from states[t], second half to measure the squared correlation; mc is the sum as a float"
+    ),
+    "esn_forecast": (
+        "states from a zero state with u as a (1, T, 1) input; train on states[washout:n_train - 1] with "
+        "targets u[washout + 1:n_train]; predict from states[n_train - 1:T - 1]"
     ),
 }
 
@@ -427,6 +458,74 @@ def _cases_clip_by_norm(rng):
     return cases
 
 
+# Chapter 4: leaky units and echo state networks.
+
+
+def _cases_leaky_rnn_forward(rng):
+    cases = []
+    for N, T, D, H, gamma in [(1, 1, 1, 1, 1.0), (2, 1, 3, 4, 3.0), (1, 6, 2, 3, "per unit"), (5, 4, 3, 5, 10.0)]:
+        p = _rnn_params(rng, D, H)
+        g = rng.uniform(1.0, 6.0, H) if gamma == "per unit" else gamma
+        cases.append(
+            (
+                f"N={N}, T={T}, D={D}, H={H}, gamma={'an array of shape (H,)' if gamma == 'per unit' else gamma}",
+                {"X": rng.normal(0, 1, (N, T, D)), "h0": rng.uniform(-1, 1, (N, H)), **p, "gamma": g},
+            )
+        )
+    return cases
+
+
+def _cases_leaky_rnn_backward(rng):
+    cases = []
+    for label, kw in _cases_leaky_rnn_forward(rng):
+        Hs = leaky.leaky_rnn_forward(**kw)
+        cases.append((label, {"dHs": rng.normal(0, 1, Hs.shape), "X": kw["X"], "h0": kw["h0"], "Hs": Hs,
+                              "U": kw["U"], "W": kw["W"], "gamma": kw["gamma"]}))
+    return cases
+
+
+def _cases_scale_to_spectral_radius(rng):
+    cases = [("H=1, W = [[-2]], rho=0.5", {"W": np.array([[-2.0]]), "rho": 0.5}),
+             ("a rotation by 90 degrees (eigenvalues +-i), rho=0.9", {"W": np.array([[0.0, -1.0], [1.0, 0.0]]), "rho": 0.9})]
+    for H, rho in [(3, 1.2), (8, 0.95), (20, 0.5)]:
+        cases.append((f"H={H}, rho={rho}", {"W": rng.normal(0, 1, (H, H)), "rho": rho}))
+    return cases
+
+
+def _cases_ridge_readout(rng):
+    cases = []
+    for M, H, K, alpha in [(1, 1, 1, 0.1), (5, 3, 1, 1e-3), (40, 6, 3, 2.0), (8, 12, 2, 0.5)]:
+        cases.append((f"M={M}, H={H}, K={K}, alpha={alpha}",
+                      {"states": rng.normal(0, 1, (M, H)), "targets": rng.normal(0, 1, (M, K)), "alpha": alpha}))
+    return cases
+
+
+def _cases_memory_capacity(rng):
+    cases = []
+    for T, H, max_delay in [(40, 1, 2), (120, 5, 6), (300, 12, 15)]:
+        p = esn.make_reservoir(H, 1, 0.9, rng, input_scale=0.5)
+        u = rng.uniform(-1, 1, T)
+        states = leaky.leaky_rnn_forward(u[None, :, None], np.zeros((1, H)), p["U"], p["W"], p["b"], 1.0)[0]
+        cases.append((f"T={T}, H={H}, max_delay={max_delay}", {"u": u, "states": states, "max_delay": max_delay}))
+    u = rng.uniform(-1, 1, 60)
+    cases.append(("a shift register of 3 delays, alpha=1e-3",
+                  {"u": u, "states": np.stack([np.roll(u, j) for j in range(3)], axis=1), "max_delay": 4, "alpha": 1e-3}))
+    return cases
+
+
+def _cases_esn_forecast(rng):
+    cases = []
+    for T, H, n_train, washout, gamma, alpha in [(30, 1, 20, 0, 1.0, 1e-2), (120, 6, 90, 10, 2.0, 1e-3),
+                                                 (300, 20, 250, 50, "per unit", 1e-3)]:
+        t = np.arange(T)
+        u = np.sin(0.3 * t) + 0.5 * np.sin(0.07 * t + rng.uniform(0, 6))
+        p = esn.make_reservoir(H, 1, 0.9, rng, input_scale=0.5, bias_scale=0.2)
+        g = rng.uniform(1.0, 4.0, H) if gamma == "per unit" else gamma
+        cases.append((f"T={T}, H={H}, n_train={n_train}, washout={washout}, gamma={gamma}, alpha={alpha}",
+                      {"u": u, **p, "gamma": g, "n_train": n_train, "washout": washout, "alpha": alpha}))
+    return cases
+
+
 CASES = {
     "softmax": _cases_softmax,
     "sequence_cross_entropy": _cases_sequence_cross_entropy,
@@ -446,6 +545,12 @@ CASES = {
     "gradient_norms_through_time": _cases_gradient_norms_through_time,
     "global_norm": _cases_global_norm,
     "clip_by_norm": _cases_clip_by_norm,
+    "leaky_rnn_forward": _cases_leaky_rnn_forward,
+    "leaky_rnn_backward": _cases_leaky_rnn_backward,
+    "scale_to_spectral_radius": _cases_scale_to_spectral_radius,
+    "ridge_readout": _cases_ridge_readout,
+    "memory_capacity": _cases_memory_capacity,
+    "esn_forecast": _cases_esn_forecast,
 }
 
 
@@ -581,12 +686,22 @@ def _fd_rnn_loss_and_grads(kw, rng):
                 for k in ("U", "W", "b", "V", "c")]
 
 
+def _fd_leaky_rnn_backward(kw, rng):
+    X, h0, U, W, dHs, gamma = kw["X"], kw["h0"], kw["U"], kw["W"], kw["dHs"], kw["gamma"]
+    b = rng.normal(0, 0.5, W.shape[0])
+    kw = {**kw, "Hs": leaky.leaky_rnn_forward(X, h0, U, W, b, gamma)}
+    f = lambda _: leaky.leaky_rnn_forward(X, h0, U, W, b, gamma)  # noqa: E731
+    picks = [("dX", X), ("dh0", h0), ("dU", U), ("dW", W), ("db", b)]
+    return kw, [(n, (lambda out, i=i: out[i]), v, f, dHs) for i, (n, v) in enumerate(picks)]
+
+
 _FINITE_DIFFERENCES = {
     "sequence_cross_entropy_backward": _fd_sequence_cross_entropy_backward,
     "output_backward": _fd_output_backward,
     "rnn_step_backward": _fd_rnn_step_backward,
     "rnn_backward": _fd_rnn_backward,
     "rnn_loss_and_grads": _fd_rnn_loss_and_grads,
+    "leaky_rnn_backward": _fd_leaky_rnn_backward,
 }
 
 
@@ -654,3 +769,42 @@ def check_gradients_numerically(name, func, seed=0, tol=1e-7):
                     f"{diff[where]:.3g} at index {where} (got {float(value[where]):.6g}, finite differences "
                     f"give {float(num[where]):.6g}).{tail}"
                 )
+
+
+def check_forecast_error(name, func, threshold=1e-3, seed=0):
+    """Check that ``func`` (an ``esn_forecast``) predicts a held-out Mackey-Glass series well.
+
+    The series (1500 samples of ``mackey_glass``, standardised) and a reservoir of
+    100 units with spectral radius 0.9 are generated here from ``seed``; the first
+    1200 samples train the readout (washout 100, alpha 1e-6) and the last 300 are
+    held out. The normalised mean squared error of the predictions on them must be
+    below ``threshold`` (the reference scores about 1e-6; predicting the mean scores 1).
+
+    Raises:
+    - AssertionError with the error reached.
+    """
+    if not callable(func):
+        raise AssertionError(f"{name} is not a function (got a {type(func).__name__}); run the cell that defines it")
+    x = esn.mackey_glass(1500)
+    u = (x - x.mean()) / x.std()
+    p = esn.make_reservoir(100, 1, 0.9, np.random.default_rng(seed), input_scale=0.5, bias_scale=0.2)
+    what = f"{name} on a held-out Mackey-Glass series (T=1500, n_train=1200, H=100)"
+    try:
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            pred = func(u.copy(), p["U"].copy(), p["W"].copy(), p["b"].copy(), 1.0, 1200, 100, 1e-6)
+    except NotImplementedError:
+        raise AssertionError(f"{name} is not implemented yet (it raised NotImplementedError)") from None
+    except Exception as err:
+        raise AssertionError(f"{what}: raised {type(err).__name__}: {err}") from None
+    if type(pred) is not np.ndarray or pred.shape != (300,) or not np.issubdtype(pred.dtype, np.floating):
+        raise AssertionError(f"{what}: expected a float array of shape (300,), got "
+                             f"{getattr(pred, 'shape', type(pred).__name__)}")
+    if not np.all(np.isfinite(pred)):
+        raise AssertionError(f"{what}: the predictions contain inf or nan")
+    error = float(np.mean((pred - u[1200:]) ** 2) / np.var(u[1200:]))
+    if not error < threshold:
+        raise AssertionError(
+            f"{what}: normalised mean squared error {error:.3g} on the held-out part, expected below "
+            f"{threshold:g}. Hint: {_HINTS['esn_forecast']}."
+        )

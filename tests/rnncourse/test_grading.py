@@ -363,5 +363,6 @@ def test_grading_reports_to_the_student_only_through_exceptions(capfd):
 
 def test_grading_module_exports():
     assert set(grading.__all__) == {
-        "assert_close", "assert_scalar_close", "check_against_reference", "check_gradients_numerically", "CASES"
+        "assert_close", "assert_scalar_close", "check_against_reference", "check_gradients_numerically",
+        "check_forecast_error", "CASES",
     }
