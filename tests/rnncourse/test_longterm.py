@@ -20,8 +20,7 @@ def test_spectral_radius_is_the_growth_rate_of_powers():
     rng = np.random.default_rng(0)
     W = rng.normal(size=(5, 5)) / np.sqrt(5)
     P = np.linalg.matrix_power(W, 200)
-    P2 = P @ W
-    # ||W^k||^(1/k) tends to rho (Gelfand); over one extra step the ratio of norms approaches rho as well.
+    # Gelfand's formula: ||W^k||^(1/k) tends to rho as k grows.
     rho = spectral_radius(W)
     assert np.linalg.norm(P, 2) ** (1 / 200) == pytest.approx(rho, rel=0.02)
 
