@@ -37,6 +37,17 @@ def cross_entropy(o, y):
     return float(-log_softmax(o)[np.arange(n), y].sum() / n)
 
 
+def _check_sequence_logits(O, Y):
+    """Validate a sequence loss's logits (N, T, K) and targets (N, T); return them as arrays."""
+    O = as_float_array(O, "O", 3)
+    if O.shape[0] == 0:
+        raise ValueError(f"O has shape {O.shape}, expected (N, T, K) with at least one sequence (N >= 1)")
+    Y = as_index_array(Y, "Y", 2, upper=O.shape[2])
+    if Y.shape != O.shape[:2]:
+        raise ValueError(f"Y has shape {Y.shape}, expected (N, T) = {O.shape[:2]} to match O")
+    return O, Y
+
+
 def sequence_cross_entropy(O, Y):
     """Sequence loss: the per-step losses summed over time, averaged over the batch.
 
@@ -52,12 +63,7 @@ def sequence_cross_entropy(O, Y):
     Returns:
     - loss: a Python float.
     """
-    O = as_float_array(O, "O", 3)
-    if O.shape[0] == 0:
-        raise ValueError(f"O has shape {O.shape}, expected (N, T, K) with at least one sequence (N >= 1)")
-    Y = as_index_array(Y, "Y", 2, upper=O.shape[2])
-    if Y.shape != O.shape[:2]:
-        raise ValueError(f"Y has shape {Y.shape}, expected (N, T) = {O.shape[:2]} to match O")
+    O, Y = _check_sequence_logits(O, Y)
     N, T, _ = O.shape
     log_yhat = log_softmax(O)
     picked = log_yhat[np.arange(N)[:, None], np.arange(T)[None, :], Y]
@@ -79,12 +85,7 @@ def sequence_cross_entropy_backward(O, Y):
     Returns:
     - dO: gradient of the loss with respect to O, shape (N, T, K).
     """
-    O = as_float_array(O, "O", 3)
-    if O.shape[0] == 0:
-        raise ValueError(f"O has shape {O.shape}, expected (N, T, K) with at least one sequence (N >= 1)")
-    Y = as_index_array(Y, "Y", 2, upper=O.shape[2])
-    if Y.shape != O.shape[:2]:
-        raise ValueError(f"Y has shape {Y.shape}, expected (N, T) = {O.shape[:2]} to match O")
+    O, Y = _check_sequence_logits(O, Y)
     N, T, _ = O.shape
     dO = softmax(O)
     dO[np.arange(N)[:, None], np.arange(T)[None, :], Y] -= 1.0
