@@ -17,24 +17,38 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # nbgrader runs helper programs (alembic) by name: the venv's must come first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-# The assignment the instructor targets act on: make autograde A=01_rnn_forward
-A ?= $(firstword $(ASSIGNMENTS))
-INSTRUCTOR := $(BIN)/python -m rnncourse.instructor
+# The assignment the instructor's targets act on: make autograde A=01_rnn_forward
+A ?=
+INSTRUCTOR := $(BIN)/python -m rnncourse.grading.instructor
+# Refuse an instructor target without A=, and list the assignments.
+need_A = @if [ -z "$(A)" ] || [ ! -d "solutions/$(A)" ]; then \
+	echo "Say which assignment: make $@ A=NAME, with NAME one of: $(ASSIGNMENTS)"; exit 2; fi
 
-.PHONY: help venv book test test-fast release validate collect autograde feedback export demo clean
+# What `make clean-grading` deletes: the instructor's grading data.
+GRADING_DATA := gradebook.db submitted autograded feedback downloaded grades.csv reports
+
+.PHONY: help venv book test test-fast release validate check collect roster autograde feedback export demo \
+	clean clean-grading
 
 help:
-	@echo "make book      build the site into _build/html (executes the chapters)"
-	@echo "make test      run every test layer (package, contract, release, pipeline, book, leaks)"
-	@echo "make test-fast the package and contract tests only (seconds)"
-	@echo "make release   regenerate exercises/ from solutions/ (and register the assignments in gradebook.db)"
-	@echo "make validate  check that every solution notebook passes its own tests"
-	@echo "make collect A=NAME    submissions from an LMS download in downloaded/NAME/archive/"
-	@echo "make autograde A=NAME  grade submitted/*/NAME: preflight, nbgrader, verified scores, report"
-	@echo "make feedback A=NAME   feedback HTML for every student (no hidden tests in it)"
-	@echo "make export            all grades to grades.csv"
-	@echo "make demo A=NAME       the whole loop on simulated submissions, in _demo/"
-	@echo "make clean     remove _build and the instructor's working folders"
+	@echo "For everyone"
+	@echo "  make book                 create .venv if needed; build the site into _build/html (executes the chapters)"
+	@echo "  make test                 every test layer: package, contract, release, pipeline, grading security,"
+	@echo "                            jail, book, leaks, site (pytest)"
+	@echo "  make test-fast            the tests that need no nbgrader run or browser (seconds)"
+	@echo "  make check NB=PATH        grade one notebook as the grader would (python -m rnncourse.grading check)"
+	@echo "For instructors (run from this folder; A= is required)"
+	@echo "  make release              nbgrader generate_assignment for every assignment: solutions/ -> exercises/"
+	@echo "  make validate             nbgrader validate of every solution notebook"
+	@echo "  make roster FILE=CSV      import students (columns id, first_name, last_name, email) into gradebook.db"
+	@echo "  make collect A=NAME       nbgrader zip_collect of downloaded/NAME/archive/, then list unknown students"
+	@echo "  make autograde A=NAME     preflight copies, then nbgrader autograde per student (verified in a jail), report"
+	@echo "  make feedback A=NAME      nbgrader generate_feedback (hidden tests removed)"
+	@echo "  make export               nbgrader export to grades.csv (with submitted / not submitted, and jail or not)"
+	@echo "  make demo A=NAME          the whole loop on simulated submissions, in _demo/"
+	@echo "Cleaning"
+	@echo "  make clean                remove build output only: _build, _demo, staged, test-artifacts"
+	@echo "  make clean-grading        delete the grading data ($(GRADING_DATA)); asks first"
 
 venv: $(STAMP)
 
@@ -53,6 +67,10 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
+check: $(STAMP)
+	@if [ -z "$(NB)" ]; then echo "Say which notebook: make check NB=exercises/01_rnn_forward/01_rnn_forward.ipynb"; exit 2; fi
+	$(BIN)/python -m rnncourse.grading check "$(NB)"
+
 release: $(STAMP)
 	@for a in $(ASSIGNMENTS); do \
 		echo "release $$a"; \
@@ -62,20 +80,38 @@ release: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/nbgrader validate solutions/*/*.ipynb
 
+roster: $(STAMP)
+	@if [ -z "$(FILE)" ]; then echo "Say which file: make roster FILE=students.csv (columns id, first_name, last_name, email)"; exit 2; fi
+	$(INSTRUCTOR) roster "$(FILE)"
+
 collect: $(STAMP)
+	$(need_A)
 	$(INSTRUCTOR) collect $(A)
 
 autograde: $(STAMP)
+	$(need_A)
 	$(INSTRUCTOR) autograde $(A)
 
 feedback: $(STAMP)
+	$(need_A)
 	$(INSTRUCTOR) feedback $(A)
 
 export: $(STAMP)
 	$(INSTRUCTOR) export --to grades.csv
 
 demo: $(STAMP)
+	$(need_A)
 	$(INSTRUCTOR) demo $(A) --dir _demo
 
 clean:
-	rm -rf _build _demo staged reports submitted autograded feedback downloaded gradebook.db grades.csv
+	rm -rf _build _demo staged test-artifacts
+
+# Grading data is deleted only after the course id is typed, or given as CONFIRM=<course id>.
+clean-grading:
+	@present="$$(for f in $(GRADING_DATA); do [ -e "$$f" ] && printf '%s ' "$$f"; done)"; \
+	if [ -z "$$present" ]; then echo "no grading data here"; exit 0; fi; \
+	echo "This deletes the grading data: $$present"; \
+	answer="$(CONFIRM)"; \
+	if [ -z "$$answer" ] && [ -t 0 ]; then printf 'Type the course id (rnncourse) to delete it: '; read answer; fi; \
+	if [ "$$answer" = "rnncourse" ]; then rm -rf $$present && echo "deleted: $$present"; \
+	else echo "nothing deleted (type rnncourse, or run make clean-grading CONFIRM=rnncourse)"; exit 1; fi

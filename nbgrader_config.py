@@ -14,14 +14,44 @@ c.ExecutePreprocessor.timeout = 30
 # Outputs are cleared on release: students start from an empty notebook.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
-# Feedback: hidden tests, and tracebacks that would quote them, are removed
-# before the HTML is written (rnncourse/feedback.py explains why).
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import GetGrades  # noqa: E402
+# Grades are decided outside the student's process. VerifiedExecute takes the place
+# of nbgrader's Execute step: the submission runs in a jail (bubblewrap), its
+# functions are called on inputs drawn from the course's secret, and every result is
+# judged here against the specifications in rnncourse/grading/chapters. Each test
+# cell gets the verdict as its output, which nbgrader's SaveAutoGrades then scores.
+# So `nbgrader autograde`, formgrader's Autograde button and `make autograde` all
+# store the same verified grades (rnncourse/grading/nbgrader_plugins.py).
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties,
+    CheckCellMetadata,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 
-from rnncourse.feedback import RemoveHiddenTests  # noqa: E402
+from rnncourse.grading.feedback import RemoveHiddenTests  # noqa: E402
+from rnncourse.grading.nbgrader_plugins import CourseCsvExport, VerifiedExecute  # noqa: E402
 
+c.Autograde.autograde_preprocessors = [
+    VerifiedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
+c.VerifiedExecute.cell_timeout = 30
+c.VerifiedExecute.call_timeout = 10
+
+# Feedback: hidden tests are removed before the HTML is written
+# (rnncourse/grading/feedback.py explains why); the test cells' outputs are the
+# grader's messages.
 c.GenerateFeedback.preprocessors = [RemoveHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
+
+# Export: nbgrader's CSV columns plus "submitted / not submitted" and how each grade was made.
+c.ExportApp.plugin_class = CourseCsvExport
+
+# `nbgrader validate` cuts every line at this width; the checks wrap their messages
+# at 100 columns, so whole messages show.
+c.Validator.width = 120
 
 # Output limits while autograding: a submission that prints megabytes is cut short.
 c.LimitOutput.max_lines = 200

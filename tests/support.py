@@ -156,3 +156,29 @@ def hidden_test_lines() -> set[str]:
                 for block in marked_blocks(cell.source, HIDDEN_BEGIN, HIDDEN_END):
                     lines |= {normalise(ln) for ln in block if not is_generic(ln)}
     return lines
+
+
+class raises_message:
+    """Like ``pytest.raises(AssertionError, match=pattern)``, on the message with its line wraps undone.
+
+    The grading checks wrap their messages at 100 columns (so that ``nbgrader validate``
+    shows them whole); a pattern written for the one-line message still matches.
+    """
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+        self.value = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb):
+        if kind is None:
+            raise AssertionError(f"no AssertionError raised (expected one matching {self.pattern!r})")
+        if not issubclass(kind, AssertionError):
+            return False
+        text = str(value).replace("\n", " ")
+        if not re.search(self.pattern, text):
+            raise AssertionError(f"message {text!r} does not match {self.pattern!r}")
+        self.value = value
+        return True

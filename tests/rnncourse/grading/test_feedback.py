@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 
-from rnncourse.feedback import PLACEHOLDER, RemoveHiddenTests, remove_hidden_block
+from rnncourse.grading.feedback import PLACEHOLDER, RemoveHiddenTests, remove_hidden_block
 
 CELL = """# visible part
 assert_close("x", f(1), 1)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-from .instructor import _meta
+from .notebooks import meta as _meta
 
 SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 

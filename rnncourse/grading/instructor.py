@@ -1,27 +1,25 @@
-"""The instructor's grading loop, made robust: ``python -m rnncourse.instructor --help``.
+"""The instructor's conveniences over nbgrader: ``python -m rnncourse.grading.instructor --help``.
 
-``autograde ASSIGNMENT`` is nbgrader's autograde with three additions:
+Grading itself is nbgrader's: ``nbgrader autograde`` runs ``VerifiedExecute``
+(``nbgrader_config.py``), so the grade of every test cell is decided outside the
+student's process, whichever command starts it. ``autograde ASSIGNMENT`` here adds:
 
 1. **Preflight.** Every submission in ``submitted/<student>/<assignment>/`` is
-   copied to a staging folder (``staged/``), which is what nbgrader reads; the
-   originals are never changed. On the way, faults that would make nbgrader fail a
-   whole notebook are mended and reported: a notebook that is not valid JSON
-   (left out, graded 0), a renamed notebook (graded under its expected name), a
-   missing or extra notebook, duplicated cell ids, and duplicated grade ids
-   (nbgrader #1083: the first cell keeps its role, later copies become ordinary
-   cells).
-2. **Isolation.** nbgrader runs once per student, so a submission that breaks
-   nbgrader itself cannot stop the batch.
-3. **Verification.** Every grade cell is run again outside the student's kernel
-   (``rnncourse.verify``), and the verified score replaces nbgrader's in the
-   gradebook. Each disagreement is reported: nbgrader's kernel can be fooled by
-   a cheating notebook, and it fails correct code that writes a warning to stderr.
+   copied to ``staged/``, which is what nbgrader reads; the originals are never
+   changed. On the way, faults that would make nbgrader fail a whole notebook are
+   mended and reported: a notebook that is not valid JSON (left out, graded 0), a
+   renamed notebook (graded under its expected name), a missing or extra
+   notebook, duplicated cell ids, and duplicated grade ids (nbgrader #1083).
+2. **One nbgrader run per student**, two at a time, so that a submission that
+   breaks nbgrader itself cannot stop the batch.
+3. **A report** (printed, and written to ``reports/<assignment>-autograde.csv``),
+   one line per finding: cells that crashed or hung the jail, calls that timed
+   out, answers that import the reference or copy it (``similarity``), students
+   the gradebook did not know, and whether any grade was made unsandboxed.
 
-The report (printed, and written to ``reports/<assignment>-autograde.csv``) has one
-line per finding: student, assignment, what happened, what was done.
-
-The other commands wrap nbgrader's ``zip_collect``, ``generate_feedback`` and
-``export``, and ``demo`` runs the whole loop on simulated submissions.
+``collect`` wraps ``zip_collect`` and lists submissions from unknown students;
+``roster`` imports students from a CSV file; ``feedback`` and ``export`` wrap
+nbgrader's commands; ``demo`` runs the whole loop on simulated submissions.
 """
 
 from __future__ import annotations
@@ -42,7 +40,7 @@ from pathlib import Path
 
 import nbformat
 
-from .verify import check_policy, run_test_cell
+from .notebooks import meta as _meta
 
 
 @dataclass
@@ -93,11 +91,6 @@ class Course:
 
 
 # --- the source notebook: what to run, in which order, for how many points -------------------
-
-
-def _meta(cell):
-    """A cell's nbgrader metadata ({} for an ordinary cell)."""
-    return cell.get("metadata", {}).get("nbgrader", {})
 
 
 @dataclass
@@ -208,69 +201,35 @@ def preflight(course, assignment, staged_root, known_students):
     return students, findings
 
 
-# --- verification ---------------------------------------------------------------------------
+# --- grading -------------------------------------------------------------------------------
 
 
-def _answers(nb_path, source_nb):
-    """The student's answer cells by grade_id (first copy), with policy violations."""
-    answers, violations = {}, {}
-    if nb_path.exists():
-        nb, _ = _read_json_notebook(nb_path)
-        for cell in (nb.cells if nb else []):
-            gid = _meta(cell).get("grade_id")
-            if cell.cell_type == "code" and gid in source_nb.answer_ids and gid not in answers:
-                bad = check_policy(cell.source)
-                if bad:
-                    violations[gid] = bad
-                else:
-                    answers[gid] = cell.source
-    return answers, violations
+def _findings_from_reports(course, assignment, student):
+    """What the grader's reports (one per notebook, written by VerifiedExecute) hold for the instructor."""
+    from .nbgrader_plugins import report_path
 
-
-def verify_student(course, assignment, student, staged_root, timeout, pool):
-    """Verified points for every grade cell of one submission: {(notebook, grade_id): (points, result)}."""
-    jobs = {}
+    findings, total, sandboxed = [], 0.0, True
     for snb in source_notebooks(course, assignment):
-        answers, violations = _answers(staged_root / student / assignment / snb.name, snb)
-        ordered = [(gid, answers[gid]) for gid in snb.answer_ids if gid in answers]
-        for gid, points, test in snb.tests:
-            jobs[(snb.name, gid)] = (points, violations, pool.submit(run_test_cell, snb.setup, ordered, test, timeout))
-    return {key: (points if fut.result().passed else 0.0, fut.result(), violations)
-            for key, (points, violations, fut) in jobs.items()}
-
-
-def write_verified_scores(course, assignment, student, verified):
-    """Replace nbgrader's scores with the verified ones; return the disagreements."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    changed = []
-    with Gradebook(course.db_url, course.course_id) as gb, warnings.catch_warnings():
-        # nbgrader's add_submission triggers SQLAlchemy autoflush warnings; the rows are right.
-        warnings.simplefilter("ignore")
-        try:
-            gb.find_submission(assignment, student)
-        except MissingEntry:
-            gb.update_or_create_student(student)
-            gb.update_or_create_submission(assignment, student)
-        for (notebook, gid), (points, result, _) in verified.items():
-            grade = gb.find_grade(gid, notebook.removesuffix(".ipynb"), assignment, student)
-            before = grade.auto_score
-            # No score means nbgrader never ran the cell; that is only news if the cell passed.
-            if (before is None and points > 0) or (before is not None and abs(before - points) > 1e-9):
-                changed.append((notebook, gid, before, points, result))
-            grade.auto_score = points
-            grade.needs_manual_grade = False
-        gb.db.commit()
-    return changed
+        path = report_path(course.root, assignment, student, snb.name.removesuffix(".ipynb"))
+        if not path.exists():
+            continue
+        data = json.loads(path.read_text())
+        total += float(data.get("score", 0.0))
+        sandboxed = sandboxed and bool(data.get("sandboxed"))
+        for note in data.get("notes", []):
+            findings.append(Finding(student, assignment, f"{snb.name}: {note}",
+                                    "that cell or call got nothing; everything else was graded"))
+    return findings, total, sandboxed
 
 
 def autograde(course, assignment, workers=2, timeout=30.0, quiet=False):
-    """Preflight, nbgrader per student, verification; returns (scores, findings).
+    """Preflight, then nbgrader's autograde (verified by VerifiedExecute) per student; returns (scores, findings).
 
-    ``timeout`` limits each test cell, in nbgrader's run (``Execute.timeout``) and
-    in the verified run alike.
+    ``timeout`` limits each cell of a submission (``VerifiedExecute.cell_timeout``).
     """
     from nbgrader.api import Gradebook
+
+    from . import similarity
 
     with Gradebook(course.db_url, course.course_id) as gb:
         known = {s.id for s in gb.students}
@@ -283,59 +242,37 @@ def autograde(course, assignment, workers=2, timeout=30.0, quiet=False):
     scores = {}
 
     def nbgrader_run(student):
+        shutil.rmtree(course.root / "reports" / assignment / student, ignore_errors=True)  # regenerated below
         if not list((staged_root / student / assignment).glob("*.ipynb")):
             return 0, "", 0.0  # nothing nbgrader could read; preflight has reported why
         start = time.perf_counter()
         code, log = course.nbgrader("autograde", assignment, "--student", student, "--force",
                                     f"--CourseDirectory.submitted_directory={staged_root.name}",
-                                    f"--Execute.timeout={int(timeout)}")
+                                    f"--VerifiedExecute.cell_timeout={timeout}")
         return code, log, time.perf_counter() - start
 
-    # Students are graded `workers` at a time: nbgrader for one while another is verified.
-    with ThreadPoolExecutor(max_workers=workers) as pool, ThreadPoolExecutor(max_workers=workers) as runs:
+    unsandboxed = []
+    with ThreadPoolExecutor(max_workers=workers) as runs:
         started = {student: runs.submit(nbgrader_run, student) for student in students}
         for student in students:
             code, log, seconds = started[student].result()
-            start = time.perf_counter()
             if code != 0:
                 tail = [ln for ln in log.splitlines() if "ERROR" in ln or "Error" in ln][-1:] or log.splitlines()[-1:]
-                findings.append(Finding(student, assignment, f"nbgrader's autograde failed ({tail[0].strip()[:160]})",
-                                        "verified scores used; no autograded notebook or feedback for it"))
-            verified = verify_student(course, assignment, student, staged_root, timeout, pool)
-            broken = {}
-            for _, _, violations in verified.values():
-                broken.update(violations)
-            if broken:
-                first_id, first = next(iter(broken.items()))
-                findings.append(Finding(student, assignment,
-                                        f"answers {', '.join(broken)} break the grading policy "
-                                        f"({first_id}, {first[0]})", "not run; the tasks that need them get 0"))
-            trouble = {gid: r for (_, gid), (_, r, _) in verified.items()
-                       if r.status in ("timeout", "crashed", "error") or "MemoryError" in r.message}
-            if trouble:
-                gid, r = next(iter(trouble.items()))
-                kind = "ran out of memory" if "MemoryError" in r.message else {
-                    "timeout": "timed out", "crashed": "crashed", "error": "could not be set up"}[r.status]
-                findings.append(Finding(student, assignment,
-                                        f"{len(trouble)} test cells {kind} in the verified run "
-                                        f"(first: {gid}: {r.message.splitlines()[0][:140]})",
-                                        "0 for those cells; the batch went on"))
-            changed = write_verified_scores(course, assignment, student, verified)
-            if changed:
-                kernel = sum(before or 0.0 for _, _, before, _, _ in changed)
-                honest = sum(after for _, _, _, after, _ in changed)
-                nb, gid, before, after, result = changed[0]
-                why = result.message.splitlines()[0][:140] if result.message else result.status
-                shown = "no score" if before is None else f"{before:g}"
-                findings.append(Finding(
-                    student, assignment,
-                    f"{len(changed)} test cells scored differently: nbgrader's kernel {kernel:g} points, "
-                    f"the verified run {honest:g} (first: {gid}, {shown} -> {after:g}: {why})",
-                    "verified scores written to the gradebook"))
-            total = sum(p for p, _, _ in verified.values())
+                findings.append(Finding(student, assignment, f"nbgrader's autograde failed "
+                                        f"({(tail or ['no output'])[0].strip()[:160]})",
+                                        "its tasks get 0; look at the submission"))
+            found, total, sandboxed = _findings_from_reports(course, assignment, student)
+            findings += found
+            if not sandboxed:
+                unsandboxed.append(student)
+            staged = staged_root / student / assignment
+            for flag in similarity.flag_copies(staged, course.root / course.source / assignment):
+                findings.append(Finding(student, assignment, flag, "no score changed; read the answer"))
             scores[student] = total
-            say(f"  {student:<16} {total:6.1f} points  (nbgrader {seconds:.1f} s, verified in "
-                f"{time.perf_counter() - start:.1f} s)")
+            say(f"  {student:<16} {total:6.1f} points  ({seconds:.1f} s)")
+    if unsandboxed:
+        findings.append(Finding("*", assignment, f"{len(unsandboxed)} submissions were graded UNSANDBOXED "
+                                "(no jail on this machine)", "re-grade where bubblewrap works"))
     report = course.root / "reports" / f"{assignment}-autograde.csv"
     report.parent.mkdir(exist_ok=True)
     with report.open("w", newline="") as f:
@@ -347,6 +284,32 @@ def autograde(course, assignment, workers=2, timeout=30.0, quiet=False):
     for x in findings:
         say("  " + x.line())
     return scores, findings
+
+
+def roster(course, csv_path):
+    """Import students from a CSV file (columns id, and optionally first_name, last_name, email)."""
+    from nbgrader.api import Gradebook
+
+    added = []
+    with open(csv_path, newline="") as f, Gradebook(course.db_url, course.course_id) as gb:
+        for row in csv.DictReader(f):
+            sid = (row.get("id") or row.get("student_id") or "").strip()
+            if not sid:
+                continue
+            extra = {k: row[k].strip() for k in ("first_name", "last_name", "email") if row.get(k)}
+            gb.update_or_create_student(sid, **extra)
+            added.append(sid)
+    return added
+
+
+def unknown_students(course, assignment):
+    """Students with a submission of ``assignment`` who are not in the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id) as gb:
+        known = {s.id for s in gb.students}
+    return sorted(p.parent.name for p in (course.root / "submitted").glob(f"*/{assignment}")
+                  if p.is_dir() and p.parent.name not in known)
 
 
 # --- the rest of the loop -----------------------------------------------------------------
@@ -417,19 +380,22 @@ def demo(repo_root, assignment, folder, timeout=10.0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m rnncourse.instructor", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m rnncourse.grading.instructor",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default=".", help="the course folder (with nbgrader_config.py)")
     parser.add_argument("--db-url", default=None, help="SQLAlchemy URL of the gradebook (default: the config's)")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("autograde", help="preflight, nbgrader autograde per student, verified scores, report")
+    p = sub.add_parser("autograde", help="preflight, nbgrader autograde (verified) per student, report")
     p.add_argument("assignment")
-    p.add_argument("--workers", type=int, default=2, help="processes that verify in parallel")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds per verified test cell")
+    p.add_argument("--workers", type=int, default=2, help="students graded at the same time")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds per cell of a submission")
     p = sub.add_parser("collect", help="nbgrader zip_collect from downloaded/<assignment>/archive/")
     p.add_argument("assignment")
+    p = sub.add_parser("roster", help="import students from a CSV file (id, first_name, last_name, email)")
+    p.add_argument("csv")
     p = sub.add_parser("feedback", help="nbgrader generate_feedback (hidden tests removed)")
     p.add_argument("assignment")
-    p = sub.add_parser("export", help="nbgrader export to a CSV file")
+    p = sub.add_parser("export", help="nbgrader export to a CSV file (with submitted / not submitted)")
     p.add_argument("--to", default="grades.csv")
     p = sub.add_parser("demo", help="the whole loop on simulated submissions, in a fresh folder")
     p.add_argument("assignment")
@@ -439,10 +405,24 @@ def main(argv=None):
         demo(args.root, args.assignment, args.dir)
         return
     course = Course.load(args.root, args.db_url)
+    if getattr(args, "assignment", None) is not None:
+        available = sorted(p.name for p in (course.root / course.source).glob("[0-9][0-9]_*") if p.is_dir())
+        if args.assignment not in available:
+            raise SystemExit(f"no assignment {args.assignment!r}; the assignments are: {', '.join(available)}")
     if args.command == "autograde":
         autograde(course, args.assignment, workers=args.workers, timeout=args.timeout)
     elif args.command == "collect":
         print(_run(course, "zip_collect", args.assignment, "--force")[-2000:])
+        strangers = unknown_students(course, args.assignment)
+        if strangers:
+            print(f"{len(strangers)} submissions come from students who are not in the gradebook: "
+                  f"{', '.join(strangers)}\n(they will be graded and added; import a roster first with "
+                  "`make roster FILE=students.csv` if these ids are wrong)")
+        else:
+            print("every submission comes from a student in the gradebook")
+    elif args.command == "roster":
+        added = roster(course, args.csv)
+        print(f"{len(added)} students in the gradebook from {args.csv}")
     elif args.command == "feedback":
         _run(course, "generate_feedback", args.assignment, "--force")
         print(f"feedback written to {course.root / 'feedback'}")

@@ -12,7 +12,11 @@ import pytest
 
 import rnncourse
 from rnncourse import bptt, gradcheck, losses, training
-from rnncourse.grading import CASES, check_against_reference, check_gradients_numerically
+from rnncourse.grading.chapters import TASKS
+from rnncourse.grading import check_against_reference, check_gradients_numerically
+from support import raises_message
+
+CASES = {name: task.cases for name, task in TASKS.items()}
 
 NUMERIC = ["sequence_cross_entropy_backward", "output_backward", "rnn_step_backward", "rnn_backward",
            "rnn_loss_and_grads"]
@@ -39,12 +43,13 @@ def test_gradient_errors_cases_have_large_and_small_errors():
     # A function returning zeros must not pass: some reference errors are far from 0.
     values = []
     for _, kw in CASES["gradient_errors"](np.random.default_rng(0)):
+        kw = {**kw, "f": kw["f"].materialise()}  # the grader-written loss, as the jail builds it
         values += list(gradcheck.gradient_errors(**kw).values())
     assert max(values) > 0.3 and min(values) < 1e-9
 
 
 def test_unknown_name_for_the_numerical_check():
-    with pytest.raises(ValueError, match=r"name must be one of \[.*'rnn_backward'.*\], got 'softmax'"):
+    with pytest.raises(ValueError, match=r"softmax has no gradients to check numerically"):
         check_gradients_numerically("softmax", rnncourse.softmax)
 
 
@@ -162,7 +167,7 @@ MUTANTS = [
     (check_gradients_numerically, "output_backward", output_backward_two_values,
      ["expected a tuple (dHs, dV, dc), got a tuple"]),
     (check_against_reference, "rnn_step_backward", step_backward_without_tanh_derivative,
-     ["rnn_step_backward, case 1 of 4 (N=1, D=1, H=1), output dx", "Hint: first da = dh * (1 - h**2)"]),
+     ["rnn_step_backward, case 1 of 4 (N=1, D=1, H=1), output dx", "Hint: the gradient must pass through the derivative of tanh"]),
     (check_gradients_numerically, "rnn_step_backward", step_backward_sigmoid_derivative,
      ["rnn_step_backward, case 1 of 4", "output dx: relative error", "at index (0, 0)"]),
     (check_gradients_numerically, "rnn_step_backward", step_backward_w_not_transposed,
@@ -194,7 +199,7 @@ MUTANTS = [
 def test_mutant_fails_with_a_specific_message_and_no_output(check, name, mutant, fragments, capfd):
     with pytest.raises(AssertionError) as info:
         check(name, mutant)
-    message = str(info.value)
+    message = str(info.value).replace("\n", " ")
     for fragment in fragments:
         assert fragment in message, f"{fragment!r} not in {message!r}"
     assert capfd.readouterr() == ("", "")
@@ -212,5 +217,5 @@ def test_not_implemented_is_reported_by_both_checks():
         raise NotImplementedError()
 
     for check in (check_against_reference, check_gradients_numerically):
-        with pytest.raises(AssertionError, match=r"^rnn_backward is not implemented yet"):
+        with raises_message(r"^rnn_backward is not implemented yet"):
             check("rnn_backward", stub)

@@ -1,0 +1,93 @@
+"""Chapter 3, long-term dependencies: assignment 03_long_term."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import longterm, optim, rnn
+from ..spec import Task
+from ._common import rnn_params as _rnn_params
+
+def _cases_spectral_radius(rng):
+    cases = [("W = [[0, 1], [1, 1]] (the golden ratio)", {"W": np.array([[0.0, 1.0], [1.0, 1.0]])}),
+             ("a rotation (complex eigenvalues +-2i)", {"W": np.array([[0.0, -2.0], [2.0, 0.0]])}),
+             ("a negative eigenvalue dominates: diag(0.3, -0.9)", {"W": np.diag([0.3, -0.9])})]
+    for H in (1, 3, 8):
+        cases.append((f"random W, H={H}", {"W": rng.normal(0, 1 / np.sqrt(H), (H, H))}))
+    return cases
+
+
+def _cases_matrix_power_eigen(rng):
+    cases = [("W = [[0, 1], [1, 1]], t = 10", {"W": np.array([[0.0, 1.0], [1.0, 1.0]]), "t": 10}),
+             ("t = 0 (the identity)", {"W": np.array([[2.0, 1.0], [1.0, -1.0]]), "t": 0})]
+    for H, t in [(1, 3), (3, 1), (4, 5), (6, 12)]:
+        A = rng.normal(0, 1, (H, H))
+        cases.append((f"random symmetric W, H={H}, t={t}", {"W": (A + A.T) / (2 * np.sqrt(H)), "t": t}))
+    return cases
+
+
+def _cases_hidden_state_jacobian(rng):
+    cases = []
+    for shape in [(1,), (3,), (1, 2), (4, 3), (2, 6)]:
+        H = shape[-1]
+        cases.append((f"h_next of shape {shape}", {"h_next": rng.uniform(-1, 1, shape), "W": rng.normal(0, 1, (H, H))}))
+    return cases
+
+
+def _cases_gradient_norms_through_time(rng):
+    cases = []
+    for N, T, D, H, last_only in [(1, 1, 1, 1, False), (2, 1, 3, 4, False), (1, 6, 2, 3, True),
+                                  (3, 8, 2, 5, False), (2, 12, 3, 4, True)]:
+        p = _rnn_params(rng, D, H, scale=1.5)
+        X, h0 = rng.normal(0, 1, (N, T, D)), rng.uniform(-1, 1, (N, H))
+        Hs = rnn.rnn_forward(X, h0, p["U"], p["W"], p["b"])
+        dHs = rng.normal(0, 1, (N, T, H))
+        if last_only:
+            dHs[:, :-1] = 0.0
+        label = f"N={N}, T={T}, D={D}, H={H}" + (", a loss on the last state only" if last_only else "")
+        cases.append((label, {"dHs": dHs, "X": X, "h0": h0, "Hs": Hs, "U": p["U"], "W": p["W"]}))
+    return cases
+
+
+def _gradient_dicts(rng):
+    for sizes in [{"w": (1,)}, {"U": (3, 2), "W": (3, 3), "b": (3,)}, {"W": (5, 5), "V": (2, 5), "c": (2,)}]:
+        yield {k: rng.normal(0, 1, s) for k, s in sizes.items()}
+
+
+def _cases_global_norm(rng):
+    cases = [(f"gradients with keys {sorted(g)}", {"grads": g}) for g in _gradient_dicts(rng)]
+    cases.append(("all gradients zero", {"grads": {"W": np.zeros((2, 2)), "b": np.zeros(2)}}))
+    return cases
+
+
+def _cases_clip_by_norm(rng):
+    cases = []
+    for g in _gradient_dicts(rng):
+        norm = float(np.sqrt(sum(np.sum(v * v) for v in g.values())))
+        cases.append((f"keys {sorted(g)}, global norm {norm:.3g}, max_norm {norm / 3:.3g} (clipped)",
+                      {"grads": g, "max_norm": norm / 3}))
+        cases.append((f"keys {sorted(g)}, global norm {norm:.3g}, max_norm {2 * norm:.3g} (no clipping)",
+                      {"grads": {k: v.copy() for k, v in g.items()}, "max_norm": 2 * norm}))
+    cases.append(("all gradients zero", {"grads": {"W": np.zeros((2, 2))}, "max_norm": 1.0}))
+    return cases
+
+
+TASKS = [
+    Task("spectral_radius", 3, longterm.spectral_radius, _cases_spectral_radius,
+         "the spectral radius is about the size of the eigenvalues, which can be negative or complex; the "
+         "result is a single number"),
+    Task("matrix_power_eigen", 3, longterm.matrix_power_eigen, _cases_matrix_power_eigen,
+         "only the eigenvalues are raised to the power; the eigenvectors of a symmetric matrix form an "
+         "orthogonal matrix whose transpose is its inverse, and the zeroth power is the identity"),
+    Task("hidden_state_jacobian", 3, longterm.hidden_state_jacobian, _cases_hidden_state_jacobian,
+         "entry (i, j) scales W[i, j] by the slope of unit i, the unit that the row of W feeds; a batch of "
+         "states gives one Jacobian per example"),
+    Task("gradient_norms_through_time", 3, longterm.gradient_norms_through_time, _cases_gradient_norms_through_time,
+         "the total gradient on a state is its own part plus what the next step sends back through the "
+         "transposed Jacobian; record the norm of the total for every example"),
+    Task("global_norm", 3, optim.global_norm, _cases_global_norm,
+         "one norm over every entry of every array together, not a sum of per-array norms"),
+    Task("clip_by_norm", 3, optim.clip_by_norm, _cases_clip_by_norm,
+         "one factor for all arrays keeps the direction of the whole gradient; nothing changes below the "
+         "threshold; the caller's arrays must not change", calls=("global_norm",)),
+]

@@ -1,0 +1,138 @@
+"""Chapter 4, leaky units and echo state networks: assignment 04_leaky_esn."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import esn, leaky
+from ..checks import TestFailure, describe
+from ..spec import Probe, Task, _value_of
+from ._common import rnn_params as _rnn_params
+
+def _cases_leaky_rnn_forward(rng):
+    cases = []
+    for N, T, D, H, gamma in [(1, 1, 1, 1, 1.0), (2, 1, 3, 4, 3.0), (1, 6, 2, 3, "per unit"), (5, 4, 3, 5, 10.0)]:
+        p = _rnn_params(rng, D, H)
+        g = rng.uniform(1.0, 6.0, H) if gamma == "per unit" else gamma
+        cases.append(
+            (
+                f"N={N}, T={T}, D={D}, H={H}, gamma={'an array of shape (H,)' if gamma == 'per unit' else gamma}",
+                {"X": rng.normal(0, 1, (N, T, D)), "h0": rng.uniform(-1, 1, (N, H)), **p, "gamma": g},
+            )
+        )
+    return cases
+
+
+def _cases_leaky_rnn_backward(rng):
+    cases = []
+    for label, kw in _cases_leaky_rnn_forward(rng):
+        Hs = leaky.leaky_rnn_forward(**kw)
+        cases.append((label, {"dHs": rng.normal(0, 1, Hs.shape), "X": kw["X"], "h0": kw["h0"], "Hs": Hs,
+                              "U": kw["U"], "W": kw["W"], "gamma": kw["gamma"]}))
+    return cases
+
+
+def _fd_leaky_rnn_backward(kw, rng):
+    X, h0, U, W, dHs, gamma = kw["X"], kw["h0"], kw["U"], kw["W"], kw["dHs"], kw["gamma"]
+    b = rng.normal(0, 0.5, W.shape[0])
+    kw = {**kw, "Hs": leaky.leaky_rnn_forward(X, h0, U, W, b, gamma)}
+    f = lambda _: leaky.leaky_rnn_forward(X, h0, U, W, b, gamma)  # noqa: E731
+    picks = [("dX", X), ("dh0", h0), ("dU", U), ("dW", W), ("db", b)]
+    return kw, [(n, (lambda out, i=i: out[i]), v, f, dHs) for i, (n, v) in enumerate(picks)]
+
+
+def _cases_scale_to_spectral_radius(rng):
+    cases = [("H=1, W = [[-2]], rho=0.5", {"W": np.array([[-2.0]]), "rho": 0.5}),
+             ("a rotation by 90 degrees (eigenvalues +-i), rho=0.9", {"W": np.array([[0.0, -1.0], [1.0, 0.0]]), "rho": 0.9})]
+    for H, rho in [(3, 1.2), (8, 0.95), (20, 0.5)]:
+        cases.append((f"H={H}, rho={rho}", {"W": rng.normal(0, 1, (H, H)), "rho": rho}))
+    return cases
+
+
+def _cases_ridge_readout(rng):
+    cases = []
+    for M, H, K, alpha in [(1, 1, 1, 0.1), (5, 3, 1, 1e-3), (40, 6, 3, 2.0), (8, 12, 2, 0.5)]:
+        cases.append((f"M={M}, H={H}, K={K}, alpha={alpha}",
+                      {"states": rng.normal(0, 1, (M, H)), "targets": rng.normal(0, 1, (M, K)), "alpha": alpha}))
+    return cases
+
+
+def _cases_memory_capacity(rng):
+    cases = []
+    for T, H, max_delay in [(40, 1, 2), (120, 5, 6), (300, 12, 15)]:
+        p = esn.make_reservoir(H, 1, 0.9, rng, input_scale=0.5)
+        u = rng.uniform(-1, 1, T)
+        states = leaky.leaky_rnn_forward(u[None, :, None], np.zeros((1, H)), p["U"], p["W"], p["b"], 1.0)[0]
+        cases.append((f"T={T}, H={H}, max_delay={max_delay}", {"u": u, "states": states, "max_delay": max_delay}))
+    u = rng.uniform(-1, 1, 60)
+    cases.append(("a shift register of 3 delays, alpha=1e-3",
+                  {"u": u, "states": np.stack([np.roll(u, j) for j in range(3)], axis=1), "max_delay": 4, "alpha": 1e-3}))
+    return cases
+
+
+def _cases_esn_forecast(rng):
+    cases = []
+    for T, H, n_train, washout, gamma, alpha in [(30, 1, 20, 0, 1.0, 1e-2), (120, 6, 90, 10, 2.0, 1e-3),
+                                                 (300, 20, 250, 50, "per unit", 1e-3)]:
+        t = np.arange(T)
+        u = np.sin(0.3 * t) + 0.5 * np.sin(0.07 * t + rng.uniform(0, 6))
+        p = esn.make_reservoir(H, 1, 0.9, rng, input_scale=0.5, bias_scale=0.2)
+        g = rng.uniform(1.0, 4.0, H) if gamma == "per unit" else gamma
+        cases.append((f"T={T}, H={H}, n_train={n_train}, washout={washout}, gamma={gamma}, alpha={alpha}",
+                      {"u": u, **p, "gamma": g, "n_train": n_train, "washout": washout, "alpha": alpha}))
+    return cases
+
+
+def _heldout_probes(task, rng):
+    """A forecast of a Mackey-Glass series whose stretch and reservoir come from the grading seed.
+
+    The series starts from a random initial history and a random number of discarded
+    samples, so that no notebook can carry the answer: only a working forecast passes.
+    The first 1200 samples train the readout (washout 100, mu 1e-6); the last 300 are
+    held out, and the normalised mean squared error on them must be below 1e-3 (the
+    reference scores about 1e-6; predicting the mean scores 1).
+    """
+    x = esn.mackey_glass(1500, x0=float(rng.uniform(0.5, 1.5)), discard=int(rng.integers(300, 1500)))
+    u = (x - x.mean()) / x.std()
+    p = esn.make_reservoir(100, 1, 0.9, rng, input_scale=0.5, bias_scale=0.2)
+    what = "esn_forecast on a held-out Mackey-Glass series (T=1500, n_train=1200, H=100)"
+    kwargs = {"u": u, "U": p["U"], "W": p["W"], "b": p["b"], "gamma": 1.0, "n_train": 1200, "washout": 100,
+              "alpha": 1e-6}
+    target = u[1200:]
+
+    def judge(outcome):
+        pred = _value_of(task, what, outcome)
+        if type(pred) is not np.ndarray or pred.shape != (300,) or not np.issubdtype(pred.dtype, np.floating):
+            raise TestFailure(f"{what}: expected a float array of shape (300,), got {describe(pred)}")
+        if not np.all(np.isfinite(pred)):
+            raise TestFailure(f"{what}: the predictions contain inf or nan")
+        error = float(np.mean((pred - target) ** 2) / np.var(target))
+        if not error < 1e-3:
+            raise TestFailure(f"{what}: normalised mean squared error {error:.3g} on the held-out part, expected "
+                              f"below 0.001. Hint: {task.hint}.")
+
+    return [Probe(what, kwargs, judge)]
+
+
+
+TASKS = [
+    Task("leaky_rnn_forward", 4, leaky.leaky_rnn_forward, _cases_leaky_rnn_forward,
+         "each step keeps the fraction 1 - 1/gamma of the previous state and adds 1/gamma of the tanh "
+         "candidate; gamma may be one number or one per unit"),
+    Task("leaky_rnn_backward", 4, leaky.leaky_rnn_backward, _cases_leaky_rnn_backward,
+         "the gradient reaches the previous state on two paths, directly (scaled by the fraction kept) and "
+         "through the candidate (scaled by 1/gamma and the slope of tanh)", outputs=("dX", "dh0", "dU", "dW", "db"),
+         gradients=_fd_leaky_rnn_backward),
+    Task("scale_to_spectral_radius", 4, esn.scale_to_spectral_radius, _cases_scale_to_spectral_radius,
+         "divide by the current spectral radius (eigenvalues may be complex) and multiply by the target"),
+    Task("ridge_readout", 4, esn.ridge_readout, _cases_ridge_readout,
+         "the bias is a column of ones appended to the states and is not penalised; solve the regularised "
+         "normal equations rather than inverting", outputs=("V", "c")),
+    Task("memory_capacity", 4, esn.memory_capacity, _cases_memory_capacity,
+         "for each delay, train on the first half of the usable steps and measure the squared correlation "
+         "on the second half; the capacity is the sum over delays", outputs=("mc", "r2"), calls=("ridge_readout",)),
+    Task("esn_forecast", 4, esn.esn_forecast, _cases_esn_forecast,
+         "the readout learns to map the state after each input to the next input; train after the washout, "
+         "then predict the held-out part from the states that precede it", calls=("ridge_readout",),
+         extra={"heldout": _heldout_probes}),
+]

@@ -1,0 +1,223 @@
+"""Grade one notebook: the student's code in the jail, every judgement here.
+
+``grade_notebook`` takes a submitted notebook (after nbgrader has restored its
+test cells), and:
+
+1. takes every code cell that is not a test cell (the locked setup, the answers,
+   and any cell the student added), in order, turning IPython syntax into plain
+   Python;
+2. plans, for each test cell, the probes of the check it stands for (its
+   ``grade_id`` is ``<function>_<check>``; ``rnncourse.grading.chapters``), with
+   inputs drawn from a seed derived from the course's secret, the student, the
+   assignment and the cell;
+3. runs the cells and then the calls in the jail (``rnncourse.grading.jail``);
+4. judges every returned value here, against values computed here, and writes a
+   message for each lost point. When a task fails and a graded function it
+   usually calls has failed too, the message says so first: the root cause.
+
+Nothing about a test cell's own code or outputs counts: a test cell edited,
+deleted, re-typed as Markdown or made to print anything is graded from the
+specification all the same.
+
+The secret (``.grading_secret`` in the course folder, created on first use, never
+committed) makes the hidden inputs unknowable in advance, so a notebook cannot
+carry precomputed answers. A student's local run draws its own secret.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import secrets
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import jail, spec
+from .chapters import TASKS, find
+from .notebooks import meta
+
+__all__ = ["Verdict", "NotebookResult", "grade_notebook", "course_secret", "advice", "plain_python"]
+
+SECRET_FILE = ".grading_secret"
+
+
+def course_secret(root="."):
+    """The course's grading secret, created (and kept out of git) on first use."""
+    path = Path(root) / SECRET_FILE
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32) + "\n")
+    return path.read_text().strip()
+
+
+def seed_for(secret, assignment, student, notebook, grade_id):
+    text = "\x1f".join([secret, assignment, student, notebook, grade_id])
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+
+
+@dataclass
+class Verdict:
+    grade_id: str
+    points: float  # the cell's maximum
+    passed: bool
+    message: str  # for the student: what passed, or what is wrong
+    task: str | None = None
+    check: str | None = None
+
+
+@dataclass
+class NotebookResult:
+    verdicts: dict  # grade_id -> Verdict, in notebook order
+    cells: dict  # notebook cell index -> jail Outcome of a student or setup cell
+    notes: list  # for the instructor's report
+    backend: str
+    sandboxed: bool
+    advice: dict = field(default_factory=dict)  # cell index -> friendly warnings (never affect grades)
+    seconds: float = 0.0
+
+    @property
+    def score(self):
+        return sum(v.points for v in self.verdicts.values() if v.passed)
+
+    @property
+    def max_score(self):
+        return sum(v.points for v in self.verdicts.values())
+
+
+def plain_python(source):
+    """A cell's source with IPython syntax (magics, shell escapes) turned into plain Python calls."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:  # pragma: no cover - IPython comes with nbgrader
+        return source
+    try:
+        return TransformerManager().transform_cell(source)
+    except Exception:
+        return source
+
+
+_STDLIB = set(getattr(sys, "stdlib_module_names", ())) | {"numpy", "__future__"}
+_STUBBED = {"matplotlib", "IPython", "tqdm"}
+
+
+def advice(source):
+    """Friendly warnings about an answer cell (never a reason to lose points by themselves)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as err:
+        return [f"line {err.lineno}: syntax error ({err.msg})"]
+    notes = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        for name in names:
+            top = name.split(".")[0]
+            if top == "rnncourse":
+                if name not in ("rnncourse.gradcheck", "rnncourse.grading"):
+                    notes.append(f"line {node.lineno}: imports {name}; the grader runs your code without the "
+                                 "course's reference package, so this import fails there")
+            elif top in _STUBBED:
+                notes.append(f"line {node.lineno}: imports {name}; the grader draws no plots (calls to it do "
+                             "nothing there)")
+            elif top not in _STDLIB:
+                notes.append(f"line {node.lineno}: imports {name}; the grader has only numpy and Python's "
+                             "standard library")
+    return notes
+
+
+def _is_test_cell(cell):
+    m = meta(cell)
+    return bool(m.get("grade")) and not m.get("solution")
+
+
+def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=None, with_advice=True):
+    """Grade one notebook; returns a ``NotebookResult``.
+
+    Inputs:
+    - nb: the notebook (nbformat), with nbgrader's metadata; test cells as restored by nbgrader.
+    - secret, assignment, student, notebook: what the hidden cases' seeds are derived from.
+    - limits: a ``jail.JailLimits``; kind: the jail backend (default: the best available).
+    - with_advice: also list friendly warnings about the cells' imports (no effect on grades).
+    """
+    limits = limits or jail.JailLimits()
+    cells, tests = [], []
+    for index, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        if _is_test_cell(cell):
+            tests.append((index, meta(cell).get("grade_id", f"cell-{index}"), float(meta(cell).get("points", 0))))
+        else:
+            cells.append((index, plain_python(cell.get("source", ""))))
+    probes, calls = {}, []
+    for _, grade_id, _ in tests:
+        task, check = find(grade_id)
+        if task is None:
+            continue
+        seed = spec.public_seed(task.name) if check == "visible" else seed_for(secret, assignment, student,
+                                                                                notebook, grade_id)
+        probes[grade_id] = spec.plan(task, check, seed)
+        for k, probe in enumerate(probes[grade_id]):
+            calls.append({"id": f"{grade_id}/{k}", "function": task.name, "args": probe.kwargs})
+    run = jail.run_job(cells, calls, limits, kind)
+
+    verdicts = {}
+    for _, grade_id, points in tests:
+        task, check = find(grade_id)
+        if task is None:
+            verdicts[grade_id] = Verdict(grade_id, points, False, f"no grading specification covers the test "
+                                         f"cell {grade_id!r}; ask your instructor", None, None)
+            continue
+        message = None
+        for k, probe in enumerate(probes[grade_id]):
+            message = spec.judge_outcome(probe, run.calls[f"{grade_id}/{k}"])
+            if message is not None:
+                break
+        if message is None:
+            n = len(probes[grade_id])
+            verdicts[grade_id] = Verdict(grade_id, points, True, f"{task.name}: {check} check passed "
+                                         f"({n} case{'s' if n != 1 else ''}, verified by the grader)", task.name, check)
+        else:
+            verdicts[grade_id] = Verdict(grade_id, points, False, message, task.name, check)
+    _add_root_causes(verdicts)
+    notes = list(run.notes)
+    trouble = {}
+    for call in calls:
+        outcome = run.calls[call["id"]]
+        if outcome.status in ("timeout", "crashed") or (outcome.error or {}).get("ename") == "MemoryError":
+            kind = "ran out of memory" if (outcome.error or {}).get("ename") == "MemoryError" else {
+                "timeout": "timed out", "crashed": "crashed"}[outcome.status]
+            trouble.setdefault((call["function"], kind), 0)
+            trouble[(call["function"], kind)] += 1
+    for index, outcome in run.cells.items():
+        if outcome.status == "timeout" and not any(f"cell {index} " in note for note in notes):
+            notes.append(f"cell {index} did not finish within {limits.cell_timeout:g} s: graded without what "
+                         "it would have defined afterwards")
+    for (function, kind), n in trouble.items():
+        line = f"{n} call{'s' if n > 1 else ''} of {function} {kind}"
+        if not any(line in note for note in notes):
+            notes.append(line)
+    tips = {}
+    if with_advice:
+        for index, source in cells:
+            found = advice(source)
+            if found:
+                tips[index] = found
+    return NotebookResult(verdicts, run.cells, notes, run.backend, run.sandboxed, tips, run.seconds)
+
+
+def _add_root_causes(verdicts):
+    failed_tasks = {v.task for v in verdicts.values() if v.task and not v.passed}
+    for v in verdicts.values():
+        if v.passed or v.task is None:
+            continue
+        causes = [name for name in TASKS[v.task].calls if name in failed_tasks and name != v.task]
+        if causes:
+            v.message = (f"{v.task} usually calls {', '.join(causes)}, which failed its own checks: fix "
+                         f"{'that' if len(causes) == 1 else 'those'} first, as this failure may follow from it.\n"
+                         + v.message)
