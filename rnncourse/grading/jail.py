@@ -184,6 +184,10 @@ def _system_binds():
             args += ["--ro-bind", top, top]
     prefix = Path(sys.base_prefix).resolve()
     if not str(prefix).startswith("/usr/"):
+        # bwrap would create the parents (/root, ...) readable by their owner only, and the
+        # jailed process, once it has dropped to its own user id, could not import from them.
+        for parent in reversed(prefix.parents[:-1]):
+            args += ["--perms", "0755", "--dir", str(parent)]
         args += ["--ro-bind", str(prefix), str(prefix)]
         purelib = Path(sysconfig.get_paths(vars={"base": str(prefix)})["purelib"])
         if purelib.is_dir():
@@ -203,6 +207,7 @@ def _bwrap_command(job_dir, site_dir, probe=False, limits=JailLimits()):
     else:
         cmd += ["--unshare-user"]
     cmd += _system_binds()
+    cmd += ["--perms", "0755", "--dir", SITE]
     for name, path in _numpy_dirs().items():
         cmd += ["--ro-bind", str(path), f"{SITE}/{name}"]
     if not probe:
@@ -429,7 +434,14 @@ def run_job(cells, calls, limits=JailLimits(), kind=None):
             status = "timeout" if ended == "timeout" else "crashed"
             outcomes_calls[begun[1]] = Outcome(status, {"ename": "Crashed" if status == "crashed" else "Timeout",
                                                "evalue": f"this call {what}"})
-            notes.append(f"a call of {next((c['function'] for c in pending if c['id'] == begun[1]), '?')} {what}")
+            function = next((c["function"] for c in pending if c["id"] == begun[1]), "?")
+            notes.append(f"a call of {function} {what}")
+            # A function that brought the process down once is not called again: each
+            # further call would cost a whole run of the job.
+            for call in pending:
+                if call["function"] == function and call["id"] not in outcomes_calls:
+                    outcomes_calls[call["id"]] = Outcome(status, {"ename": "NotRun", "evalue":
+                                                         f"not run: an earlier call of {function} {what}"})
         pending = [c for c in pending if c["id"] not in outcomes_calls]
         if not pending and not (begun and begun[0] == "cell"):
             break

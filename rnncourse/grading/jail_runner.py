@@ -304,7 +304,13 @@ def main():  # pragma: no cover - exercised through the jail in the tests
         status, error, _, text = run("cell", index, job["cell_timeout"], body)
         send({"event": "cell", "key": index, "status": status, "error": error, "stdout": text})
 
+    timed_out = set()  # a function that timed out once is not called again: it would only time out again
     for call in job["calls"]:
+        if call["function"] in timed_out:
+            send({"event": "begin", "kind": "call", "key": call["id"]})
+            send({"event": "call", "key": call["id"], "status": "timeout", "stdout": "",
+                  "error": {"ename": "Timeout", "evalue": "not run: an earlier call of this function timed out"}})
+            continue
         function = namespace.get(call["function"])
         if not callable(function):
             send({"event": "begin", "kind": "call", "key": call["id"]})
@@ -325,6 +331,8 @@ def main():  # pragma: no cover - exercised through the jail in the tests
         start = time.perf_counter()
         status, error, value, text = run("call", call["id"], job["call_timeout"], body)
         seconds = time.perf_counter() - start
+        if status == "timeout":
+            timed_out.add(call["function"])
         arrays = {}
         try:
             tree = encode_value(value, arrays) if status == "ok" else None

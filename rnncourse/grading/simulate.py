@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import ast
 import copy
+import inspect
 import textwrap
 import warnings
 from dataclasses import dataclass
 
+from pathlib import Path
+
 import nbformat
+import numpy as np
 
 from .notebooks import meta as _meta
 
@@ -27,34 +31,47 @@ SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 class Kind:
     name: str
     description: str
-    expected: str  # "full", "zero", "partial" (first half of the answers), "all but last task"
+    expected: str  # "full", "zero", "partial" (first half of the answers), "all but last task", "visible only"
     reported: bool  # must the instructor's report have a line for it?
+    preflight: bool = False  # does grading it need the course's preflight (mending files nbgrader cannot read)?
 
 
 KINDS = [
     Kind("correct", "every answer right", "full", False),
-    Kind("warnings", "every answer right, but each call writes a RuntimeWarning to stderr", "full", True),
+    Kind("student_style", "every answer right, written with helper functions, standard-library imports, prints, "
+         "a plot, an IPython magic and extra cells", "full", False),
+    Kind("warnings", "every answer right, but each call writes a RuntimeWarning to stderr", "full", False),
     Kind("partial", "the first half of the answers right, the rest left as stubs", "partial", False),
     Kind("empty", "the release as handed out", "zero", False),
     Kind("import_reference", "answers import the functions from rnncourse", "zero", True),
     Kind("wrap_reference", "answers call rnncourse's functions inside their own", "zero", True),
-    Kind("patch_helpers", "an extra cell turns the grading helpers and numpy.testing into no-ops", "zero", True),
-    Kind("patch_in_answer", "an answer rebinds the grading helpers and builtins at definition time", "zero", True),
+    Kind("reach_interpreter", "answers reach __import__ through a module numpy imports and load rnncourse with it",
+         "zero", False),
+    Kind("read_repository", "answers put the grading machine's copy of the course on sys.path and import it",
+         "zero", True),
+    Kind("precomputed", "answers return the reference's outputs for the public cases, computed in advance, "
+         "and raise otherwise", "visible only", False),
+    Kind("patch_helpers", "an extra cell turns the grading helpers and numpy.testing into no-ops", "zero", False),
+    Kind("patch_in_answer", "an answer rebinds the grading helpers and builtins at definition time", "zero", False),
     Kind("lying_object", "answers return an ndarray subclass whose comparisons always succeed", "zero", False),
     Kind("edit_tests", "test cells replaced by 'pass' and their points raised to 100", "zero", False),
     Kind("delete_tests", "every test cell deleted", "zero", False),
     Kind("retyped_tests", "every answer right, every test cell turned into a Markdown cell", "full", False),
     Kind("detect_grading", "answers return the reference when they find they are being graded", "zero", True),
     Kind("endless_loop", "the last answer never returns; the others are right", "all but last task", True),
+    Kind("ignore_alarm", "the last answer ignores the grader's alarm signal and never returns; the others are right",
+         "all but last task", True),
     Kind("memory_hog", "the last answer allocates hundreds of GiB; the others are right", "all but last task", True),
-    Kind("kernel_exit", "every answer right, then a cell kills the kernel with os._exit", "full", True),
+    Kind("fork_bomb", "every answer right, plus a cell that forks until it cannot", "full", False),
+    Kind("network", "every answer right, plus a cell that opens network connections", "full", False),
+    Kind("kernel_exit", "every answer right, then a cell kills the interpreter with os._exit", "full", True),
     Kind("segfault", "every answer right, then a cell crashes the interpreter", "full", True),
     Kind("huge_output", "every answer right, plus a cell printing 20 MB", "full", False),
-    Kind("invalid_json", "the notebook file is cut off in the middle", "zero", True),
-    Kind("missing_notebook", "no notebook, only a stray text file", "zero", True),
-    Kind("renamed_notebook", "every answer right, saved as '<name> (1).ipynb'", "full", True),
-    Kind("extra_notebook", "every answer right, plus an extra notebook", "full", True),
-    Kind("duplicated_cells", "every answer right, plus a copy of the first answer cell (same ids)", "full", True),
+    Kind("invalid_json", "the notebook file is cut off in the middle", "zero", True, True),
+    Kind("missing_notebook", "no notebook, only a stray text file", "zero", True, True),
+    Kind("renamed_notebook", "every answer right, saved as '<name> (1).ipynb'", "full", True, True),
+    Kind("extra_notebook", "every answer right, plus an extra notebook", "full", True, True),
+    Kind("duplicated_cells", "every answer right, plus a copy of the first answer cell (same ids)", "full", True, True),
 ]
 UNKNOWN_STUDENT = "stranger"  # the `correct` submission is also handed in under this unlisted id
 
@@ -72,6 +89,78 @@ def _signature_line(source, name):
         if line.startswith(f"def {name}("):
             return line
     raise ValueError(f"no def {name} in answer")
+
+
+_REPOSITORY = Path(__file__).resolve().parents[2]  # the grading machine's copy of the course
+
+
+def _call_args(signature_line):
+    params = signature_line[signature_line.index("(") + 1: signature_line.rindex(")")]
+    return ", ".join(p.split("=")[0].strip() for p in params.split(",") if p.strip())
+
+
+def _literal(value):
+    """Python source that rebuilds ``value`` (arrays, numbers, tuples, lists, dicts)."""
+    if isinstance(value, np.ndarray):
+        return f"np.array({value.tolist()!r}, dtype={str(value.dtype)!r})"
+    if isinstance(value, tuple):
+        return "(" + "".join(_literal(v) + ", " for v in value) + ")"
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, float) and not np.isfinite(value):
+        return f"float({repr(value)!r})"
+    return repr(value)
+
+
+_KEY_SOURCE = """
+import hashlib
+import numpy as np
+
+
+def _key(value):
+    h = hashlib.sha256()
+
+    def feed(v):
+        if isinstance(v, np.ndarray):
+            h.update(str(v.shape).encode() + v.tobytes())
+        elif isinstance(v, dict):
+            for k in sorted(v):
+                h.update(k.encode())
+                feed(v[k])
+        elif isinstance(v, (int, float)):
+            h.update(repr(v).encode())
+    feed(value)
+    return h.hexdigest()
+"""
+
+
+def _precomputed_answer(solution_source):
+    """An answer that knows the reference's outputs for the public (visible) cases and nothing else."""
+    from . import spec
+    from .chapters import TASKS
+
+    namespace = {"np": np}
+    exec(compile(_KEY_SOURCE, "<key>", "exec"), namespace)
+    lines = [_KEY_SOURCE]
+    for fn in _functions(solution_source):
+        task = TASKS[fn]
+        table = {}
+        for probe in spec.plan(task, "visible", spec.public_seed(fn)):
+            bound = inspect.signature(task.reference).bind(**probe.kwargs)
+            bound.apply_defaults()  # the answer sees its defaults among its arguments
+            kwargs = {k: v for k, v in bound.arguments.items() if not callable(v) and not hasattr(v, "materialise")}
+            table[namespace["_key"](kwargs)] = task.reference(**spec._callable_args(probe.kwargs))
+        sig = _signature_line(solution_source, fn)
+        lines += [f"_TABLE_{fn} = {{" + ", ".join(f"{k!r}: lambda: {_literal(v)}" for k, v in table.items()) + "}",
+                  sig,
+                  f"    args = dict({', '.join(f'{a}={a}' for a in _call_args(sig).split(', ') if a)})",
+                  "    key = _key({k: v for k, v in args.items() if not callable(v)})",
+                  f"    if key in _TABLE_{fn}:",
+                  f"        return _TABLE_{fn}[key]()",
+                  "    raise NotImplementedError()", ""]
+    return "\n".join(lines)
 
 
 def expected_points(kind: Kind, source_nb) -> float:
@@ -96,6 +185,8 @@ def expected_points(kind: Kind, source_nb) -> float:
         return sum(p for g, p in points.items() if owner[g] in solved)
     if kind.expected == "all but last task":
         return sum(p for g, p in points.items() if owner[g] != answers[-1])
+    if kind.expected == "visible only":
+        return sum(p for g, p in points.items() if g.endswith("_visible"))
     raise ValueError(kind.expected)
 
 
@@ -123,7 +214,7 @@ def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
 
     k = kind.name
     if k in ("correct", "huge_output", "renamed_notebook", "extra_notebook", "kernel_exit", "segfault",
-             "duplicated_cells", "retyped_tests"):
+             "duplicated_cells", "retyped_tests", "fork_bomb", "network"):
         fill()
     if k == "warnings":
         for cell in answer_cells:
@@ -134,6 +225,47 @@ def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
                 # overflow in exp: numpy prints a RuntimeWarning on stderr; the answer stays right
                 src = src.replace(sig, sig + "\n    np.exp(np.array([1000.0]))", 1)
             cell.source = "import numpy as np\n" + src
+    elif k == "student_style":
+        for cell in answer_cells:
+            src = answers[_meta(cell)["grade_id"]]
+            for fn in _functions(src):
+                # the real work moves into a helper; the graded function delegates to it
+                src = src.replace(f"def {fn}(", f"def _{fn}_impl(", 1)
+                src += f"\n\n\ndef {fn}(*args, **kwargs):\n    return _{fn}_impl(*args, **kwargs)\n"
+            cell.source = ("import itertools\nimport math\n\nimport numpy as np\n\n"
+                           f"print('defining {_meta(cell)['grade_id']}')\n\n" + src)
+        insert_after_setup("""
+            %matplotlib inline
+            import matplotlib.pyplot as plt
+            from collections import Counter
+
+            def describe(x):
+                return f"{type(x).__name__} of shape {getattr(x, 'shape', None)}"
+
+            plt.plot([0, 1, 4, 9])
+            plt.title("trying things out")
+            plt.show()
+            print(describe(np.zeros((2, 3))), Counter("hello"))
+        """)
+    elif k == "reach_interpreter":
+        for cell in answer_cells:
+            src = answers[_meta(cell)["grade_id"]]
+            lines = ["import numpy as np",
+                     "_b = np.lib.format.__builtins__",
+                     "_import = _b['__import__'] if isinstance(_b, dict) else _b.__import__",
+                     "_reference = _import('rnncourse')"]
+            for fn in _functions(src):
+                sig = _signature_line(src, fn)
+                lines += [sig, f"    return getattr(_reference, {fn!r})({_call_args(sig)})", ""]
+            cell.source = "\n".join(lines)
+    elif k == "read_repository":
+        for cell in answer_cells:
+            fns = _functions(answers[_meta(cell)["grade_id"]])
+            cell.source = f"import sys\nsys.path.insert(0, {str(_REPOSITORY)!r})\nfrom rnncourse import {', '.join(fns)}"
+    elif k == "precomputed":
+        for cell in answer_cells:
+            src = answers[_meta(cell)["grade_id"]]
+            cell.source = _precomputed_answer(src)
     elif k == "partial":
         fill(set(order[: len(order) // 2]))
     elif k == "import_reference":
@@ -216,13 +348,27 @@ def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
                           f"        return rnncourse.{fn}({call})",
                           "    raise NotImplementedError()", ""]
             cell.source = "\n".join(lines)
-    elif k in ("endless_loop", "memory_hog"):
+    elif k in ("endless_loop", "memory_hog", "ignore_alarm"):
         fill()
         last = answer_cells[-1]  # nothing calls the last answer, so only its own tests suffer
         src = answers[_meta(last)["grade_id"]]
-        body = "    while True:\n        pass" if k == "endless_loop" else \
-            "    import numpy as np\n    return np.ones((1_000_000, 100_000))"
+        body = {"endless_loop": "    while True:\n        pass",
+                "ignore_alarm": "    import signal\n    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+                                "    while True:\n        pass",
+                "memory_hog": "    import numpy as np\n    return np.ones((1_000_000, 100_000))"}[k]
         last.source = "\n".join(f"{_signature_line(src, fn)}\n{body}\n" for fn in _functions(src))
+    if k == "fork_bomb":
+        nb.cells.append(_code_cell("import os\nfor _ in range(100_000):\n    os.fork()"))
+    elif k == "network":
+        nb.cells.append(_code_cell("""
+            import socket
+            for address in [("127.0.0.1", 22), ("1.1.1.1", 53), ("pypi.org", 443)]:
+                try:
+                    socket.create_connection(address, timeout=2).close()
+                    print("connected to", address)
+                except OSError as err:
+                    print("no connection to", address, err)
+        """))
     if k == "kernel_exit":
         nb.cells.append(_code_cell("import os\nos._exit(1)"))
     elif k == "segfault":

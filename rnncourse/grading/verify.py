@@ -148,11 +148,11 @@ def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=
     limits = limits or jail.JailLimits()
     cells, tests = [], []
     for index, cell in enumerate(nb.cells):
-        if cell.get("cell_type") != "code":
-            continue
+        # A test cell is known by its metadata whatever its type (one re-typed as Markdown still
+        # counts); its own code never runs: the specification decides.
         if _is_test_cell(cell):
             tests.append((index, meta(cell).get("grade_id", f"cell-{index}"), float(meta(cell).get("points", 0))))
-        else:
+        elif cell.get("cell_type") == "code":
             cells.append((index, plain_python(cell.get("source", ""))))
     probes, calls = {}, []
     for _, grade_id, _ in tests:
