@@ -37,7 +37,7 @@ help:
 	@echo "                            jail, book, leaks, site (pytest)"
 	@echo "  make test-fast            the tests that need no nbgrader run or browser (seconds)"
 	@echo "  make check NB=PATH        grade one notebook as the grader would (python -m rnncourse.grading check)"
-	@echo "For instructors (run from this folder; A= is required)"
+	@echo "For instructors (run from this folder; A=NAME names the assignment where a target needs one)"
 	@echo "  make release              nbgrader generate_assignment for every assignment: solutions/ -> exercises/"
 	@echo "  make validate             nbgrader validate of every solution notebook"
 	@echo "  make roster FILE=CSV      import students (columns id, first_name, last_name, email) into gradebook.db"

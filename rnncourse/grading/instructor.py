@@ -222,10 +222,11 @@ def _findings_from_reports(course, assignment, student):
     return findings, total, sandboxed
 
 
-def autograde(course, assignment, workers=2, timeout=30.0, quiet=False):
+def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, quiet=False):
     """Preflight, then nbgrader's autograde (verified by VerifiedExecute) per student; returns (scores, findings).
 
-    ``timeout`` limits each cell of a submission (``VerifiedExecute.cell_timeout``).
+    ``timeout`` limits each cell of a submission (``VerifiedExecute.cell_timeout``), and
+    ``call_timeout`` each call of a student's function (``VerifiedExecute.call_timeout``).
     """
     from nbgrader.api import Gradebook
 
@@ -244,11 +245,13 @@ def autograde(course, assignment, workers=2, timeout=30.0, quiet=False):
     def nbgrader_run(student):
         shutil.rmtree(course.root / "reports" / assignment / student, ignore_errors=True)  # regenerated below
         if not list((staged_root / student / assignment).glob("*.ipynb")):
-            return 0, "", 0.0  # nothing nbgrader could read; preflight has reported why
+            _record_zero(course, assignment, student)  # nothing nbgrader could read; preflight said why
+            return 0, "", 0.0
         start = time.perf_counter()
         code, log = course.nbgrader("autograde", assignment, "--student", student, "--force",
                                     f"--CourseDirectory.submitted_directory={staged_root.name}",
-                                    f"--VerifiedExecute.cell_timeout={timeout}")
+                                    f"--VerifiedExecute.cell_timeout={timeout}",
+                                    f"--VerifiedExecute.call_timeout={call_timeout}")
         return code, log, time.perf_counter() - start
 
     unsandboxed = []
@@ -284,6 +287,21 @@ def autograde(course, assignment, workers=2, timeout=30.0, quiet=False):
     for x in findings:
         say("  " + x.line())
     return scores, findings
+
+
+def _record_zero(course, assignment, student):
+    """A submission with nothing gradable in it: 0 for every test cell, in the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id) as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbgrader's add_submission triggers SQLAlchemy autoflush warnings
+        gb.update_or_create_student(student)
+        submission = gb.update_or_create_submission(assignment, student)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                grade.auto_score = 0.0
+                grade.needs_manual_grade = False
+        gb.db.commit()
 
 
 def roster(course, csv_path):
@@ -322,15 +340,16 @@ def _run(course, *args):
     return log
 
 
-DEMO_KINDS = ("correct", "partial", "empty", "import_reference", "patch_helpers", "invalid_json", "endless_loop")
+DEMO_KINDS = ("correct", "student_style", "partial", "empty", "import_reference", "reach_interpreter", "invalid_json",
+              "endless_loop")
 
 
-def demo(repo_root, assignment, folder, timeout=10.0):
+def demo(repo_root, assignment, folder, timeout=10.0, call_timeout=3.0):
     """The whole loop on simulated submissions, in a fresh course folder; prints the gradebook.
 
-    release -> an LMS download of seven submissions (correct, partial, empty,
-    two cheats, two broken) -> zip_collect -> verified autograde -> feedback ->
-    export. Returns {student: (score, max_score)}.
+    release -> an LMS download of eight submissions (correct, written the way students
+    write, partial, empty, two cheats, two broken) -> zip_collect -> autograde in the
+    jail -> feedback -> export. Returns {student: (score, max_score)}.
     """
     from nbgrader.api import Gradebook
 
@@ -361,8 +380,8 @@ def demo(repo_root, assignment, folder, timeout=10.0):
             gb.update_or_create_student(student)
     print("3. nbgrader zip_collect")
     _run(course, "zip_collect", assignment, "--force")
-    print("4. autograde (preflight, nbgrader, verified scores)")
-    autograde(course, assignment, timeout=timeout)
+    print("4. autograde (preflight, then nbgrader autograde with the jail, then the report)")
+    autograde(course, assignment, timeout=timeout, call_timeout=call_timeout)
     print("5. feedback")
     _run(course, "generate_feedback", assignment, "--force")
     print("6. export to grades.csv")

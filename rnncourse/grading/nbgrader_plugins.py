@@ -5,14 +5,16 @@ was in ``c.Autograde.autograde_preprocessors``. So ``nbgrader autograde``, the
 Autograde button of formgrader and ``make autograde`` all grade the same way:
 no student code runs in nbgrader's process or in a Jupyter kernel on the
 instructor's machine; the notebook runs in the jail (``rnncourse.grading.verify``)
-and each test cell receives, as its output, the grader's verdict: nothing when
-it passed (nbgrader then gives full points) or an error that says what is wrong.
+and each test cell receives, as its output, the grader's verdict: a line saying
+which check passed on how many cases (nbgrader then gives full points), or an error
+that says what is wrong (0 points).
 nbgrader's ``SaveAutoGrades`` stores those scores, and ``generate_feedback``
 shows those messages.
 
-``CourseCsvExport`` is nbgrader's CSV export with three more columns: whether
-the student submitted at all (so "not submitted" is not read as 0), and whether
-the grade was made in a jail.
+``CourseCsvExport`` is nbgrader's CSV export with two more columns: ``status``,
+whether the student submitted at all (so "not submitted" is not read as 0), and
+``grading``, whether the grade was made in a jail (read from the grader's reports in
+``reports/`` of the folder the export runs in).
 """
 
 from __future__ import annotations
