@@ -3,8 +3,11 @@
 Name, signature (parameter names, kinds and defaults) and docstring of each
 function defined in a solution cell must equal those of the rnncourse function
 of the same name, in the nbgrader source and in the released notebook alike.
-Each graded function must also have a hidden test that calls the grading helper
-for it, and a set of random cases in ``rnncourse.grading.CASES``.
+Each graded function must also have a specification (``rnncourse.grading.chapters``)
+and test cells for the checks it defines; each test cell names a check of a
+specification by its grade id, and each hidden test cell is one ``grade`` call.
+The rules of grading are stated once, identically, in every assignment's
+introduction and in the preface.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ import inspect
 import pytest
 
 import rnncourse
-from rnncourse import grading
-from support import ASSIGNMENTS, EXERCISES, SOLUTIONS, nbgrader_meta, notebooks, read
+from rnncourse.grading.chapters import TASKS, find
+from support import ASSIGNMENTS, EXERCISES, ROOT, SOLUTIONS, nbgrader_meta, normalise, notebooks, read
 
 
 def _functions(folder):
@@ -72,20 +75,48 @@ def test_exercise_function_matches_rnncourse_name_signature_and_docstring(assign
     )
 
 
-def test_every_graded_function_has_hidden_reference_test_and_cases():
+def test_every_graded_function_has_a_specification_and_a_test_cell_for_each_of_its_checks():
     for assignment in ASSIGNMENTS:
         for nb_path in notebooks(assignment):
             cells = read(nb_path).cells
-            hidden_sources = "\n".join(
-                c.source for c in cells if nbgrader_meta(c).get("grade") and "BEGIN HIDDEN TESTS" in c.source
-            )
+            grade_ids = {nbgrader_meta(c)["grade_id"] for c in cells
+                         if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")}
             for cell in cells:
                 if nbgrader_meta(cell).get("solution"):
                     for node in ast.parse(cell.source).body:
                         if isinstance(node, ast.FunctionDef):
-                            assert node.name in grading.CASES, f"no random cases for {node.name}"
-                            call = f'check_against_reference("{node.name}", {node.name})'
-                            assert call in hidden_sources, f"{nb_path.name}: no hidden test calls {call}"
+                            assert node.name in TASKS, f"no grading specification for {node.name}"
+                            for check in TASKS[node.name].check_names():
+                                assert f"{node.name}_{check}" in grade_ids, \
+                                    f"{nb_path.name}: no test cell {node.name}_{check} for the {check} check"
+
+
+def test_every_test_cell_names_a_check_and_hidden_cells_are_one_grade_call():
+    for assignment in ASSIGNMENTS:
+        for nb_path in notebooks(assignment):
+            for cell in read(nb_path).cells:
+                meta = nbgrader_meta(cell)
+                if not meta.get("grade") or meta.get("solution"):
+                    continue
+                task, check = find(meta["grade_id"])
+                assert task is not None, f"{nb_path.name}: test cell {meta['grade_id']} names no check"
+                if "BEGIN HIDDEN TESTS" in cell.source:
+                    body = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+                    lines = [ln for ln in body.strip().splitlines() if ln.strip()]
+                    assert lines == ["from rnncourse.grading import grade",
+                                     f'grade("{meta["grade_id"]}", {task.name})'], (nb_path.name, lines)
+                else:
+                    assert check == "visible", f"{nb_path.name}: {meta['grade_id']} has no hidden block"
+
+
+def test_the_grading_rules_are_stated_identically_in_every_introduction_and_the_preface():
+    rules = normalise((ROOT / "rnncourse" / "grading" / "RULES.md").read_text())
+    for assignment in ASSIGNMENTS:
+        for folder in (SOLUTIONS, EXERCISES):
+            for nb_path in notebooks(assignment, folder):
+                intro = normalise(read(nb_path).cells[0].source)
+                assert rules in intro, f"{nb_path}: the introduction does not state the rules of RULES.md"
+    assert rules in normalise((ROOT / "book" / "00_preface.md").read_text()), "the preface does not state the rules"
 
 
 def test_solution_and_release_define_the_same_functions():

@@ -1,9 +1,12 @@
-"""The instructor's loop, end to end, for every assignment, on SQLite and on PostgreSQL.
+"""The instructor's loop, end to end, for every assignment.
 
-In a scratch course folder: validate the source -> generate the release ->
-autograde a perfect submission and the untouched release in one batch with the
-course's own command (`python -m rnncourse.instructor autograde`, which `make
-autograde` runs) -> generate feedback -> export grades.
+In a scratch course folder: validate the source -> generate the release -> grade a
+perfect submission and the untouched release with plain ``nbgrader autograde`` (what
+formgrader's button runs) -> grade them again with the course's command
+(``python -m rnncourse.grading.instructor autograde``, which ``make autograde`` runs)
+-> feedback -> export. Both commands must store the same verified scores: full marks
+and 0. The gradebook runs on SQLite for every assignment and on PostgreSQL for one
+(the database layer does not depend on the assignment).
 """
 
 from __future__ import annotations
@@ -16,20 +19,26 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from support import ASSIGNMENTS, make_course, nbgrader_meta, notebooks, perfect_submission, read, run
+from rnncourse.grading.notebooks import filled_release
+from support import ASSIGNMENTS, make_course, nbgrader_meta, notebooks, read, run
 
 pytestmark = pytest.mark.slow
-DATABASES = ["sqlite", "postgresql"]
+PARAMS = [(a, "sqlite") for a in ASSIGNMENTS] + [(ASSIGNMENTS[-1], "postgresql")]
 
 
 def _max_points(nb_path):
     return sum(float(nbgrader_meta(c).get("points", 0)) for c in read(nb_path).cells if nbgrader_meta(c).get("grade"))
 
 
-@pytest.fixture(scope="module", params=[(a, db) for db in DATABASES for a in ASSIGNMENTS],
-                ids=lambda p: f"{p[0]}-{p[1]}")
+def _scores(db_url, assignment):
+    with Gradebook(db_url, course_id="rnncourse") as gb:
+        return {s: (gb.find_submission(assignment, s).score, gb.find_submission(assignment, s).max_score)
+                for s in ("perfect", "untouched")}
+
+
+@pytest.fixture(scope="module", params=PARAMS, ids=lambda p: f"{p[0]}-{p[1]}")
 def graded_course(request, tmp_path_factory):
-    """A course in which `perfect` and `untouched` submitted the assignment and were autograded."""
+    """A course in which `perfect` and `untouched` submitted the assignment, graded both ways."""
     assignment, database = request.param
     course = make_course(tmp_path_factory.mktemp(f"pipeline-{assignment}-{database}"))
     db_url = (request.getfixturevalue("postgres_url") if database == "postgresql"
@@ -44,36 +53,35 @@ def graded_course(request, tmp_path_factory):
         run(["nbgrader", "db", "student", "add", student, db], cwd=course)
         (course / "submitted" / student / assignment).mkdir(parents=True)
     for nb in notebooks(assignment, course / "solutions"):
-        nbformat.write(perfect_submission(release / nb.name, nb), str(course / "submitted" / "perfect" / assignment / nb.name))
+        filled = filled_release(read(release / nb.name), read(nb))
+        nbformat.write(filled, str(course / "submitted" / "perfect" / assignment / nb.name))
         shutil.copy(release / nb.name, course / "submitted" / "untouched" / assignment / nb.name)
-    cli = [sys.executable, "-m", "rnncourse.instructor", "--root", course, "--db-url", db_url]
-    out = run([*cli, "autograde", assignment], cwd=course, timeout=900)
     max_score = sum(_max_points(nb) for nb in notebooks(assignment, course / "solutions"))
-    return assignment, course, db_url, cli, max_score, out.stdout
+    run(["nbgrader", "autograde", assignment, "--force", db], cwd=course, timeout=900)
+    by_nbgrader = _scores(db_url, assignment)
+    cli = [sys.executable, "-m", "rnncourse.grading.instructor", "--root", course, "--db-url", db_url]
+    out = run([*cli, "autograde", assignment], cwd=course, timeout=900)
+    by_course = _scores(db_url, assignment)
+    return assignment, course, db_url, cli, max_score, out.stdout, by_nbgrader, by_course
 
 
-def _score(db_url, assignment, student):
-    with Gradebook(db_url, course_id="rnncourse") as gb:
-        sub = gb.find_submission(assignment, student)
-        return sub.score, sub.max_score
+def test_plain_nbgrader_autograde_gives_verified_full_marks_and_zero(graded_course):
+    assignment, _, _, _, max_score, _, by_nbgrader, _ = graded_course
+    assert max_score > 0
+    assert by_nbgrader["perfect"] == (max_score, max_score), f"{assignment}: {by_nbgrader}"
+    assert by_nbgrader["untouched"] == (0, max_score), f"{assignment}: {by_nbgrader}"
 
 
-def test_perfect_submission_gets_full_marks(graded_course):
-    assignment, _, db_url, _, max_score, _ = graded_course
-    score, max_in_db = _score(db_url, assignment, "perfect")
-    assert max_in_db == max_score > 0
-    assert score == max_score, f"{assignment}: the perfect submission scored {score} of {max_score}"
-
-
-def test_untouched_release_scores_zero_in_the_same_batch(graded_course):
-    assignment, _, db_url, _, _, log = graded_course
-    score, _ = _score(db_url, assignment, "untouched")
-    assert score == 0, f"{assignment}: the untouched release scored {score}"
-    assert "0 findings" in log, f"a clean batch produced findings:\n{log}"
+def test_the_course_command_stores_the_same_scores(graded_course):
+    assignment, _, _, _, _, log, by_nbgrader, by_course = graded_course
+    assert by_course == by_nbgrader, f"{assignment}: {by_course} != {by_nbgrader}"
+    # The perfect answers are the published solution: the similarity report may list them, nothing else.
+    findings = [ln for ln in log.split("findings")[-1].splitlines()[1:] if ln.strip()]
+    assert all("matches the published solution" in ln for ln in findings), log
 
 
 def test_feedback_is_generated_for_every_submission(graded_course):
-    assignment, course, _, cli, _, _ = graded_course
+    assignment, course, _, cli, _, _, _, _ = graded_course
     run([*cli, "feedback", assignment], cwd=course)
     for student in ("perfect", "untouched"):
         html = list((course / "feedback" / student / assignment).glob("*.html"))
@@ -82,10 +90,11 @@ def test_feedback_is_generated_for_every_submission(graded_course):
 
 
 def test_grades_export_to_csv(graded_course):
-    assignment, course, _, cli, max_score, _ = graded_course
+    assignment, course, _, cli, max_score, _, _, _ = graded_course
     out = course / "grades.csv"
     run([*cli, "export", "--to", out], cwd=course)
     rows = {r["student_id"]: r for r in csv.DictReader(out.open()) if r["assignment"] == assignment}
     assert float(rows["perfect"]["score"]) == max_score
     assert float(rows["untouched"]["score"]) == 0
     assert float(rows["perfect"]["max_score"]) == max_score
+    assert rows["perfect"]["status"] == rows["untouched"]["status"] == "submitted"
