@@ -22,10 +22,12 @@ from . import jail
 from .verify import grade_notebook
 
 
-def check(path, out=sys.stdout):
+def check(path, out=None):
+    out = out or sys.stdout
     path = Path(path)
     try:
         nb = nbformat.read(str(path), as_version=4)
+        nbformat.validate(nb)
     except Exception as err:
         print(f"{path} is not a notebook that can be read: {type(err).__name__}: {err}", file=out)
         return 2

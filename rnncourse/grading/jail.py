@@ -33,7 +33,6 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import random
 import resource
 import select
 import shutil
@@ -220,6 +219,30 @@ def _bwrap_command(job_dir, site_dir, probe=False, limits=JailLimits()):
 # --- the job ---------------------------------------------------------------------------------
 
 
+# What of rnncourse a student's code may import, in the jail as anywhere: the gradient-checking
+# tools and the test helpers (see ``toolkit_files``).
+TOOL_MODULES = {"rnncourse", "rnncourse.gradcheck", "rnncourse.grading", "rnncourse.grading.checks"}
+TOOL_NAMES = {"rnncourse": {"gradcheck", "grading"}, "rnncourse.gradcheck": {"numerical_gradient", "relative_error"},
+              "rnncourse.grading": {"assert_close", "assert_scalar_close", "grade", "checks", "TestFailure"},
+              "rnncourse.grading.checks": {"assert_close", "assert_scalar_close", "TestFailure", "compare",
+                                           "describe"}}
+
+
+def reference_imports(node):
+    """The names of rnncourse an import statement asks for that the jail does not have (the reference)."""
+    import ast
+
+    if isinstance(node, ast.Import):
+        # `import rnncourse` works in the jail, but only to reach the tools: it is there to use the reference.
+        return [a.name for a in node.names if a.name.split(".")[0] == "rnncourse"
+                and (a.name == "rnncourse" or a.name not in TOOL_MODULES)]
+    if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "rnncourse":
+        if node.module not in TOOL_MODULES:
+            return [node.module]
+        return [f"{node.module}.{a.name}" for a in node.names if a.name not in TOOL_NAMES[node.module]]
+    return []
+
+
 def toolkit_files():
     """The student tools the notebooks' setup cells import, as {relative path: source}.
 
@@ -242,8 +265,8 @@ def toolkit_files():
         "rnncourse/__init__.py": '"""The parts of rnncourse a student may use inside the grader\'s jail."""\n',
         "rnncourse/_validate.py": inspect.getsource(_validate),
         "rnncourse/gradcheck.py": gradcheck_src + "\n",
-        "rnncourse/grading/__init__.py": "from .checks import assert_close, assert_scalar_close\n\n"
-                                         "def grade(*args, **kwargs):\n    return None\n",
+        "rnncourse/grading/__init__.py": "from . import checks\nfrom .checks import TestFailure, assert_close, "
+                                         "assert_scalar_close\n\n\ndef grade(*args, **kwargs):\n    return None\n",
         "rnncourse/grading/checks.py": inspect.getsource(checks),
     }
 
@@ -363,6 +386,32 @@ def _run_once(job_dir, kind, limits, n_items):
     return frames, ended, err
 
 
+_STATUSES = {"ok", "error", "timeout", "crashed", "missing", "skipped"}
+
+
+def _text(value, limit):
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _outcome(meta, arrays, max_text):
+    """An ``Outcome`` from a frame, whatever the frame holds: student code can write frames too."""
+    status = meta.get("status") if meta.get("status") in _STATUSES else "error"
+    error = meta.get("error")
+    if error is not None or status not in ("ok", "missing", "timeout"):
+        error = error if isinstance(error, dict) else {}
+        lines = error.get("traceback")
+        error = {"ename": _text(error.get("ename"), 200) or "Error", "evalue": _text(error.get("evalue"), 2000),
+                 "traceback": [_text(x, 500) for x in lines[:10]] if isinstance(lines, list) else []}
+    value = decode_value(meta.get("value"), arrays) if status == "ok" else None
+    seconds = meta.get("seconds")
+    return Outcome(status, error, _text(meta.get("stdout"), max_text), value,
+                   [_text(w, 300) for w in meta.get("warnings") or []][:3] if isinstance(meta.get("warnings"), list)
+                   else [],
+                   [m for m in meta.get("modified") or [] if isinstance(m, str)]
+                   if isinstance(meta.get("modified"), list) else [],
+                   float(seconds) if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) else 0.0)
+
+
 def _frame_size(data, pos):
     (size,) = jail_runner.FRAME_HEADER.unpack_from(bytes(data[pos:pos + jail_runner.FRAME_HEADER.size]))
     return size
@@ -394,7 +443,9 @@ def run_job(cells, calls, limits=JailLimits(), kind=None):
         job_cells = [{"index": i, "source": s} for i, s in cells if i not in excluded]
         with tempfile.TemporaryDirectory(prefix="rnncourse-jail-") as tmp:
             job_dir = Path(tmp)
-            uid = random.randrange(200_000, 260_000) if (kind == "bwrap" and os.geteuid() == 0) else None
+            # One unprivileged user id per grading process, so that jails running side by side
+            # (two graders at once) never share a process count.
+            uid = 100_000 + os.getpid() if (kind == "bwrap" and os.geteuid() == 0) else None
             _write_job(job_dir, job_cells, pending, limits, uid)
             frames, ended, err = _run_once(job_dir, kind, limits, len(job_cells) + len(pending))
         begun = None
@@ -403,15 +454,10 @@ def run_job(cells, calls, limits=JailLimits(), kind=None):
             if event == "begin":
                 begun = (meta.get("kind"), meta.get("key"))
             elif event == "cell":
-                outcomes_cells[meta.get("key")] = Outcome(str(meta.get("status")), meta.get("error"),
-                                                          str(meta.get("stdout", ""))[:jail_runner.MAX_TEXT])
+                outcomes_cells[meta.get("key")] = _outcome(meta, arrays, jail_runner.MAX_TEXT)
                 begun = None
             elif event == "call":
-                value = decode_value(meta.get("value"), arrays) if meta.get("status") == "ok" else None
-                outcomes_calls[meta.get("key")] = Outcome(
-                    str(meta.get("status")), meta.get("error"), str(meta.get("stdout", ""))[:2000], value,
-                    list(meta.get("warnings") or [])[:3], list(meta.get("modified") or []),
-                    float(meta.get("seconds") or 0.0))
+                outcomes_calls[meta.get("key")] = _outcome(meta, arrays, 2000)
                 begun = None
         if ended == "done":
             break

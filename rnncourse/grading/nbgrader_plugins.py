@@ -109,6 +109,8 @@ def fill_outputs(nb, result):
                 outputs.append(_stream(verdict.message))
             elif verdict is not None:
                 outputs.append(_error("TestFailure", verdict.message))
+            else:  # no verdict means nothing was checked: no points
+                outputs.append(_error("GradingError", f"the grader has no verdict for {m.get('grade_id')!r}"))
             if not result.sandboxed:
                 outputs.insert(0, _stream(UNSANDBOXED_NOTE))
             cell["outputs"] = outputs

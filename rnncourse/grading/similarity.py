@@ -27,13 +27,13 @@ from pathlib import Path
 
 import nbformat
 
+from .jail import reference_imports
 from .notebooks import meta, strip_solution_markers
 
 __all__ = ["normalised_tokens", "similarity", "flag_copies", "THRESHOLD", "MIN_TOKENS"]
 
 THRESHOLD = 0.9  # similarity at or above which an answer is listed
 MIN_TOKENS = 80  # normalised tokens below which a function is too short to judge
-_TOOLS = {"rnncourse.gradcheck", "rnncourse.grading"}
 
 
 class _Normalise(ast.NodeTransformer):
@@ -113,11 +113,8 @@ def flag_copies(submission_dir, source_dir):
             except SyntaxError:
                 continue
             for node in ast.walk(tree):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                    [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
-                for name in names:
-                    if name.split(".")[0] == "rnncourse" and name not in _TOOLS:
-                        flags.append(f"{source_path.name}, cell {index + 1}: imports {name} (the reference package)")
+                for name in reference_imports(node):
+                    flags.append(f"{source_path.name}, cell {index + 1}: imports {name} (the reference package)")
             for name, code in _functions(cell.source).items():
                 if name not in TASKS:
                     continue

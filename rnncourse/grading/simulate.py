@@ -67,6 +67,9 @@ KINDS = [
     Kind("kernel_exit", "every answer right, then a cell kills the interpreter with os._exit", "full", True),
     Kind("segfault", "every answer right, then a cell crashes the interpreter", "full", True),
     Kind("huge_output", "every answer right, plus a cell printing 20 MB", "full", False),
+    Kind("jupyterlite", "every answer right, saved by JupyterLite (kernel 'python', Pyodide)", "full", False),
+    Kind("vscode", "every answer right, saved by VS Code (kernel named after the student's venv)", "full", False),
+    Kind("colab", "every answer right, saved by Colab (nbformat 4.0 without cell ids, Colab metadata)", "full", False),
     Kind("invalid_json", "the notebook file is cut off in the middle", "zero", True, True),
     Kind("missing_notebook", "no notebook, only a stray text file", "zero", True, True),
     Kind("renamed_notebook", "every answer right, saved as '<name> (1).ipynb'", "full", True, True),
@@ -214,8 +217,21 @@ def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
 
     k = kind.name
     if k in ("correct", "huge_output", "renamed_notebook", "extra_notebook", "kernel_exit", "segfault",
-             "duplicated_cells", "retyped_tests", "fork_bomb", "network"):
+             "duplicated_cells", "retyped_tests", "fork_bomb", "network", "jupyterlite", "vscode", "colab"):
         fill()
+    if k == "jupyterlite":
+        nb.metadata["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
+        nb.metadata["language_info"] = {"name": "python", "version": "3.12.1", "mimetype": "text/x-python"}
+    elif k == "vscode":
+        nb.metadata["kernelspec"] = {"name": ".venv", "display_name": ".venv (Python 3.11.7)", "language": "python"}
+        nb.metadata["vscode"] = {"interpreter": {"hash": "0" * 64}}
+    elif k == "colab":
+        nb.metadata = {"colab": {"provenance": []}, "kernelspec": {"name": "python3", "display_name": "Python 3"},
+                       "language_info": {"name": "python"}}
+        nb.nbformat_minor = 0
+        for cell in nb.cells:
+            cell.pop("id", None)
+            cell.metadata["id"] = "c" + str(abs(hash(cell.source)) % 10**8)  # Colab keeps its ids in metadata
     if k == "warnings":
         for cell in answer_cells:
             src = answers[_meta(cell)["grade_id"]]

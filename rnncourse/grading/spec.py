@@ -99,7 +99,7 @@ def _callable_args(kwargs):
 def _value_of(task, what, outcome):
     """The returned value, or a TestFailure that says why there is none."""
     tail = f" Hint: {task.hint}." if task.hint else ""
-    err = outcome.error or {}
+    err = outcome.error if isinstance(outcome.error, dict) else {}
     if outcome.status == "ok":
         return outcome.value
     if outcome.status == "missing":

@@ -111,6 +111,9 @@ def advice(source):
         return [f"line {err.lineno}: syntax error ({err.msg})"]
     notes = []
     for node in ast.walk(tree):
+        for name in jail.reference_imports(node):
+            notes.append(f"line {node.lineno}: imports {name}; the grader runs your code without the course's "
+                         "reference package, so this import fails there")
         names = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
@@ -119,10 +122,8 @@ def advice(source):
         for name in names:
             top = name.split(".")[0]
             if top == "rnncourse":
-                if name not in ("rnncourse.gradcheck", "rnncourse.grading"):
-                    notes.append(f"line {node.lineno}: imports {name}; the grader runs your code without the "
-                                 "course's reference package, so this import fails there")
-            elif top in _STUBBED:
+                continue
+            if top in _STUBBED:
                 notes.append(f"line {node.lineno}: imports {name}; the grader draws no plots (calls to it do "
                              "nothing there)")
             elif top not in _STDLIB:
