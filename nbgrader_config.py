@@ -49,9 +49,10 @@ c.GenerateFeedback.preprocessors = [RemoveHiddenTests, GetGrades, CSSHTMLHeaderP
 # Export: nbgrader's CSV columns plus "submitted / not submitted" and how each grade was made.
 c.ExportApp.plugin_class = CourseCsvExport
 
-# `nbgrader validate` cuts every line at this width; the checks wrap their messages
-# at 100 columns, so whole messages show.
-c.Validator.width = 120
+# `nbgrader validate` cuts every line at this width (90 by default); the checks wrap
+# their messages at 80 columns (rnncourse/grading/checks.py), so whole messages show
+# here and with nbgrader's default alike.
+c.Validator.width = 100
 
 # Output limits while autograding: a submission that prints megabytes is cut short.
 c.LimitOutput.max_lines = 200

@@ -98,3 +98,23 @@ def test_grades_export_to_csv(graded_course):
     assert float(rows["untouched"]["score"]) == 0
     assert float(rows["perfect"]["max_score"]) == max_score
     assert rows["perfect"]["status"] == rows["untouched"]["status"] == "submitted"
+
+
+def test_nbgrader_validate_shows_the_whole_message_even_outside_the_course_folder(tmp_path):
+    """A student may run `nbgrader validate` anywhere: nbgrader's default width must not cut the message."""
+    from support import EXERCISES
+
+    assignment = "01_rnn_forward"
+    nb = read(EXERCISES / assignment / f"{assignment}.ipynb")
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == "softmax":  # normalised over the wrong axis
+            cell.source = "def softmax(o):\n    e = np.exp(o - o.max())\n    return e / e.sum(axis=0, keepdims=True)"
+    path = tmp_path / f"{assignment}.ipynb"
+    nbformat.write(nb, str(path))
+    out = run(["nbgrader", "validate", path], cwd=tmp_path, check=False).stdout  # no nbgrader_config.py here
+    lines = out.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.strip().startswith("TestFailure: "))
+    message = " ".join(ln.strip() for ln in lines[start:start + 4] if ln.strip()).split("TestFailure: ")[1]
+    assert message.startswith("softmax of zeros, shape (2, 4): 8 of 8 entries differ; the largest error is 0.25 "
+                              "at index (0, 0) (got 0.5, expected 0.25)."), message
+    assert not any(ln.endswith("...") for ln in lines[start:start + 4]), lines[start:start + 4]

@@ -21,18 +21,24 @@ __all__ = ["TestFailure", "assert_close", "assert_scalar_close", "compare", "des
 
 
 class TestFailure(AssertionError):
-    """A failed check, with a message for the student, wrapped to 100 columns.
+    """A failed check, with a message for the student, wrapped to 80 columns.
 
-    Wrapped so that tools that cut long lines (``nbgrader validate`` cuts each line
-    at its ``Validator.width``) still show the whole message.
+    Wrapped so that tools that cut long lines still show the whole message:
+    ``nbgrader validate`` indents each line of a traceback by 4 and cuts it at 87
+    characters by default, and the first line starts with "TestFailure: ".
     """
 
     __test__ = False  # not a pytest test class
+    WIDTH = 80
 
     def __str__(self):
-        text = super().__str__()
-        return "\n".join(textwrap.fill(part, 100, break_long_words=False, break_on_hyphens=False) or part
-                         for part in text.split("\n"))
+        lines = []
+        for i, part in enumerate(super().__str__().split("\n")):
+            lead = len("TestFailure: ") if i == 0 else 0
+            wrapped = textwrap.fill(part, self.WIDTH, initial_indent=" " * lead, break_long_words=False,
+                                    break_on_hyphens=False)
+            lines.append(wrapped[lead:] if wrapped else part)
+        return "\n".join(lines)
 
 
 def describe(value):
