@@ -37,7 +37,8 @@ UNKNOWN = simulate.Kind("unknown_student", "a correct submission from an id not 
 CASES = [(mode, kind) for mode in MODES for kind in simulate.KINDS + [UNKNOWN]
          if mode == "make-autograde" or not kind.preflight]
 # Clean work may be listed only as a copy of the published solution (which the simulated
-# correct answers are): that line changes no score and is for a human to read.
+# correct answers are; that line changes no score and is for a human to read), or as an
+# nbgrader run that failed once on a busy machine and was repeated.
 CLEAN = {"correct", "student-style", "warnings", "partial", "empty"}
 
 
@@ -111,8 +112,9 @@ def test_every_fault_and_cheat_that_needs_attention_is_in_the_report(graded):
             assert student in reported, f"nothing in the report about {student} ({kind.description})"
     for f in findings:
         assert f.student and f.assignment == assignment and f.what and f.action
-        if f.student in CLEAN:
-            assert "matches the published solution" in f.what, f"clean work reported: {f.line()}"
+        if f.student in CLEAN:  # a copy of the published solution, or a run that had to be repeated
+            assert "matches the published solution" in f.what or "graded again alone" in f.action, \
+                f"clean work reported: {f.line()}"
 
 
 def test_the_graders_own_reports_record_the_faults_under_plain_nbgrader(graded):

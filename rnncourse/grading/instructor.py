@@ -257,22 +257,32 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     unsandboxed = []
     with ThreadPoolExecutor(max_workers=workers) as runs:
         started = {student: runs.submit(nbgrader_run, student) for student in students}
-        for student in students:
-            code, log, seconds = started[student].result()
-            if code != 0:
-                tail = [ln for ln in log.splitlines() if "ERROR" in ln or "Error" in ln][-1:] or log.splitlines()[-1:]
-                findings.append(Finding(student, assignment, f"nbgrader's autograde failed "
-                                        f"({(tail or ['no output'])[0].strip()[:160]})",
-                                        "its tasks get 0; look at the submission"))
-            found, total, sandboxed = _findings_from_reports(course, assignment, student)
-            findings += found
-            if not sandboxed:
-                unsandboxed.append(student)
-            staged = staged_root / student / assignment
-            for flag in similarity.flag_copies(staged, course.root / course.source / assignment):
-                findings.append(Finding(student, assignment, flag, "no score changed; read the answer"))
-            scores[student] = total
-            say(f"  {student:<16} {total:6.1f} points  ({seconds:.1f} s)")
+        results = {student: started[student].result() for student in students}
+    # A run that failed is tried again alone: two nbgrader processes on one SQLite gradebook can
+    # time out on its lock when the machine is busy, and that must not cost a student anything.
+    for student in students:
+        for _ in range(2):
+            if results[student][0] == 0:
+                break
+            first = results[student]
+            results[student] = nbgrader_run(student)
+            if results[student][0] == 0:
+                findings.append(Finding(student, assignment, "nbgrader's autograde failed once "
+                                        f"({_error_line(first[1])})", "graded again alone: it worked"))
+    for student in students:
+        code, log, seconds = results[student]
+        if code != 0:
+            findings.append(Finding(student, assignment, f"nbgrader's autograde failed three times "
+                                    f"({_error_line(log)})", "no grade stored; look at the submission"))
+        found, total, sandboxed = _findings_from_reports(course, assignment, student)
+        findings += found
+        if not sandboxed:
+            unsandboxed.append(student)
+        staged = staged_root / student / assignment
+        for flag in similarity.flag_copies(staged, course.root / course.source / assignment):
+            findings.append(Finding(student, assignment, flag, "no score changed; read the answer"))
+        scores[student] = total
+        say(f"  {student:<16} {total:6.1f} points  ({seconds:.1f} s)")
     if unsandboxed:
         findings.append(Finding("*", assignment, f"{len(unsandboxed)} submissions were graded UNSANDBOXED "
                                 "(no jail on this machine)", "re-grade where bubblewrap works"))
@@ -287,6 +297,11 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     for x in findings:
         say("  " + x.line())
     return scores, findings
+
+
+def _error_line(log):
+    tail = [ln for ln in log.splitlines() if "ERROR" in ln or "Error" in ln][-1:] or log.splitlines()[-1:]
+    return (tail or ["no output"])[0].strip()[:160]
 
 
 def _record_zero(course, assignment, student):
