@@ -49,7 +49,7 @@ from pathlib import Path
 import numpy as np
 
 from . import jail_runner
-from .jail_runner import Unsendable, decode_value, encode_value, read_frames
+from .jail_runner import decode_value, encode_value, read_frames
 
 __all__ = ["GraderFunction", "JailLimits", "JailRun", "Outcome", "backend", "run_job", "jail_problem",
            "unsandboxed_reason"]

@@ -427,14 +427,13 @@ def write_submissions(course_root, assignment, release_dir, source_dir, kinds=KI
                 (folder / fname).write_text(text)
         students[kind.name.replace("_", "-")] = kind
     if unknown_student:
-        correct = next(k for k in kinds if k.name == "correct")
         src = course_root / "submitted" / "correct" / assignment
         dst = course_root / "submitted" / UNKNOWN_STUDENT / assignment
         dst.mkdir(parents=True, exist_ok=True)
         for f in src.iterdir():
             (dst / f.name).write_bytes(f.read_bytes())
         students[UNKNOWN_STUDENT] = Kind("unknown_student", "a correct submission from an id not in the gradebook",
-                                         "full", True)
+                                         "full", True, True)
     return students
 
 
