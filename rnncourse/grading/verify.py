@@ -14,6 +14,10 @@ test cells), and:
 4. judges every returned value here, against values computed here, and writes a
    message for each lost point. When a task fails and a graded function it
    usually calls has failed too, the message says so first: the root cause.
+   (The other way, grading later tasks with the earlier functions replaced by
+   the reference, would put the reference inside the jail, which must never
+   hold it; and a student learns more from "fix global_norm first" than from a
+   point given for code that cannot run on its own.)
 
 Nothing about a test cell's own code or outputs counts: a test cell edited,
 deleted, re-typed as Markdown or made to print anything is graded from the
