@@ -1,0 +1,588 @@
+"""The visible tests of assignments 1-4 pass correct answers and catch the mistakes students make.
+
+For each assignment the released notebook (``exercises/``, which ``test_release`` keeps equal to
+a fresh ``nbgrader generate_assignment``) is filled with the source's answers and executed in one
+kernel. Every visible test cell must then pass. Next, for each *mutant* below (one realistic
+mistake in one answer cell), the mutant's answer cell is executed in that kernel, then the visible
+test cell of its task, then the correct answer again: the visible cell must fail, with an error
+output. Mutants are named after their mistake; each replaces exactly one answer cell.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+import time
+from typing import NamedTuple
+
+import nbformat
+import pytest
+
+from rnncourse.grading.notebooks import filled_release, meta
+from support import EXERCISES, ROOT, SOLUTIONS, jupyter_env, read
+
+pytestmark = pytest.mark.slow
+
+VISIBLE_ASSIGNMENTS = ["01_rnn_forward", "02_bptt", "03_long_term", "04_leaky_esn"]
+CELL_TIMEOUT = 120  # seconds per cell; each visible cell takes well under a second or two
+
+
+class Mutant(NamedTuple):
+    assignment: str
+    task: str  # the grade id of the answer cell it replaces (= the function's name)
+    source: str
+
+
+MUTANTS: dict[str, Mutant] = {}
+
+
+def _v(template, correct, **changes):
+    """A mutant's source: the template filled with the correct pieces but for the changed ones."""
+    return template.format(**{**correct, **changes})
+
+
+def mutant(assignment, task, name, source):
+    assert name not in MUTANTS, name
+    MUTANTS[name] = Mutant(assignment, task, source)
+
+
+# ---------------------------------------------------------------- 01_rnn_forward
+A1 = "01_rnn_forward"
+mutant(A1, "softmax", "softmax_without_max_shift", """
+def softmax(o):
+    e = np.exp(o)
+    return e / np.sum(e, axis=-1, keepdims=True)
+""")
+mutant(A1, "softmax", "softmax_over_the_first_axis", """
+def softmax(o):
+    e = np.exp(o - np.max(o, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
+""")
+mutant(A1, "softmax", "softmax_over_all_entries", """
+def softmax(o):
+    e = np.exp(o - np.max(o))
+    return e / np.sum(e)
+""")
+mutant(A1, "softmax", "softmax_shifts_its_input_in_place", """
+def softmax(o):
+    o -= np.max(o, axis=-1, keepdims=True)
+    e = np.exp(o)
+    return e / np.sum(e, axis=-1, keepdims=True)
+""")
+mutant(A1, "sequence_cross_entropy", "cross_entropy_averaged_over_time", """
+def sequence_cross_entropy(O, Y):
+    N, T, K = O.shape
+    z = O - np.max(O, axis=-1, keepdims=True)
+    log_yhat = z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+    return float(-np.sum(log_yhat[np.arange(N)[:, None], np.arange(T), Y]) / T)
+""")
+mutant(A1, "sequence_cross_entropy", "cross_entropy_averaged_over_batch_and_time", """
+def sequence_cross_entropy(O, Y):
+    N, T, K = O.shape
+    z = O - np.max(O, axis=-1, keepdims=True)
+    log_yhat = z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+    return float(-np.mean(log_yhat[np.arange(N)[:, None], np.arange(T), Y]))
+""")
+mutant(A1, "sequence_cross_entropy", "cross_entropy_without_max_shift", """
+def sequence_cross_entropy(O, Y):
+    N, T, K = O.shape
+    log_yhat = O - np.log(np.sum(np.exp(O), axis=-1, keepdims=True))
+    return float(-np.sum(log_yhat[np.arange(N)[:, None], np.arange(T), Y]) / N)
+""")
+mutant(A1, "sequence_cross_entropy", "cross_entropy_log_of_rounded_probabilities", """
+def sequence_cross_entropy(O, Y):
+    N, T, K = O.shape
+    e = np.exp(O - np.max(O, axis=-1, keepdims=True))
+    yhat = e / np.sum(e, axis=-1, keepdims=True)
+    return float(-np.sum(np.log(yhat[np.arange(N)[:, None], np.arange(T), Y])) / N)
+""")
+mutant(A1, "sequence_cross_entropy", "cross_entropy_softmax_over_time", """
+def sequence_cross_entropy(O, Y):
+    N, T, K = O.shape
+    z = O - np.max(O, axis=1, keepdims=True)
+    log_yhat = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    return float(-np.sum(log_yhat[np.arange(N)[:, None], np.arange(T), Y]) / N)
+""")
+mutant(A1, "rnn_step_forward", "step_W_transposed", """
+def rnn_step_forward(x, h_prev, U, W, b):
+    return np.tanh(b + h_prev @ W + x @ U.T)
+""")
+mutant(A1, "rnn_step_forward", "step_U_transposed", """
+def rnn_step_forward(x, h_prev, U, W, b):
+    return np.tanh(b + h_prev @ W.T + x @ U)
+""")
+mutant(A1, "rnn_step_forward", "step_without_bias", """
+def rnn_step_forward(x, h_prev, U, W, b):
+    return np.tanh(h_prev @ W.T + x @ U.T)
+""")
+mutant(A1, "rnn_forward", "forward_stores_h0_not_the_last_state", """
+def rnn_forward(X, h0, U, W, b):
+    N, T, _ = X.shape
+    Hs = np.zeros((N, T, h0.shape[1]))
+    h = h0
+    for t in range(T):
+        Hs[:, t] = h
+        h = rnn_step_forward(X[:, t], h, U, W, b)
+    return Hs
+""")
+mutant(A1, "rnn_forward", "forward_skips_the_last_step", """
+def rnn_forward(X, h0, U, W, b):
+    N, T, _ = X.shape
+    Hs = np.zeros((N, T, h0.shape[1]))
+    h = h0
+    for t in range(T - 1):
+        h = rnn_step_forward(X[:, t], h, U, W, b)
+        Hs[:, t] = h
+    return Hs
+""")
+mutant(A1, "rnn_forward", "forward_every_step_from_h0", """
+def rnn_forward(X, h0, U, W, b):
+    return np.stack([rnn_step_forward(X[:, t], h0, U, W, b) for t in range(X.shape[1])], axis=1)
+""")
+mutant(A1, "rnn_forward", "forward_W_transposed", """
+def rnn_forward(X, h0, U, W, b):
+    states, h = [], h0
+    for t in range(X.shape[1]):
+        h = np.tanh(X[:, t] @ U.T + h @ W + b)
+        states.append(h)
+    return np.stack(states, axis=1)
+""")
+mutant(A1, "rnn_forward", "forward_overwrites_h0_in_place", """
+def rnn_forward(X, h0, U, W, b):
+    N, T, _ = X.shape
+    Hs = np.zeros((N, T, h0.shape[1]))
+    h = h0
+    for t in range(T):
+        h[:] = rnn_step_forward(X[:, t], h, U, W, b)
+        Hs[:, t] = h
+    return Hs
+""")
+mutant(A1, "many_to_one_forward", "many_to_one_from_the_first_state", """
+def many_to_one_forward(X, h0, U, W, b, V, c):
+    return rnn_forward(X, h0, U, W, b)[:, 0] @ V.T + c
+""")
+mutant(A1, "many_to_one_forward", "many_to_one_from_the_state_before_last", """
+def many_to_one_forward(X, h0, U, W, b, V, c):
+    return rnn_forward(X, h0, U, W, b)[:, -2] @ V.T + c
+""")
+mutant(A1, "many_to_one_forward", "many_to_one_without_output_bias", """
+def many_to_one_forward(X, h0, U, W, b, V, c):
+    return rnn_forward(X, h0, U, W, b)[:, -1] @ V.T
+""")
+mutant(A1, "many_to_one_forward", "many_to_one_V_transposed", """
+def many_to_one_forward(X, h0, U, W, b, V, c):
+    return rnn_forward(X, h0, U, W, b)[:, -1] @ V + c
+""")
+
+# ---------------------------------------------------------------- 02_bptt
+A2 = "02_bptt"
+_SCEB = """
+def sequence_cross_entropy_backward(O, Y):
+    N, T, K = O.shape
+    {shift}
+    probs = probs / np.sum(probs, axis={axis}, keepdims=True)
+    rows, steps = np.meshgrid(np.arange(N), np.arange(T), indexing="ij")
+    probs[rows, steps, Y] -= 1.0
+    return probs / {divisor}
+"""
+_SHIFT = "probs = np.exp(O - np.max(O, axis=-1, keepdims=True))"
+mutant(A2, "sequence_cross_entropy_backward", "dO_divided_by_T",
+       _SCEB.format(shift=_SHIFT, axis=-1, divisor="T"))
+mutant(A2, "sequence_cross_entropy_backward", "dO_divided_by_N_times_T",
+       _SCEB.format(shift=_SHIFT, axis=-1, divisor="(N * T)"))
+mutant(A2, "sequence_cross_entropy_backward", "dO_without_max_shift",
+       _SCEB.format(shift="probs = np.exp(O)", axis=-1, divisor="N"))
+mutant(A2, "sequence_cross_entropy_backward", "dO_softmax_over_time",
+       _SCEB.format(shift="probs = np.exp(O - np.max(O, axis=1, keepdims=True))", axis=1, divisor="N"))
+mutant(A2, "sequence_cross_entropy_backward", "dO_shifts_the_logits_in_place",
+       _SCEB.format(shift="O -= np.max(O, axis=-1, keepdims=True)\n    probs = np.exp(O)", axis=-1,
+                    divisor="N"))
+
+_OB = """
+def output_backward(dO, Hs, V):
+    K, H = V.shape
+    dO_rows, Hs_rows = dO.reshape(-1, K), Hs.reshape(-1, H)
+    dHs = {dHs}
+    dV = {dV}
+    dc = {dc}
+    return dHs, dV, dc
+"""
+_OB_OK = dict(dHs="dO @ V", dV="dO_rows.T @ Hs_rows", dc="np.sum(dO_rows, axis=0)")
+mutant(A2, "output_backward", "output_dV_transposed", _v(_OB, _OB_OK, dV="Hs_rows.T @ dO_rows"))
+mutant(A2, "output_backward", "output_dHs_through_V_transposed", _v(_OB, _OB_OK, dHs="dO @ V.T"))
+mutant(A2, "output_backward", "output_dc_missing", _v(_OB, _OB_OK, dc="np.zeros(K)"))
+mutant(A2, "output_backward", "output_dc_averaged", _v(_OB, _OB_OK, dc="np.mean(dO_rows, axis=0)"))
+
+_RSB = """
+def rnn_step_backward(dh, x, h_prev, h, U, W):
+    {da}
+    dx = {dx}
+    dh_prev = {dh_prev}
+    dU = {dU}
+    dW = {dW}
+    db = {db}
+    return dx, dh_prev, dU, dW, db
+"""
+_RSB_OK = dict(da="da = dh * (1.0 - h ** 2)", dx="da @ U", dh_prev="da @ W", dU="da.T @ x",
+               dW="da.T @ h_prev",
+               db="np.sum(da, axis=0)")
+mutant(A2, "rnn_step_backward", "step_backward_without_tanh_derivative", _v(_RSB, _RSB_OK, da="da = dh"))
+mutant(A2, "rnn_step_backward", "step_backward_dh_prev_W_transposed", _v(_RSB, _RSB_OK, dh_prev="da @ W.T"))
+mutant(A2, "rnn_step_backward", "step_backward_dW_transposed", _v(_RSB, _RSB_OK, dW="h_prev.T @ da"))
+mutant(A2, "rnn_step_backward", "step_backward_dU_transposed", _v(_RSB, _RSB_OK, dU="x.T @ da"))
+mutant(A2, "rnn_step_backward", "step_backward_db_missing", _v(_RSB, _RSB_OK, db="np.zeros(W.shape[0])"))
+mutant(A2, "rnn_step_backward", "step_backward_db_averaged", _v(_RSB, _RSB_OK, db="np.mean(da, axis=0)"))
+mutant(A2, "rnn_step_backward", "step_backward_db_without_tanh_derivative",
+       _v(_RSB, _RSB_OK, db="np.sum(dh, axis=0)"))
+mutant(A2, "rnn_step_backward", "step_backward_scales_dh_in_place",
+       _v(_RSB, _RSB_OK, da="dh *= 1.0 - h ** 2\n    da = dh"))
+
+_RB = """
+def rnn_backward(dHs, X, h0, Hs, U, W):
+    N, T, D = X.shape
+    H = W.shape[0]
+    dX, dU, dW, db = np.zeros((N, T, D)), np.zeros((H, D)), np.zeros((H, H)), np.zeros(H)
+    dh_later = np.zeros((N, H))
+    for t in reversed(range(T)):
+        state_before = {state_before}
+        {total}
+        dX[:, t], dh_later, dU_t, dW_t, db_t = rnn_step_backward(total, X[:, t], state_before, Hs[:, t], U, W)
+        dU += dU_t
+        dW += dW_t
+        db += db_t
+    return dX, dh_later, dU, dW, db
+"""
+_RB_OK = dict(state_before="h0 if t == 0 else Hs[:, t - 1]", total="total = dHs[:, t] + dh_later")
+mutant(A2, "rnn_backward", "bptt_without_the_later_gradient", _v(_RB, _RB_OK, total="total = dHs[:, t]"))
+mutant(A2, "rnn_backward", "bptt_state_after_the_step", _v(_RB, _RB_OK, state_before="Hs[:, t]"))
+mutant(A2, "rnn_backward", "bptt_forgets_h0", _v(_RB, _RB_OK, state_before="Hs[:, t - 1]"))
+mutant(A2, "rnn_backward", "bptt_adds_into_dHs_in_place",
+       _v(_RB, _RB_OK, total="dHs[:, t] += dh_later\n        total = dHs[:, t]"))
+
+_RLG = """
+def rnn_loss_and_grads(params, X, Y, h0):
+    U, W, b, V, c = params["U"], params["W"], params["b"], params["V"], params["c"]
+    N, T, D = X.shape
+    state, states = h0, np.zeros((N, T, W.shape[0]))
+    for t in range(T):
+        state = np.tanh(X[:, t] @ U.T + {recurrence} + b)
+        states[:, t] = state
+    O = {logits}
+    z = O - np.max(O, axis=-1, keepdims=True)
+    log_probs = z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+    loss = -np.sum(np.take_along_axis(log_probs, Y[..., None], axis=-1)) / {divisor}
+    dHs, dV, dc = output_backward(sequence_cross_entropy_backward(O, Y), states, V)
+    dX, dh0, dU, dW, db = rnn_backward(dHs, X, h0, states, U, W)
+    return float(loss), {{"U": dU, "W": dW, "b": db, "V": dV, "c": dc}}, {last}
+"""
+_RLG_OK = dict(recurrence="state @ W.T", logits="states @ V.T + c", divisor="N", last="states[:, -1]")
+mutant(A2, "rnn_loss_and_grads", "loss_averaged_over_time", _v(_RLG, _RLG_OK, divisor="T"))
+mutant(A2, "rnn_loss_and_grads", "loss_forward_W_transposed", _v(_RLG, _RLG_OK, recurrence="state @ W"))
+mutant(A2, "rnn_loss_and_grads", "loss_without_output_bias", _v(_RLG, _RLG_OK, logits="states @ V.T"))
+mutant(A2, "rnn_loss_and_grads", "loss_returns_the_first_state", _v(_RLG, _RLG_OK, last="states[:, 0]"))
+
+mutant(A2, "gradient_errors", "gradient_check_perturbs_a_copy", """
+def gradient_errors(f, params, grads, eps=1e-06):
+    errors = {}
+    for k in grads:
+        numeric = numerical_gradient(lambda _: f(params), params[k].copy(), eps=eps)
+        errors[k] = float(relative_error(grads[k], numeric))
+    return errors
+""")
+mutant(A2, "gradient_errors", "gradient_check_of_every_parameter", """
+def gradient_errors(f, params, grads, eps=1e-06):
+    return {k: float(relative_error(grads[k], numerical_gradient(lambda _: f(params), params[k], eps=eps)))
+            for k in params}
+""")
+_TTB = """
+def train_truncated_bptt(params, X, Y, chunk_length, lr, n_steps, h0=None, print_every=0):
+    N, T, D = X.shape
+    if h0 is None:
+        h0 = np.zeros((N, params["W"].shape[0]))
+    history, start, h = np.zeros(n_steps), 0, h0
+    for i in range(n_steps):
+        end = min(start + chunk_length, T)
+        loss, grads, h = rnn_loss_and_grads(params, X[:, start:end], Y[:, start:end], {state})
+        for name in params:
+            params[name] -= lr * grads[name]
+        history[i] = {recorded}
+        start = end
+        if start >= T:
+            start, h = 0, h0
+    return history
+"""
+mutant(A2, "train_truncated_bptt", "truncated_bptt_restarts_every_chunk_from_h0",
+       _TTB.format(state="h0", recorded="loss / (end - start)"))
+mutant(A2, "train_truncated_bptt", "truncated_bptt_loss_not_per_step",
+       _TTB.format(state="h", recorded="loss"))
+
+# ---------------------------------------------------------------- 03_long_term
+A3 = "03_long_term"
+mutant(A3, "spectral_radius", "spectral_radius_of_real_parts", """
+def spectral_radius(W):
+    return float(np.max(np.abs(np.linalg.eigvals(W).real)))
+""")
+mutant(A3, "matrix_power_eigen", "matrix_power_Q_transposed", """
+def matrix_power_eigen(W, t):
+    eigenvalues, Q = np.linalg.eigh(W)
+    return Q.T @ np.diag(eigenvalues ** t) @ Q
+""")
+mutant(A3, "hidden_state_jacobian", "jacobian_scales_columns", """
+def hidden_state_jacobian(h_next, W):
+    return (1.0 - h_next ** 2)[..., None, :] * W
+""")
+mutant(A3, "hidden_state_jacobian", "jacobian_W_transposed", """
+def hidden_state_jacobian(h_next, W):
+    return (1.0 - h_next ** 2)[..., :, None] * W.T
+""")
+mutant(A3, "hidden_state_jacobian", "jacobian_without_tanh_derivative", """
+def hidden_state_jacobian(h_next, W):
+    return np.ones_like(h_next)[..., :, None] * W
+""")
+_GNTT = """
+def gradient_norms_through_time(dHs, X, h0, Hs, U, W):
+    N, T, H = Hs.shape
+    norms, from_later = np.zeros((N, T)), np.zeros((N, H))
+    for t in range(T - 1, -1, -1):
+        {total}
+        norms[:, t] = np.sqrt(np.sum(total ** 2, axis=1))
+        from_later = {back}
+    return norms
+"""
+_GNTT_OK = dict(total="total = dHs[:, t] + from_later", back="(total * (1.0 - Hs[:, t] ** 2)) @ W")
+mutant(A3, "gradient_norms_through_time", "norms_without_tanh_derivative",
+       _v(_GNTT, _GNTT_OK, back="total @ W"))
+mutant(A3, "gradient_norms_through_time", "norms_W_transposed",
+       _v(_GNTT, _GNTT_OK, back="(total * (1.0 - Hs[:, t] ** 2)) @ W.T"))
+mutant(A3, "gradient_norms_through_time", "norms_derivative_at_the_earlier_state",
+       _v(_GNTT, _GNTT_OK, back="(total * (1.0 - Hs[:, t - 1] ** 2)) @ W"))
+mutant(A3, "gradient_norms_through_time", "norms_add_into_dHs_in_place",
+       _v(_GNTT, _GNTT_OK, total="dHs[:, t] += from_later\n        total = dHs[:, t]"))
+mutant(A3, "global_norm", "global_norm_sum_of_norms", """
+def global_norm(grads):
+    return float(sum(np.sqrt(np.sum(g ** 2)) for g in grads.values()))
+""")
+mutant(A3, "clip_by_norm", "clip_scales_in_place", """
+def clip_by_norm(grads, max_norm):
+    norm = global_norm(grads)
+    for g in grads.values():
+        if norm > max_norm:
+            g *= max_norm / norm
+    return {k: g.copy() for k, g in grads.items()}
+""")
+mutant(A3, "clip_by_norm", "clip_each_array_separately", """
+def clip_by_norm(grads, max_norm):
+    out = {}
+    for k, g in grads.items():
+        n = float(np.sqrt(np.sum(g ** 2)))
+        out[k] = g * (max_norm / n if n > max_norm else 1.0)
+    return out
+""")
+mutant(A3, "clip_by_norm", "clip_always_rescales", """
+def clip_by_norm(grads, max_norm):
+    norm = global_norm(grads)
+    return {k: g * (max_norm / norm) for k, g in grads.items()}
+""")
+
+# ---------------------------------------------------------------- 04_leaky_esn
+A4 = "04_leaky_esn"
+_LRF = """
+def leaky_rnn_forward(X, h0, U, W, b, gamma):
+    N, T, D = X.shape
+    g = np.asarray(gamma, dtype=float)
+    keep, mix = {keep}, {mix}
+    Hs = np.zeros((N, T, W.shape[0]))
+    h = h0
+    for t in range(T):
+        {body}
+    return Hs
+"""
+_LRF_OK = dict(keep="1.0 - 1.0 / g", mix="1.0 / g",
+               body="h = keep * h + mix * np.tanh(b + h @ W.T + X[:, t] @ U.T)\n        Hs[:, t] = h")
+mutant(A4, "leaky_rnn_forward", "leaky_coefficients_swapped",
+       _v(_LRF, _LRF_OK, keep="1.0 / g", mix="1.0 - 1.0 / g"))
+mutant(A4, "leaky_rnn_forward", "leaky_W_transposed",
+       _v(_LRF, _LRF_OK, body="h = keep * h + mix * np.tanh(b + h @ W + X[:, t] @ U.T)\n"
+                              "        Hs[:, t] = h"))
+mutant(A4, "leaky_rnn_forward", "leaky_U_transposed",
+       _v(_LRF, _LRF_OK, body="h = keep * h + mix * np.tanh(b + h @ W.T + X[:, t] @ U)\n"
+                              "        Hs[:, t] = h"))
+mutant(A4, "leaky_rnn_forward", "leaky_without_bias",
+       _v(_LRF, _LRF_OK, body="h = keep * h + mix * np.tanh(h @ W.T + X[:, t] @ U.T)\n        Hs[:, t] = h"))
+mutant(A4, "leaky_rnn_forward", "leaky_stores_h0_not_the_last_state",
+       _v(_LRF, _LRF_OK, body="Hs[:, t] = h\n"
+                              "        h = keep * h + mix * np.tanh(b + h @ W.T + X[:, t] @ U.T)"))
+mutant(A4, "leaky_rnn_forward", "leaky_updates_h0_in_place",
+       _LRF.format(**{**_LRF_OK, "body": "new = np.tanh(b + h @ W.T + X[:, t] @ U.T)\n        h *= keep\n"
+                                          "        h += mix * new\n        Hs[:, t] = h"}))
+_LRB = """
+def leaky_rnn_backward(dHs, X, h0, Hs, U, W, gamma):
+    N, T, D = X.shape
+    H = W.shape[0]
+    g = np.asarray(gamma, dtype=float)
+    keep = 1.0 - 1.0 / g
+    dX, dU, dW, db = np.zeros((N, T, D)), np.zeros((H, D)), np.zeros((H, H)), np.zeros(H)
+    dh_later = np.zeros((N, H))
+    for t in reversed(range(T)):
+        state_before = {state_before}
+        s = g * (Hs[:, t] - keep * state_before)
+        {total}
+        da = {da}
+        dX[:, t] = da @ U
+        dU += da.T @ X[:, t]
+        dW += {dW}
+        {db}
+        dh_later = {back}
+    return dX, dh_later, dU, dW, db
+"""
+_LRB_OK = dict(state_before="h0 if t == 0 else Hs[:, t - 1]", total="total = dHs[:, t] + dh_later",
+               da="total / g * (1.0 - s ** 2)", dW="da.T @ state_before", db="db += np.sum(da, axis=0)",
+               back="keep * total + da @ W")
+mutant(A4, "leaky_rnn_backward", "leaky_backward_without_tanh_derivative", _v(_LRB, _LRB_OK, da="total / g"))
+mutant(A4, "leaky_rnn_backward", "leaky_backward_without_1_over_gamma",
+       _v(_LRB, _LRB_OK, da="total * (1.0 - s ** 2)"))
+mutant(A4, "leaky_rnn_backward", "leaky_backward_leak_coefficient_swapped",
+       _v(_LRB, _LRB_OK, back="total / g + da @ W"))
+mutant(A4, "leaky_rnn_backward", "leaky_backward_dh_W_transposed",
+       _v(_LRB, _LRB_OK, back="keep * total + da @ W.T"))
+mutant(A4, "leaky_rnn_backward", "leaky_backward_dW_transposed", _v(_LRB, _LRB_OK, dW="state_before.T @ da"))
+mutant(A4, "leaky_rnn_backward", "leaky_backward_db_only_first_step",
+       _v(_LRB, _LRB_OK, db="db = np.sum(da, axis=0)"))
+mutant(A4, "leaky_rnn_backward", "leaky_backward_forgets_h0", _v(_LRB, _LRB_OK, state_before="Hs[:, t - 1]"))
+mutant(A4, "leaky_rnn_backward", "leaky_backward_adds_into_dHs_in_place",
+       _v(_LRB, _LRB_OK, total="dHs[:, t] += dh_later\n        total = dHs[:, t]"))
+mutant(A4, "scale_to_spectral_radius", "scale_in_place", """
+def scale_to_spectral_radius(W, rho):
+    W *= rho / np.max(np.abs(np.linalg.eigvals(W)))
+    return W
+""")
+mutant(A4, "scale_to_spectral_radius", "scale_by_real_parts", """
+def scale_to_spectral_radius(W, rho):
+    return W * (rho / np.max(np.abs(np.linalg.eigvals(W).real)))
+""")
+_RR = """
+def ridge_readout(states, targets, alpha):
+    M, H = states.shape
+    Z = np.hstack([states, np.ones((M, 1))])
+    P = {P}
+    w = np.linalg.solve(Z.T @ Z + alpha * P, Z.T @ targets)
+    return {out}
+"""
+_RR_OK = dict(P="np.diag(np.r_[np.ones(H), 0.0])", out="w[:H].T.copy(), w[H].copy()")
+mutant(A4, "ridge_readout", "ridge_penalises_the_bias", _v(_RR, _RR_OK, P="np.eye(H + 1)"))
+mutant(A4, "ridge_readout", "ridge_V_transposed", _v(_RR, _RR_OK, out="w[:H].copy(), w[H].copy()"))
+mutant(A4, "ridge_readout", "ridge_without_bias", """
+def ridge_readout(states, targets, alpha):
+    M, H = states.shape
+    w = np.linalg.solve(states.T @ states + alpha * np.eye(H), states.T @ targets)
+    return w.T.copy(), np.zeros(targets.shape[1])
+""")
+mutant(A4, "memory_capacity", "memory_capacity_delay_off_by_one", """
+def memory_capacity(u, states, max_delay, alpha=1e-06):
+    T = u.shape[0]
+    steps = np.arange(max_delay, T)
+    train, test = steps[:len(steps) // 2], steps[len(steps) // 2:]
+    r2 = np.zeros(max_delay)
+    for k in range(1, max_delay + 1):
+        V, c = ridge_readout(states[train], u[train - k + 1][:, None], alpha)
+        y = states[test] @ V[0] + c[0]
+        y, target = y - y.mean(), u[test - k + 1] - u[test - k + 1].mean()
+        denom = np.sum(y * y) * np.sum(target * target)
+        r2[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
+    return float(np.sum(r2)), r2
+""")
+mutant(A4, "esn_forecast", "forecast_from_the_state_one_step_late", """
+def esn_forecast(u, U, W, b, gamma, n_train, washout, alpha):
+    T, H = u.shape[0], W.shape[0]
+    states = leaky_rnn_forward(u.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
+    V, c = ridge_readout(states[washout:n_train - 1], u[washout + 1:n_train].reshape(-1, 1), alpha)
+    return states[n_train:T] @ V[0] + c[0]
+""")
+
+
+# ---------------------------------------------------------------- running the notebooks
+def _kernel_env():
+    env = jupyter_env()
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH")] if p])
+    return env
+
+
+def _errors(cell):
+    return [o for o in cell.get("outputs", []) if o.output_type == "error"]
+
+
+def _text(cell):
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
+
+
+class Run(NamedTuple):
+    visible: dict  # grade id of a visible cell -> the executed cell, correct answers everywhere
+    mutants: dict  # mutant name -> (executed mutant answer cell, executed visible cell)
+    seconds: float
+
+
+@functools.lru_cache(maxsize=None)
+def run_assignment(assignment: str) -> Run:
+    """Execute the filled release, then each mutant of the assignment in the same kernel."""
+    from nbclient import NotebookClient
+
+    name = f"{assignment}.ipynb"
+    nb = filled_release(read(EXERCISES / assignment / name), read(SOLUTIONS / assignment / name))
+    index = {meta(c)["grade_id"]: i for i, c in enumerate(nb.cells) if meta(c).get("grade_id")}
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(EXERCISES / assignment)}})
+    started = time.perf_counter()
+    mutants = {}
+    with client.setup_kernel(env=_kernel_env()):
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                client.execute_cell(cell, i)
+        visible = {gid: nb.cells[i] for gid, i in index.items() if gid.endswith("_visible")}
+        # nbclient stores each executed cell into the notebook: keep the correct cells apart.
+        pristine = copy.deepcopy(nb.cells)
+        for mutant_name, m in MUTANTS.items():
+            if m.assignment != assignment:
+                continue
+            answer = nbformat.v4.new_code_cell(m.source.strip() + "\n")
+            client.execute_cell(answer, index[m.task])
+            check = copy.deepcopy(pristine[index[f"{m.task}_visible"]])
+            client.execute_cell(check, index[f"{m.task}_visible"])
+            mutants[mutant_name] = (answer, check)
+            restored = client.execute_cell(copy.deepcopy(pristine[index[m.task]]), index[m.task])
+            assert not _errors(restored), f"{assignment}: the correct {m.task} failed to run again"
+    return Run(visible, mutants, time.perf_counter() - started)
+
+
+def test_every_assignment_with_visible_tests_is_covered():
+    assert sorted({m.assignment for m in MUTANTS.values()}) == VISIBLE_ASSIGNMENTS
+    for assignment in VISIBLE_ASSIGNMENTS:
+        nb = read(SOLUTIONS / assignment / f"{assignment}.ipynb")
+        answers = {meta(c)["grade_id"] for c in nb.cells if meta(c).get("solution")}
+        visible = {meta(c)["grade_id"] for c in nb.cells if meta(c).get("grade_id", "").endswith("_visible")}
+        assert {f"{a}_visible" for a in answers} == visible, assignment
+        assert {m.task for m in MUTANTS.values() if m.assignment == assignment} <= answers, assignment
+
+
+@pytest.mark.parametrize("assignment", VISIBLE_ASSIGNMENTS)
+def test_visible_tests_pass_with_the_correct_answers(assignment):
+    run = run_assignment(assignment)
+    assert run.visible, f"{assignment}: no visible test cells"
+    for gid, cell in run.visible.items():
+        errors = _errors(cell)
+        assert not errors, \
+            f"{assignment}/{gid} fails with the correct answers: {errors[0].ename}: {errors[0].evalue}"
+        assert "visible tests passed" in _text(cell), f"{assignment}/{gid} did not print that it passed"
+    print(f"{assignment}: {len(run.visible)} visible cells and {len(run.mutants)} mutants "
+          f"in {run.seconds:.1f} s")
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS, key=lambda n: (MUTANTS[n].assignment, n)))
+def test_visible_test_catches_the_mutant(name):
+    m = MUTANTS[name]
+    answer, check = run_assignment(m.assignment).mutants[name]
+    assert not _errors(answer), \
+        f"the mutant {name} does not even define its function: {_errors(answer)[0].evalue}"
+    errors = _errors(check)
+    assert errors, f"{m.assignment}/{m.task}_visible passes with the mistake {name!r}"
+    print(f"{name}: {m.task}_visible fails with {errors[0].ename}: {errors[0].evalue.splitlines()[0][:120]}")
