@@ -125,3 +125,12 @@ def test_solution_and_release_define_the_same_functions():
 
     assert names(SOURCE_FUNCS) == names(RELEASE_FUNCS)
     assert SOURCE_FUNCS, "no graded functions found"
+
+
+def test_every_introduction_states_the_time_and_what_the_student_can_do_afterwards():
+    for assignment in ASSIGNMENTS:
+        for nb_path in notebooks(assignment):
+            intro = read(nb_path).cells[0].source
+            assert "**Estimated time:**" in intro, f"{nb_path.name}: no estimated time"
+            assert "**Afterwards you can**" in intro, f"{nb_path.name}: the introduction does not say what a "\
+                                                      "student can do afterwards"
