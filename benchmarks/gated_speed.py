@@ -14,6 +14,13 @@ bias_hh = 0) and the same inputs. For every case the run first checks that the t
 largest absolute difference of the states and of every gradient is printed), then times a
 forward and a backward pass (input, initial state and parameter gradients, on both sides):
 median of several runs after a warm-up, with all the machine's threads on both sides.
+Each side is timed in a child process of its own that loads only its own library: numpy's
+OpenBLAS threads and torch's OpenMP threads both spin for a while after each call, and in one
+process on 2 cores they steal each other's cores (that made both sides several times slower
+and the ratios meaningless). The children run three times, alternating, and the fastest median
+of the three rounds is kept, which damps other load on the machine; the load average is
+printed before and after, because 2-thread BLAS on a busy 2-core machine waits for its second
+thread by whole scheduler ticks (a 0.6 ms product then takes 8-16 ms).
 
 It also times a large float64 and float32 matrix product to measure the machine's GEMM
 throughput, and reports the LSTM's achieved FLOP/s at H = 512 as a share of it. The FLOPs
@@ -28,14 +35,18 @@ lower of the float64 and float32 shares at H = 512.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
+import subprocess
+import sys
 import time
 
 import numpy as np
-import torch
 
 import rnncourse as rc
+
+torch = None  # imported only where it is used, so that the rnncourse timing child never loads it
 
 SHAPES = [  # (label, N, T, D, H)
     ("small", 4, 20, 16, 32),
@@ -43,7 +54,6 @@ SHAPES = [  # (label, N, T, D, H)
     ("large", 32, 50, 512, 512),
 ]
 DTYPES = [np.float64, np.float32]
-TORCH_DTYPE = {np.float64: torch.float64, np.float32: torch.float32}
 
 
 def median_time(fn, min_runs=5, budget=2.0):
@@ -79,7 +89,7 @@ def make_case(cell, N, T, D, H, dtype, rng):
 
 def torch_module(cell, p, H):
     D = p["X"].shape[2]
-    dtype = TORCH_DTYPE[p["X"].dtype.type]
+    dtype = getattr(torch, p["X"].dtype.name)
     if cell == "lstm":
         mod = torch.nn.LSTM(D, H, batch_first=True, dtype=dtype)
         rows = lstm_to_torch_rows(H)
@@ -158,12 +168,50 @@ def blas_description():
     return "\n  ".join(lines)
 
 
+def cases():
+    """Every (cell, label, N, T, D, H, dtype, params) in a fixed order, the same in every process."""
+    rng = np.random.default_rng(0)
+    for cell in ("lstm", "gru"):
+        for label, N, T, D, H in SHAPES:
+            for dt in DTYPES:
+                yield cell, label, N, T, D, H, dt, make_case(cell, N, T, D, H, dt, rng)
+
+
+def time_side(side):
+    """Child process: time one side on every case; print the medians as JSON."""
+    global torch
+    times = []
+    if side == "torch":
+        import torch as _torch
+
+        torch = _torch
+        torch.set_num_threads(os.cpu_count())
+    for cell, label, N, T, D, H, dt, p in cases():
+        if side == "ours":
+            times.append(median_time(lambda: run_ours(cell, p)))
+        else:
+            mod, _, _ = torch_module(cell, p, H)
+            tensors = [torch.from_numpy(p[k].copy()).requires_grad_(k != "dHs") for k in ("X", "h0", "C0", "dHs")]
+            times.append(median_time(lambda: run_torch(cell, mod, tensors)))
+    print(json.dumps(times))
+
+
+def child_times(side):
+    out = subprocess.run([sys.executable, __file__, "--time", side], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main():
+    global torch
+    import torch as _torch
+
+    torch = _torch
     threads = os.cpu_count()
     torch.set_num_threads(threads)
     print(f"numpy {np.__version__}, torch {torch.__version__}, {threads} CPU threads; torch threads {torch.get_num_threads()}")
     print(f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE')!r} OPENBLAS_L2_SIZE={os.environ.get('OPENBLAS_L2_SIZE')!r}")
     print("thread pools:\n  " + blas_description())
+    print(f"load average before: {os.getloadavg()}")
     print(f"torch mkldnn enabled: {torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled}")
 
     peak = {dt: gemm_flops(dt) for dt in DTYPES}
@@ -174,30 +222,33 @@ def main():
     header = f"{'cell':5} {'shape':8} {'N,T,D,H':>16} {'dtype':8} {'agree':>9} {'rnncourse ms':>13} {'torch ms':>9} {'ratio':>6}"
     print(header)
     print("-" * len(header))
-    rng = np.random.default_rng(0)
+    agreement = []
+    for cell, label, N, T, D, H, dt, p in cases():
+        mod, rows, sign = torch_module(cell, p, H)
+        tensors = [torch.from_numpy(p[k].copy()).requires_grad_(k != "dHs") for k in ("X", "h0", "C0", "dHs")]
+        agree = compare(cell, p, mod, rows, sign, tensors)
+        limit = 1e-9 if dt == np.float64 else 1e-3
+        assert agree < limit, f"{cell} {label} {np.dtype(dt).name}: rnncourse and torch differ by {agree:.3g}"
+        agreement.append(agree)
+    rounds = [(child_times("ours"), child_times("torch")) for _ in range(3)]
+    t_ours_all = [min(r[0][k] for r in rounds) for k in range(len(agreement))]
+    t_torch_all = [min(r[1][k] for r in rounds) for k in range(len(agreement))]
+
     worst_ratio = {dt: 0.0 for dt in DTYPES}
     share = {}
-    for cell in ("lstm", "gru"):
-        for label, N, T, D, H in SHAPES:
-            for dt in DTYPES:
-                p = make_case(cell, N, T, D, H, dt, rng)
-                mod, rows, sign = torch_module(cell, p, H)
-                tensors = [torch.from_numpy(p[k].copy()).requires_grad_(k != "dHs") for k in ("X", "h0", "C0", "dHs")]
-                agree = compare(cell, p, mod, rows, sign, tensors)
-                limit = 1e-9 if dt == np.float64 else 1e-3
-                assert agree < limit, f"{cell} {label} {np.dtype(dt).name}: rnncourse and torch differ by {agree:.3g}"
-                t_ours = median_time(lambda: run_ours(cell, p))
-                t_torch = median_time(lambda: run_torch(cell, mod, tensors))
-                ratio = t_ours / t_torch
-                worst_ratio[dt] = max(worst_ratio[dt], ratio)
-                print(
-                    f"{cell:5} {label:8} {f'{N},{T},{D},{H}':>16} {np.dtype(dt).name:8} {agree:9.1e} "
-                    f"{t_ours * 1e3:13.2f} {t_torch * 1e3:9.2f} {ratio:6.2f}"
-                )
-                if cell == "lstm" and H == 512:
-                    flops = 6 * N * T * (D + H) * 4 * H
-                    share[dt] = (flops / t_ours / peak[dt], flops / t_torch / peak[dt])
+    for k, (cell, label, N, T, D, H, dt, _) in enumerate(cases()):
+        t_ours, t_torch = t_ours_all[k], t_torch_all[k]
+        ratio = t_ours / t_torch
+        worst_ratio[dt] = max(worst_ratio[dt], ratio)
+        print(
+            f"{cell:5} {label:8} {f'{N},{T},{D},{H}':>16} {np.dtype(dt).name:8} {agreement[k]:9.1e} "
+            f"{t_ours * 1e3:13.2f} {t_torch * 1e3:9.2f} {ratio:6.2f}"
+        )
+        if cell == "lstm" and H == 512:
+            flops = 6 * N * T * (D + H) * 4 * H
+            share[dt] = (flops / t_ours / peak[dt], flops / t_torch / peak[dt])
 
+    print(f"load average after: {os.getloadavg()}")
     print()
     for dt in DTYPES:
         ours, theirs = share[dt]
@@ -210,4 +261,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--time":
+        time_side(sys.argv[2])
+    else:
+        main()
