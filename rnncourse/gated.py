@@ -39,9 +39,11 @@ the gates they need, which is why they take ``b`` as well.
 Speed: the sequence functions check their inputs once, compute the input term
 ``XU = X @ U.T + b`` of every step in one product, do one fused (N x H)(H x 4H) product
 per step for all gates into preallocated buffers, and keep float32 inputs in float32.
-Their backward passes recompute all gates with two large products (no loop), do the
-elementwise factors that do not depend on the recursion for all steps at once, and
-leave only ``dh_{t-1} = ... + W^T da_t`` and a few products in the loop over time.
+Their backward passes recompute all gates without a loop (for the LSTMs one large product
+``[x_t; h_{t-1}] [U W]^T`` over all N*T rows, for the GRU two, since the reset multiplies
+``W^h~ h_{t-1}`` alone), do the elementwise factors that do not depend on the recursion for
+all steps at once, leave only ``dh_{t-1} = ... + W^T da_t`` and a few elementwise products in
+the loop over time, and get ``dU`` and ``dW`` from one large product after it.
 """
 
 from __future__ import annotations
@@ -153,6 +155,26 @@ def _input_projection(X, U, b, dtype):
 def _previous(first, Ss):
     """The states the steps start from: ``[first, Ss[:, 0], ..., Ss[:, T-2]]``, shape (N, T, H)."""
     return np.concatenate([first[:, None, :], Ss[:, :-1]], axis=1)
+
+
+def _stacked_inputs(X, h0, Hs, U, W, dtype):
+    """``XH = [x_t; h_{t-1}]`` for every step, (N, T, D+H), and ``UW = [U W]``, (G*H, D+H)."""
+    XH = np.concatenate([X.astype(dtype, copy=False), _previous(h0, Hs).astype(dtype, copy=False)], axis=2)
+    UW = np.concatenate([U, W], axis=1).astype(dtype, copy=False)
+    return XH, UW
+
+
+def _rows_product(XH, UW, b):
+    """``XH @ UW.T + b`` over all N*T rows, shape (N, T, G*H)."""
+    N, T, _ = XH.shape
+    A = _rows(XH) @ UW.T
+    A += b
+    return A.reshape(N, T, -1)
+
+
+def _split_columns(M, D):
+    """Split ``[dU dW]`` (G*H, D+H) into contiguous ``dU`` (G*H, D) and ``dW`` (G*H, H)."""
+    return np.ascontiguousarray(M[:, :D]), np.ascontiguousarray(M[:, D:])
 
 
 def _rows(A):
@@ -328,10 +350,11 @@ def lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, dC_T=None):
         check_shape(dC_T, "dC_T", (N, H), "(N, H)")
         dC_carry += dC_T
 
-    # Recompute every gate of every step at once: two large products, no loop.
-    H_prev, C_prev = _previous(h0, Hs), _previous(C0, Cs)
-    A = _input_projection(X, U, b, dtype)
-    _rows(A)[...] += _rows(H_prev) @ W.T.astype(dtype, copy=False)
+    # Recompute every gate of every step at once, a_t = b + [U W] [x_t; h_{t-1}] for all
+    # N*T rows in one large product (the decks' W [h_{t-1}, x_t] form), no loop.
+    XH, UW = _stacked_inputs(X, h0, Hs, U, W, dtype)
+    A = _rows_product(XH, UW, b)
+    C_prev = _previous(C0, Cs)
     _sigmoid(A[..., : 3 * H], out=A[..., : 3 * H])
     np.tanh(A[..., 3 * H :], out=A[..., 3 * H :])
     i, f, omega, C_tilde = A[..., :H], A[..., H : 2 * H], A[..., 2 * H : 3 * H], A[..., 3 * H :]
@@ -362,7 +385,8 @@ def lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, dC_T=None):
 
     dA2 = _rows(dA)
     dX = (dA2 @ U).reshape(N, T, D)
-    return dX, dh_rec, dC_carry, dA2.T @ _rows(X), dA2.T @ _rows(H_prev), dA2.sum(axis=0)
+    dU, dW = _split_columns(dA2.T @ _rows(XH), D)  # [dU dW] in one product
+    return dX, dh_rec, dC_carry, dU, dW, dA2.sum(axis=0)
 
 
 # ------------------------------------------------------- peephole LSTM
@@ -523,9 +547,9 @@ def peephole_lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, pi_i, pi_f, pi_omega
         check_shape(dC_T, "dC_T", (N, H), "(N, H)")
         dC_carry += dC_T
 
-    H_prev, C_prev = _previous(h0, Hs), _previous(C0, Cs)
-    A = _input_projection(X, U, b, dtype)
-    _rows(A)[...] += _rows(H_prev) @ W.T.astype(dtype, copy=False)
+    XH, UW = _stacked_inputs(X, h0, Hs, U, W, dtype)
+    A = _rows_product(XH, UW, b)
+    C_prev = _previous(C0, Cs)
     A[..., :H] += pi_i * C_prev
     A[..., H : 2 * H] += pi_f * C_prev
     A[..., 2 * H : 3 * H] += pi_omega * Cs
@@ -569,8 +593,8 @@ def peephole_lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, pi_i, pi_f, pi_omega
     dpi_i = np.einsum("nth,nth->h", dA[..., :H], C_prev)
     dpi_f = np.einsum("nth,nth->h", dA[..., H : 2 * H], C_prev)
     dpi_omega = np.einsum("nth,nth->h", dA[..., 2 * H : 3 * H], Cs)
-    return (dX, dh_rec, dC_carry, dA2.T @ _rows(X), dA2.T @ _rows(H_prev), dA2.sum(axis=0),
-            dpi_i, dpi_f, dpi_omega)
+    dU, dW = _split_columns(dA2.T @ _rows(XH), D)
+    return dX, dh_rec, dC_carry, dU, dW, dA2.sum(axis=0), dpi_i, dpi_f, dpi_omega
 
 
 # -------------------------------------------------------- coupled LSTM
