@@ -2,6 +2,8 @@
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH=. /work/bench-venv/bin/python benchmarks/gated_speed.py
 
+(add ``--threads 1`` for a single-threaded diagnostic run of both sides). About 5 minutes.
+
 torch is an optional benchmark dependency, never imported by the package or the tests: use a
 separate venv with the project's numpy, threadpoolctl and the CPU build of torch, e.g.
 
@@ -22,8 +24,8 @@ of the three rounds is kept, which damps other load on the machine; the load ave
 printed before and after, because 2-thread BLAS on a busy 2-core machine waits for its second
 thread by whole scheduler ticks (a 0.6 ms product then takes 8-16 ms).
 
-It also times a large float64 and float32 matrix product to measure the machine's GEMM
-throughput, and reports the LSTM's achieved FLOP/s at H = 512 as a share of it. The FLOPs
+It also times a large float64 and float32 matrix product (in the rnncourse child, so under
+the same conditions) to measure the machine's GEMM throughput, and reports the LSTM's achieved FLOP/s at H = 512 as a share of it. The FLOPs
 counted are the model's: 6 N T (D + H) 4H (forward product, and the three backward products),
 not the extra products rnncourse spends recomputing the gates (its forward keeps no cache).
 
@@ -177,15 +179,18 @@ def cases():
                 yield cell, label, N, T, D, H, dt, make_case(cell, N, T, D, H, dt, rng)
 
 
-def time_side(side):
-    """Child process: time one side on every case; print the medians as JSON."""
+def time_side(side, threads):
+    """Child process: time one side on every case; print the medians (and, for rnncourse,
+    the GEMM throughput measured under the same conditions) as JSON."""
     global torch
     times = []
     if side == "torch":
         import torch as _torch
 
         torch = _torch
-        torch.set_num_threads(os.cpu_count())
+        torch.set_num_threads(threads)
+    else:
+        times.append({np.dtype(dt).name: gemm_flops(dt) for dt in DTYPES})
     for cell, label, N, T, D, H, dt, p in cases():
         if side == "ours":
             times.append(median_time(lambda: run_ours(cell, p)))
@@ -196,8 +201,10 @@ def time_side(side):
     print(json.dumps(times))
 
 
-def child_times(side):
-    out = subprocess.run([sys.executable, __file__, "--time", side], check=True, capture_output=True, text=True)
+def child_times(side, threads):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+    cmd = [sys.executable, __file__, "--time", side, str(threads)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -207,16 +214,14 @@ def main():
 
     torch = _torch
     threads = os.cpu_count()
+    if len(sys.argv) == 3 and sys.argv[1] == "--threads":
+        threads = int(sys.argv[2])  # a diagnostic; the budget is measured with all threads
     torch.set_num_threads(threads)
     print(f"numpy {np.__version__}, torch {torch.__version__}, {threads} CPU threads; torch threads {torch.get_num_threads()}")
     print(f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE')!r} OPENBLAS_L2_SIZE={os.environ.get('OPENBLAS_L2_SIZE')!r}")
     print("thread pools:\n  " + blas_description())
     print(f"load average before: {os.getloadavg()}")
     print(f"torch mkldnn enabled: {torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled}")
-
-    peak = {dt: gemm_flops(dt) for dt in DTYPES}
-    for dt in DTYPES:
-        print(f"GEMM 2048^3 {np.dtype(dt).name}: {peak[dt] / 1e9:.1f} GFLOP/s")
 
     print()
     header = f"{'cell':5} {'shape':8} {'N,T,D,H':>16} {'dtype':8} {'agree':>9} {'rnncourse ms':>13} {'torch ms':>9} {'ratio':>6}"
@@ -230,8 +235,9 @@ def main():
         limit = 1e-9 if dt == np.float64 else 1e-3
         assert agree < limit, f"{cell} {label} {np.dtype(dt).name}: rnncourse and torch differ by {agree:.3g}"
         agreement.append(agree)
-    rounds = [(child_times("ours"), child_times("torch")) for _ in range(3)]
-    t_ours_all = [min(r[0][k] for r in rounds) for k in range(len(agreement))]
+    rounds = [(child_times("ours", threads), child_times("torch", threads)) for _ in range(3)]
+    peak = {dt: max(r[0][0][np.dtype(dt).name] for r in rounds) for dt in DTYPES}
+    t_ours_all = [min(r[0][k + 1] for r in rounds) for k in range(len(agreement))]
     t_torch_all = [min(r[1][k] for r in rounds) for k in range(len(agreement))]
 
     worst_ratio = {dt: 0.0 for dt in DTYPES}
@@ -249,6 +255,8 @@ def main():
             share[dt] = (flops / t_ours / peak[dt], flops / t_torch / peak[dt])
 
     print(f"load average after: {os.getloadavg()}")
+    for dt in DTYPES:
+        print(f"GEMM 2048^3 {np.dtype(dt).name} ({threads} threads, best of 3): {peak[dt] / 1e9:.1f} GFLOP/s")
     print()
     for dt in DTYPES:
         ours, theirs = share[dt]
@@ -261,7 +269,7 @@ def main():
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--time":
-        time_side(sys.argv[2])
+    if len(sys.argv) == 4 and sys.argv[1] == "--time":
+        time_side(sys.argv[2], int(sys.argv[3]))
     else:
         main()
