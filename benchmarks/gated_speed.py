@@ -219,7 +219,7 @@ def main():
     torch.set_num_threads(threads)
     print(f"numpy {np.__version__}, torch {torch.__version__}, {threads} CPU threads; torch threads {torch.get_num_threads()}")
     print(f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE')!r} OPENBLAS_L2_SIZE={os.environ.get('OPENBLAS_L2_SIZE')!r}")
-    print("thread pools:\n  " + blas_description())
+    print(f"thread pools of this process (the timing children run with {threads} thread(s) each):\n  " + blas_description())
     print(f"load average before: {os.getloadavg()}")
     print(f"torch mkldnn enabled: {torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled}")
 
