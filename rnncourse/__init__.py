@@ -6,10 +6,12 @@ One module per topic, named as in the book:
 - ``losses``: cross-entropy for a single prediction and for a sequence
 - ``rnn``: the vanilla (Elman) RNN forward passes, many-to-one and stacked variants
 - ``bptt``: backpropagation through time for the vanilla and stacked RNNs
+- ``gated``: gated units: LSTM, peephole and coupled-gate LSTMs, GRU (and Cho et al.'s
+  form), step and sequence forward and backward passes
 - ``leaky``: leaky units (time constants): forward and backward
 - ``esn``: echo state networks: spectral-radius scaling, ridge readout, memory capacity
 - ``gradcheck``: centred-difference gradients and the relative error
-- ``optim``: parameter updates (gradient descent) and gradient clipping
+- ``optim``: parameter updates (gradient descent, Adam) and gradient clipping
 - ``longterm``: spectral radius, powers of W, hidden-state Jacobians, gradient norms through time
 - ``training``: loss and gradients of a sequence, truncated-BPTT training, sampling
 - ``data``: the identical-halves task, the "hello" example, one-hot encoding
@@ -21,6 +23,23 @@ One module per topic, named as in the book:
 from .activations import log_softmax, sigmoid, softmax
 from .data import decode, encode, hello_example, identical_halves, one_hot
 from .bptt import output_backward, rnn_backward, rnn_step_backward, stacked_rnn_backward
+from .gated import (
+    coupled_lstm_forward,
+    coupled_lstm_step_forward,
+    gru_backward,
+    gru_cho_step_forward,
+    gru_forward,
+    gru_step_backward,
+    gru_step_forward,
+    lstm_backward,
+    lstm_forward,
+    lstm_step_backward,
+    lstm_step_forward,
+    peephole_lstm_backward,
+    peephole_lstm_forward,
+    peephole_lstm_step_backward,
+    peephole_lstm_step_forward,
+)
 from .gradcheck import gradient_errors, numerical_gradient, relative_error
 from .leaky import leaky_rnn_backward, leaky_rnn_forward
 from .esn import (
@@ -35,7 +54,7 @@ from .esn import (
 )
 from .losses import cross_entropy, sequence_cross_entropy, sequence_cross_entropy_backward
 from .longterm import gradient_norms_through_time, hidden_state_jacobian, matrix_power_eigen, spectral_radius
-from .optim import clip_by_norm, clip_by_value, global_norm, sgd_step
+from .optim import adam_step, clip_by_norm, clip_by_value, global_norm, sgd_step
 from .rnn import (
     init_rnn_params,
     many_to_one_forward,
@@ -69,6 +88,7 @@ __all__ = [
     "rnn_backward",
     "stacked_rnn_backward",
     "sgd_step",
+    "adam_step",
     "global_norm",
     "clip_by_norm",
     "clip_by_value",
@@ -94,4 +114,19 @@ __all__ = [
     "esn_forecast",
     "nmse",
     "mackey_glass",
+    "lstm_step_forward",
+    "lstm_step_backward",
+    "lstm_forward",
+    "lstm_backward",
+    "peephole_lstm_step_forward",
+    "peephole_lstm_step_backward",
+    "peephole_lstm_forward",
+    "peephole_lstm_backward",
+    "coupled_lstm_step_forward",
+    "coupled_lstm_forward",
+    "gru_step_forward",
+    "gru_step_backward",
+    "gru_forward",
+    "gru_backward",
+    "gru_cho_step_forward",
 ]

@@ -9,9 +9,12 @@ swap one for another:
   updates the arrays of ``params`` **in place** (so that every reference to
   ``params["W"]`` sees the new values) and returns None;
 - an optimizer with a memory (momentum, Adam's moment estimates) keeps it in a
-  ``state`` dict that the caller creates empty and passes to every call.
+  ``state`` dict that the caller creates empty and passes to every call; the
+  optimizer updates that dict in place and also returns it, so that
+  ``state = adam_step(params, grads, state)`` and ``adam_step(params, grads, state)``
+  both work.
 
-Chapter 2 uses plain gradient descent; later chapters add Adam and clipping.
+Chapter 2 uses plain gradient descent; chapter 9 adds Adam; chapter 3 clipping.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["sgd_step", "global_norm", "clip_by_norm", "clip_by_value"]
+__all__ = ["sgd_step", "adam_step", "global_norm", "clip_by_norm", "clip_by_value"]
 
 
 def _check_params_and_grads(params, grads):
@@ -56,6 +59,73 @@ def sgd_step(params, grads, lr):
     _check_params_and_grads(params, grads)
     for name, p in params.items():
         p -= lr * grads[name]
+
+
+def adam_step(params, grads, state=None, lr=1e-3, kappa1=0.9, kappa2=0.999, offset=1e-8):
+    """One step of Adam (Kingma & Ba, 2015), in place, in the book's notation.
+
+    With g the gradient of one parameter theta and t the number of steps taken so far,
+    including this one (t = 1 on the first call):
+
+        g_mean  <- kappa1 * g_mean  + (1 - kappa1) * g          (running mean of g)
+        g2_mean <- kappa2 * g2_mean + (1 - kappa2) * g * g      (running mean of g * g)
+        g_hat   =  g_mean  / (1 - kappa1^t)                      (bias correction)
+        g2_hat  =  g2_mean / (1 - kappa2^t)
+        theta   <- theta - lr * g_hat / (sqrt(g2_hat) + offset)
+
+    Both running means start at zero, so for small t they are pulled towards zero by the
+    factors (1 - kappa^t); dividing by those factors removes that pull. On the first step
+    ``g_hat = g`` and ``g2_hat = g * g``, so every entry moves by about ``lr`` (Adam's
+    beta1, beta2, m, v and epsilon are kappa1, kappa2, g_mean, g2_mean and offset here).
+
+    Inputs:
+    - params: dict from names to float arrays; each array is updated in place.
+    - grads: dict with the same keys; ``grads[k]`` has the shape of ``params[k]``.
+    - state: the dict returned by the previous call, or an empty dict / None before the first.
+    - lr: the step size eta, a positive number.
+    - kappa1, kappa2: fractions kept per step by the two running means, in [0, 1).
+    - offset: the small number added to the denominator (1e-8), >= 0.
+
+    Returns:
+    - state: dict with ``"g_mean"`` and ``"g2_mean"`` (dicts with the keys and shapes of
+      ``params``) and ``"step"`` (the number of steps taken, an int); the same dict object
+      when one was passed in.
+    """
+    _check_threshold(lr, "lr")
+    for name, value in (("kappa1", kappa1), ("kappa2", kappa2)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+            raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+    if isinstance(offset, bool) or not isinstance(offset, numbers.Real) or not offset >= 0:
+        raise ValueError(f"offset must be a number >= 0, got {offset!r}")
+    _check_params_and_grads(params, grads)
+    if state is None:
+        state = {}
+    if not isinstance(state, dict):
+        raise ValueError(f"state must be a dict (empty before the first step), got a {type(state).__name__}")
+    if not state:
+        state.update(
+            g_mean={k: np.zeros_like(p) for k, p in params.items()},
+            g2_mean={k: np.zeros_like(p) for k, p in params.items()},
+            step=0,
+        )
+    elif set(state) != {"g_mean", "g2_mean", "step"} or set(state["g_mean"]) != set(params):
+        raise ValueError(
+            "state must be the dict a previous adam_step call returned for the same params "
+            f"(keys g_mean, g2_mean, step), got keys {sorted(state)}"
+        )
+    state["step"] += 1
+    t = state["step"]
+    correction1 = 1 - kappa1**t
+    correction2 = 1 - kappa2**t
+    for name, p in params.items():
+        g = grads[name]
+        g_mean, g2_mean = state["g_mean"][name], state["g2_mean"][name]
+        g_mean *= kappa1
+        g_mean += (1 - kappa1) * g
+        g2_mean *= kappa2
+        g2_mean += (1 - kappa2) * (g * g)
+        p -= lr * (g_mean / correction1) / (np.sqrt(g2_mean / correction2) + offset)
+    return state
 
 
 def _check_grads(grads):

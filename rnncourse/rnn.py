@@ -87,8 +87,18 @@ def rnn_step_forward(x, h_prev, U, W, b):
     - h: the new hidden state, shape (N, H).
     """
     x, h_prev, U, W, b = _check_cell(x, h_prev, U, W, b)
-    a = b + h_prev @ W.T + x @ U.T
-    return np.tanh(a)
+    return np.tanh(x @ U.T + b + h_prev @ W.T)
+
+
+def _rnn_cell(xu, h_prev, W, h_next):
+    """One step without checks, for loops whose inputs were checked once: ``h_next = tanh(xu + h_prev W^T)``.
+
+    ``xu`` is this step's ``x @ U.T + b``, computed for the whole sequence before the loop;
+    the result is written into ``h_next`` (N, H), a slice of the caller's output buffer.
+    """
+    np.matmul(h_prev, W.T, out=h_next)
+    h_next += xu
+    np.tanh(h_next, out=h_next)
 
 
 def rnn_forward(X, h0, U, W, b):
@@ -110,12 +120,17 @@ def rnn_forward(X, h0, U, W, b):
     if X.shape[1] < 1:
         raise ValueError(f"X has shape {X.shape}, expected at least one time step (T >= 1)")
     _, h0, U, W, b = _check_cell(X[:, 0], h0, U, W, b, x_name="X[:, 0]", h_name="h0")
-    N, T, _ = X.shape
-    Hs = np.empty((N, T, W.shape[0]), dtype=np.result_type(X, h0, U, W, b))
-    h = h0
+    N, T, D = X.shape
+    H = W.shape[0]
+    dtype = np.result_type(X, h0, U, W, b)
+    # The input term does not depend on the recurrence: one product for all N*T rows
+    # instead of T small ones, and the per-step loop only does the recurrent product.
+    XU = (X.reshape(N * T, D) @ U.T + b).reshape(N, T, H).astype(dtype, copy=False)
+    Hs = np.empty((N, T, H), dtype=dtype)
+    h = h0.astype(dtype, copy=False)
     for t in range(T):
-        h = rnn_step_forward(X[:, t], h, U, W, b)
-        Hs[:, t] = h
+        _rnn_cell(XU[:, t], h, W, Hs[:, t])
+        h = Hs[:, t]
     return Hs
 
 

@@ -369,3 +369,20 @@ def test_stacked_rnn_forward_bad_input():
         stacked_rnn_forward(X, h0s[::-1], layers)
     with pytest.raises(ValueError, match=r"layer 0: X must be 3-dimensional"):
         stacked_rnn_forward(X[:, 0], h0s, layers)
+
+
+def test_rnn_forward_checks_once_and_does_not_call_the_checking_step(monkeypatch):
+    import rnncourse.rnn as rnn_module
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rnn_forward called the checking rnn_step_forward inside its loop")
+
+    monkeypatch.setattr(rnn_module, "rnn_step_forward", refuse)
+    rng = np.random.default_rng(0)
+    p = init_rnn_params(3, 4, 2, rng=rng)
+    X = rng.normal(size=(2, 7, 3))
+    Hs = rnn_forward(X, np.zeros((2, 4)), p["U"], p["W"], p["b"])
+    np.testing.assert_allclose(Hs, sequence_by_loops(X, np.zeros((2, 4)), p["U"], p["W"], p["b"]), rtol=1e-12, atol=1e-14)
+    X32 = X.astype(np.float32)
+    p32 = {k: v.astype(np.float32) for k, v in p.items()}
+    assert rnn_forward(X32, np.zeros((2, 4), np.float32), p32["U"], p32["W"], p32["b"]).dtype == np.float32

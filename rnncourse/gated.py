@@ -1,0 +1,873 @@
+"""Gated units (chapter 5): the LSTM, its peephole and coupled-gate variants, and the GRU.
+
+Notation (the book's notation table, §4 "Stacking order"). Math in column vectors:
+
+LSTM, with the four gate blocks stacked in the order (i, f, omega, C_tilde), so that
+``U`` is 4H x D, ``W`` is 4H x H and ``b`` has 4H entries:
+
+    a_t       = b + W h_{t-1} + U x_t                  (4H: blocks a^i, a^f, a^omega, a^C~)
+    i_t       = sigma(a^i_t)        f_t = sigma(a^f_t)        omega_t = sigma(a^omega_t)
+    C_tilde_t = tanh(a^C~_t)
+    C_t       = f_t * C_{t-1} + i_t * C_tilde_t
+    h_t       = omega_t * tanh(C_t)
+
+The three sigmoid blocks are contiguous, so the code applies sigma once to ``a[:, :3H]``
+and tanh once to ``a[:, 3H:]``. The output gate is omega (o_t is the logits).
+
+Peephole LSTM (Gers & Schmidhuber), diagonal peepholes pi^i, pi^f, pi^omega (H each):
+``i_t = sigma(a^i_t + pi^i * C_{t-1})``, ``f_t = sigma(a^f_t + pi^f * C_{t-1})``, and the
+output gate looks at the *new* cell, ``omega_t = sigma(a^omega_t + pi^omega * C_t)``.
+
+Coupled LSTM: no input gate, blocks (f, omega, C_tilde), 3H rows;
+``C_t = f_t * C_{t-1} + (1 - f_t) * C_tilde_t``.
+
+GRU, blocks (r, z, h_tilde), 3H rows, the reset applied *after* the recurrent product
+(the cuDNN/PyTorch form, one fused product per step):
+
+    r_t, z_t  = sigma(rows 0:2H of b + U x_t + W h_{t-1})
+    h_tilde_t = tanh(b^h~ + U^h~ x_t + r_t * (W^h~ h_{t-1}))
+    h_t       = (1 - z_t) * h_{t-1} + z_t * h_tilde_t
+
+``gru_cho_step_forward`` is Cho et al.'s form, ``tanh(b^h~ + U^h~ x_t + W^h~ (r_t * h_{t-1}))``;
+the two agree only when r_t = 1.
+
+Code keeps the math's parameter shapes with the batch on the rows:
+``a = x @ U.T + h_prev @ W.T + b``. Forward functions return arrays, never caches;
+backward functions take the inputs and the stored states (``Hs``, ``Cs``) and recompute
+the gates they need, which is why they take ``b`` as well.
+
+Speed: the sequence functions check their inputs once, compute the input term
+``XU = X @ U.T + b`` of every step in one product, do one fused (N x H)(H x 4H) product
+per step for all gates into preallocated buffers, and keep float32 inputs in float32.
+Their backward passes recompute all gates without a loop (for the LSTMs one large product
+``[x_t; h_{t-1}] [U W]^T`` over all N*T rows, for the GRU two, since the reset multiplies
+``W^h~ h_{t-1}`` alone), do the elementwise factors that do not depend on the recursion for
+all steps at once, leave only ``dh_{t-1} = ... + W^T da_t`` and a few elementwise products in
+the loop over time, and get ``dU`` and ``dW`` from one large product after it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import as_float_array, check_shape
+
+__all__ = [
+    "lstm_step_forward",
+    "lstm_step_backward",
+    "lstm_forward",
+    "lstm_backward",
+    "peephole_lstm_step_forward",
+    "peephole_lstm_step_backward",
+    "peephole_lstm_forward",
+    "peephole_lstm_backward",
+    "coupled_lstm_step_forward",
+    "coupled_lstm_forward",
+    "gru_step_forward",
+    "gru_step_backward",
+    "gru_forward",
+    "gru_backward",
+    "gru_cho_step_forward",
+]
+
+
+# ------------------------------------------------------------------ checks
+
+
+def _check_params(U, W, b, G, D, H, label):
+    """Check stacked parameters of G gate blocks; ``label`` spells G*H, e.g. "4H"."""
+    U = as_float_array(U, "U", 2)
+    W = as_float_array(W, "W", 2)
+    b = as_float_array(b, "b", 1)
+    check_shape(W, "W", (G * H, H), f"({label}, H)")
+    check_shape(U, "U", (G * H, D), f"({label}, D)")
+    check_shape(b, "b", (G * H,), f"({label},)")
+    return U, W, b
+
+
+def _check_peepholes(pi_i, pi_f, pi_omega, H):
+    out = []
+    for name, pi in (("pi_i", pi_i), ("pi_f", pi_f), ("pi_omega", pi_omega)):
+        pi = as_float_array(pi, name, 1)
+        check_shape(pi, name, (H,), "(H,)")
+        out.append(pi)
+    return out
+
+
+def _check_step(x, states, U, W, b, G, label):
+    """Check one step's input ``x`` (N, D), states [(array, name)] of shape (N, H), and parameters."""
+    x = as_float_array(x, "x", 2)
+    arrays = [as_float_array(s, name, 2) for s, name in states]
+    N, D = x.shape
+    H = arrays[0].shape[1]
+    for s, (_, name) in zip(arrays, states):
+        check_shape(s, name, (N, H), "(N, H)")
+    U, W, b = _check_params(U, W, b, G, D, H, label)
+    return x, arrays, U, W, b
+
+
+def _check_sequence(X, states, U, W, b, G, label):
+    """Check a sequence ``X`` (N, T, D) with T >= 1, initial states (N, H), and parameters."""
+    X = as_float_array(X, "X", 3)
+    if X.shape[1] < 1:
+        raise ValueError(f"X has shape {X.shape}, expected at least one time step (T >= 1)")
+    arrays = [as_float_array(s, name, 2) for s, name in states]
+    N, _, D = X.shape
+    H = arrays[0].shape[1]
+    for s, (_, name) in zip(arrays, states):
+        check_shape(s, name, (N, H), "(N, H)")
+    U, W, b = _check_params(U, W, b, G, D, H, label)
+    return X, arrays, U, W, b
+
+
+def _check_stored(arrays, shape):
+    """Check stored per-step arrays [(array, name)] such as dHs, Hs, Cs against (N, T, H)."""
+    out = []
+    for arr, name in arrays:
+        arr = as_float_array(arr, name, 3)
+        check_shape(arr, name, shape, "(N, T, H)")
+        out.append(arr)
+    return out
+
+
+# -------------------------------------------------------- shared pieces
+
+
+def _sigmoid(a, out=None):
+    # sigma(a) = (1 + tanh(a/2)) / 2 exactly; tanh never overflows, so this is stable for
+    # any a without the two-branch form, and it works in place on a slice of a buffer.
+    out = np.empty_like(a) if out is None else out
+    np.multiply(a, 0.5, out=out)
+    np.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+    return out
+
+
+def _input_projection(X, U, b, dtype):
+    """``X @ U.T + b`` for every step at once: (N, T, D) -> (N, T, G*H), one matrix product."""
+    N, T, D = X.shape
+    XU = X.reshape(N * T, D).astype(dtype, copy=False) @ U.T.astype(dtype, copy=False)
+    XU += b
+    return XU.reshape(N, T, -1)
+
+
+def _previous(first, Ss):
+    """The states the steps start from: ``[first, Ss[:, 0], ..., Ss[:, T-2]]``, shape (N, T, H)."""
+    return np.concatenate([first[:, None, :], Ss[:, :-1]], axis=1)
+
+
+def _stacked_inputs(X, h0, Hs, U, W, dtype):
+    """``XH = [x_t; h_{t-1}]`` for every step, (N, T, D+H), and ``UW = [U W]``, (G*H, D+H)."""
+    XH = np.concatenate([X.astype(dtype, copy=False), _previous(h0, Hs).astype(dtype, copy=False)], axis=2)
+    UW = np.concatenate([U, W], axis=1).astype(dtype, copy=False)
+    return XH, UW
+
+
+def _rows_product(XH, UW, b):
+    """``XH @ UW.T + b`` over all N*T rows, shape (N, T, G*H)."""
+    N, T, _ = XH.shape
+    A = _rows(XH) @ UW.T
+    A += b
+    return A.reshape(N, T, -1)
+
+
+def _split_columns(M, D):
+    """Split ``[dU dW]`` (G*H, D+H) into contiguous ``dU`` (G*H, D) and ``dW`` (G*H, H)."""
+    return np.ascontiguousarray(M[:, :D]), np.ascontiguousarray(M[:, D:])
+
+
+def _rows(A):
+    """View (N, T, K) as (N*T, K): each (example, step) is one row of a matrix product."""
+    return A.reshape(-1, A.shape[-1])
+
+
+# ------------------------------------------------------------------ LSTM
+
+
+def _lstm_cell(xu, h_prev, C_prev, W, a, h_next, C_next, tanh_C):
+    """One LSTM step without checks, writing into the caller's buffers.
+
+    ``xu`` (N, 4H) is this step's ``x @ U.T + b``; ``a`` (N, 4H) receives the gates
+    (i, f, omega, C_tilde); ``h_next``, ``C_next``, ``tanh_C`` (N, H) receive the outputs.
+    """
+    H = h_prev.shape[1]
+    np.matmul(h_prev, W.T, out=a)  # the one product of the step, for all four gates
+    a += xu
+    _sigmoid(a[:, : 3 * H], out=a[:, : 3 * H])
+    np.tanh(a[:, 3 * H :], out=a[:, 3 * H :])
+    i, f, omega, C_tilde = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+    np.multiply(f, C_prev, out=C_next)
+    np.multiply(i, C_tilde, out=tanh_C)  # tanh_C is scratch until the next line
+    C_next += tanh_C
+    np.tanh(C_next, out=tanh_C)
+    np.multiply(omega, tanh_C, out=h_next)
+
+
+def lstm_step_forward(x, h_prev, C_prev, U, W, b):
+    """One LSTM step: gates from ``a = b + W h_prev + U x``, then the new cell and state.
+
+    Inputs:
+    - x: inputs at this step, shape (N, D).
+    - h_prev: hidden state from the previous step, shape (N, H).
+    - C_prev: cell state from the previous step, shape (N, H).
+    - U: stacked input weights, shape (4H, D), row blocks (i, f, omega, C_tilde).
+    - W: stacked recurrent weights, shape (4H, H), same order.
+    - b: stacked bias, shape (4H,), same order.
+
+    Returns a tuple of:
+    - h_next: the new hidden state ``omega * tanh(C_next)``, shape (N, H).
+    - C_next: the new cell state ``f * C_prev + i * C_tilde``, shape (N, H).
+    """
+    x, (h_prev, C_prev), U, W, b = _check_step(x, [(h_prev, "h_prev"), (C_prev, "C_prev")], U, W, b, 4, "4H")
+    N, H = h_prev.shape
+    dtype = np.result_type(x, h_prev, C_prev, U, W, b)
+    a = np.empty((N, 4 * H), dtype=dtype)
+    h_next, C_next, tanh_C = (np.empty((N, H), dtype=dtype) for _ in range(3))
+    _lstm_cell(x @ U.T + b, h_prev, C_prev, W, a, h_next, C_next, tanh_C)
+    return h_next, C_next
+
+
+def lstm_forward(X, h0, C0, U, W, b):
+    """Run the LSTM over a whole sequence, with the same U, W, b at every step.
+
+    Inputs:
+    - X: input sequence, shape (N, T, D); ``X[:, t]`` is the input at step t.
+    - h0: initial hidden state, shape (N, H).
+    - C0: initial cell state, shape (N, H).
+    - U: stacked input weights, shape (4H, D), row blocks (i, f, omega, C_tilde).
+    - W: stacked recurrent weights, shape (4H, H).
+    - b: stacked bias, shape (4H,).
+
+    Returns a tuple of:
+    - Hs: hidden states of every step, shape (N, T, H); ``Hs[:, t]`` is the state after
+      reading ``X[:, t]`` (h0 is not included).
+    - Cs: cell states of every step, shape (N, T, H) (C0 is not included).
+    """
+    X, (h0, C0), U, W, b = _check_sequence(X, [(h0, "h0"), (C0, "C0")], U, W, b, 4, "4H")
+    N, T, _ = X.shape
+    H = h0.shape[1]
+    dtype = np.result_type(X, h0, C0, U, W, b)
+    XU = _input_projection(X, U, b, dtype)
+    W = W.astype(dtype, copy=False)
+    Hs = np.empty((N, T, H), dtype=dtype)
+    Cs = np.empty((N, T, H), dtype=dtype)
+    a = np.empty((N, 4 * H), dtype=dtype)
+    tanh_C = np.empty((N, H), dtype=dtype)
+    h, C = h0, C0
+    for t in range(T):
+        _lstm_cell(XU[:, t], h, C, W, a, Hs[:, t], Cs[:, t], tanh_C)
+        h, C = Hs[:, t], Cs[:, t]
+    return Hs, Cs
+
+
+def lstm_step_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b):
+    """Backward pass of one LSTM step (``lstm_step_forward``).
+
+    The gates are recomputed from the inputs. With ``dh = dh_next`` and the total cell
+    gradient ``dC = dC_next + dh * omega * (1 - tanh(C_next)^2)``:
+
+        da^i = dC * C_tilde * i (1 - i)        da^f = dC * C_prev * f (1 - f)
+        da^omega = dh * tanh(C_next) * omega (1 - omega)
+        da^C~ = dC * i * (1 - C_tilde^2)       dC_prev = dC * f
+        dx = da U,  dh_prev = da W,  dU = da^T x,  dW = da^T h_prev,  db = sum of da
+
+    Inputs:
+    - dh_next: upstream gradient on h_next, shape (N, H).
+    - dC_next: upstream gradient on C_next (from the next step's cell), shape (N, H).
+    - x: inputs at this step, shape (N, D).
+    - h_prev: hidden state from the previous step, shape (N, H).
+    - C_prev: cell state from the previous step, shape (N, H).
+    - U: stacked input weights, shape (4H, D).
+    - W: stacked recurrent weights, shape (4H, H).
+    - b: stacked bias, shape (4H,).
+
+    Returns a tuple of:
+    - dx: gradient with respect to x, shape (N, D).
+    - dh_prev: gradient with respect to h_prev, shape (N, H).
+    - dC_prev: gradient with respect to C_prev, shape (N, H).
+    - dU: gradient with respect to U, shape (4H, D), summed over the batch.
+    - dW: gradient with respect to W, shape (4H, H), summed over the batch.
+    - db: gradient with respect to b, shape (4H,), summed over the batch.
+    """
+    states = [(h_prev, "h_prev"), (C_prev, "C_prev"), (dh_next, "dh_next"), (dC_next, "dC_next")]
+    x, (h_prev, C_prev, dh, dC_next), U, W, b = _check_step(x, states, U, W, b, 4, "4H")
+    H = h_prev.shape[1]
+    a = x @ U.T + h_prev @ W.T + b
+    i, f, omega = (_sigmoid(a[:, k * H : (k + 1) * H]) for k in range(3))
+    C_tilde = np.tanh(a[:, 3 * H :])
+    tanh_C = np.tanh(f * C_prev + i * C_tilde)
+    dC = dC_next + dh * omega * (1 - tanh_C**2)
+    da = np.concatenate(
+        [
+            dC * C_tilde * i * (1 - i),
+            dC * C_prev * f * (1 - f),
+            dh * tanh_C * omega * (1 - omega),
+            dC * i * (1 - C_tilde**2),
+        ],
+        axis=1,
+    )
+    return da @ U, da @ W, dC * f, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+
+
+def lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, dC_T=None):
+    """Backpropagation through time for ``lstm_forward``.
+
+    ``dHs[:, t]`` is the gradient of the loss on ``Hs[:, t]`` through the outputs only; the
+    function adds the paths through the later states, from the last step back to the first.
+    The cell is the "conveyor belt": from one step to the one before, its gradient is only
+    multiplied by the forget gate, ``dC_{t-1} = f_t * dC_t`` (plus what enters through h).
+
+    Inputs:
+    - dHs: upstream gradients on every hidden state, shape (N, T, H).
+    - X: input sequence, shape (N, T, D).
+    - h0: initial hidden state, shape (N, H).
+    - C0: initial cell state, shape (N, H).
+    - Hs: hidden states returned by lstm_forward, shape (N, T, H).
+    - Cs: cell states returned by lstm_forward, shape (N, T, H).
+    - U: stacked input weights, shape (4H, D).
+    - W: stacked recurrent weights, shape (4H, H).
+    - b: stacked bias, shape (4H,); needed because the gates are recomputed.
+    - dC_T: optional upstream gradient on the last cell state ``Cs[:, -1]`` (for instance
+      when it initialises a decoder), shape (N, H); None means zero.
+
+    Returns a tuple of:
+    - dX: gradient with respect to X, shape (N, T, D).
+    - dh0: gradient with respect to h0, shape (N, H).
+    - dC0: gradient with respect to C0, shape (N, H).
+    - dU: gradient with respect to U, shape (4H, D).
+    - dW: gradient with respect to W, shape (4H, H).
+    - db: gradient with respect to b, shape (4H,).
+    """
+    X, (h0, C0), U, W, b = _check_sequence(X, [(h0, "h0"), (C0, "C0")], U, W, b, 4, "4H")
+    N, T, D = X.shape
+    H = h0.shape[1]
+    dHs, Hs, Cs = _check_stored([(dHs, "dHs"), (Hs, "Hs"), (Cs, "Cs")], (N, T, H))
+    dtype = np.result_type(dHs, X, h0, C0, Hs, Cs, U, W, b)
+    dC_carry = np.zeros((N, H), dtype=dtype)  # dL/dC_t through C_{t+1}
+    if dC_T is not None:
+        dC_T = as_float_array(dC_T, "dC_T", 2)
+        check_shape(dC_T, "dC_T", (N, H), "(N, H)")
+        dC_carry += dC_T
+
+    # Recompute every gate of every step at once, a_t = b + [U W] [x_t; h_{t-1}] for all
+    # N*T rows in one large product (the decks' W [h_{t-1}, x_t] form), no loop.
+    XH, UW = _stacked_inputs(X, h0, Hs, U, W, dtype)
+    A = _rows_product(XH, UW, b)
+    C_prev = _previous(C0, Cs)
+    _sigmoid(A[..., : 3 * H], out=A[..., : 3 * H])
+    np.tanh(A[..., 3 * H :], out=A[..., 3 * H :])
+    i, f, omega, C_tilde = A[..., :H], A[..., H : 2 * H], A[..., 2 * H : 3 * H], A[..., 3 * H :]
+    tanh_C = np.tanh(Cs)
+    # The factors that do not depend on the recursion, for all steps at once (see lstm_step_backward).
+    dC_per_dh = omega * (1 - tanh_C**2)
+    da_i_per_dC = C_tilde * i * (1 - i)
+    da_f_per_dC = C_prev * f * (1 - f)
+    da_omega_per_dh = tanh_C * omega * (1 - omega)
+    da_C_tilde_per_dC = i * (1 - C_tilde**2)
+    f = np.ascontiguousarray(f)
+
+    dA = np.empty((N, T, 4 * H), dtype=dtype)
+    dh_rec = np.zeros((N, H), dtype=dtype)  # dL/dh_t through step t+1
+    dh = np.empty((N, H), dtype=dtype)
+    dC = np.empty((N, H), dtype=dtype)
+    W = W.astype(dtype, copy=False)
+    for t in range(T - 1, -1, -1):
+        np.add(dHs[:, t], dh_rec, out=dh)
+        np.multiply(dh, dC_per_dh[:, t], out=dC)
+        dC += dC_carry
+        np.multiply(dC, da_i_per_dC[:, t], out=dA[:, t, :H])
+        np.multiply(dC, da_f_per_dC[:, t], out=dA[:, t, H : 2 * H])
+        np.multiply(dh, da_omega_per_dh[:, t], out=dA[:, t, 2 * H : 3 * H])
+        np.multiply(dC, da_C_tilde_per_dC[:, t], out=dA[:, t, 3 * H :])
+        np.multiply(dC, f[:, t], out=dC_carry)
+        np.matmul(dA[:, t], W, out=dh_rec)
+
+    dA2 = _rows(dA)
+    dX = (dA2 @ U).reshape(N, T, D)
+    dU, dW = _split_columns(dA2.T @ _rows(XH), D)  # [dU dW] in one product
+    return dX, dh_rec, dC_carry, dU, dW, dA2.sum(axis=0)
+
+
+# ------------------------------------------------------- peephole LSTM
+
+
+def _peephole_cell(xu, h_prev, C_prev, W, pi_i, pi_f, pi_omega, a, h_next, C_next, tanh_C):
+    """One peephole-LSTM step without checks, writing into the caller's buffers (as ``_lstm_cell``)."""
+    H = h_prev.shape[1]
+    np.matmul(h_prev, W.T, out=a)
+    a += xu
+    np.multiply(pi_i, C_prev, out=tanh_C)  # tanh_C is scratch until the cell is known
+    a[:, :H] += tanh_C
+    np.multiply(pi_f, C_prev, out=tanh_C)
+    a[:, H : 2 * H] += tanh_C
+    _sigmoid(a[:, : 2 * H], out=a[:, : 2 * H])
+    np.tanh(a[:, 3 * H :], out=a[:, 3 * H :])
+    i, f, C_tilde = a[:, :H], a[:, H : 2 * H], a[:, 3 * H :]
+    np.multiply(f, C_prev, out=C_next)
+    np.multiply(i, C_tilde, out=tanh_C)
+    C_next += tanh_C
+    # The output gate looks at the new cell, so it comes after it.
+    np.multiply(pi_omega, C_next, out=tanh_C)
+    a[:, 2 * H : 3 * H] += tanh_C
+    omega = _sigmoid(a[:, 2 * H : 3 * H], out=a[:, 2 * H : 3 * H])
+    np.tanh(C_next, out=tanh_C)
+    np.multiply(omega, tanh_C, out=h_next)
+
+
+def peephole_lstm_step_forward(x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega):
+    """One step of the LSTM with diagonal peepholes (Gers & Schmidhuber).
+
+    ``i = sigma(a^i + pi_i * C_prev)``, ``f = sigma(a^f + pi_f * C_prev)``,
+    ``C_next = f * C_prev + i * C_tilde``, ``omega = sigma(a^omega + pi_omega * C_next)``
+    (the output gate sees the new cell), ``h_next = omega * tanh(C_next)``.
+
+    Inputs:
+    - x: inputs at this step, shape (N, D).
+    - h_prev: hidden state from the previous step, shape (N, H).
+    - C_prev: cell state from the previous step, shape (N, H).
+    - U: stacked input weights, shape (4H, D), row blocks (i, f, omega, C_tilde).
+    - W: stacked recurrent weights, shape (4H, H).
+    - b: stacked bias, shape (4H,).
+    - pi_i, pi_f, pi_omega: peephole weights of the input, forget and output gates, shape (H,) each.
+
+    Returns a tuple of:
+    - h_next: the new hidden state, shape (N, H).
+    - C_next: the new cell state, shape (N, H).
+    """
+    x, (h_prev, C_prev), U, W, b = _check_step(x, [(h_prev, "h_prev"), (C_prev, "C_prev")], U, W, b, 4, "4H")
+    N, H = h_prev.shape
+    pi_i, pi_f, pi_omega = _check_peepholes(pi_i, pi_f, pi_omega, H)
+    dtype = np.result_type(x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega)
+    a = np.empty((N, 4 * H), dtype=dtype)
+    h_next, C_next, tanh_C = (np.empty((N, H), dtype=dtype) for _ in range(3))
+    _peephole_cell(x @ U.T + b, h_prev, C_prev, W, pi_i, pi_f, pi_omega, a, h_next, C_next, tanh_C)
+    return h_next, C_next
+
+
+def peephole_lstm_forward(X, h0, C0, U, W, b, pi_i, pi_f, pi_omega):
+    """Run the peephole LSTM over a whole sequence.
+
+    Inputs:
+    - X: input sequence, shape (N, T, D).
+    - h0, C0: initial hidden and cell states, shape (N, H) each.
+    - U, W, b: stacked parameters, shapes (4H, D), (4H, H), (4H,), blocks (i, f, omega, C_tilde).
+    - pi_i, pi_f, pi_omega: peephole weights, shape (H,) each.
+
+    Returns a tuple of:
+    - Hs: hidden states of every step, shape (N, T, H).
+    - Cs: cell states of every step, shape (N, T, H).
+    """
+    X, (h0, C0), U, W, b = _check_sequence(X, [(h0, "h0"), (C0, "C0")], U, W, b, 4, "4H")
+    N, T, _ = X.shape
+    H = h0.shape[1]
+    pi_i, pi_f, pi_omega = _check_peepholes(pi_i, pi_f, pi_omega, H)
+    dtype = np.result_type(X, h0, C0, U, W, b, pi_i, pi_f, pi_omega)
+    XU = _input_projection(X, U, b, dtype)
+    W, pi_i, pi_f, pi_omega = (p.astype(dtype, copy=False) for p in (W, pi_i, pi_f, pi_omega))
+    Hs = np.empty((N, T, H), dtype=dtype)
+    Cs = np.empty((N, T, H), dtype=dtype)
+    a = np.empty((N, 4 * H), dtype=dtype)
+    tanh_C = np.empty((N, H), dtype=dtype)
+    h, C = h0, C0
+    for t in range(T):
+        _peephole_cell(XU[:, t], h, C, W, pi_i, pi_f, pi_omega, a, Hs[:, t], Cs[:, t], tanh_C)
+        h, C = Hs[:, t], Cs[:, t]
+    return Hs, Cs
+
+
+def peephole_lstm_step_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega):
+    """Backward pass of one peephole-LSTM step (``peephole_lstm_step_forward``).
+
+    As ``lstm_step_backward``, with three more paths through the peepholes:
+    ``da^omega`` also reaches the new cell (``dC += da^omega * pi_omega``), and
+    ``da^i``, ``da^f`` reach the old one (``dC_prev = dC * f + da^i * pi_i + da^f * pi_f``).
+    The peephole gradients are ``sum over the batch of da^i * C_prev``, ``da^f * C_prev``,
+    ``da^omega * C_next``.
+
+    Inputs:
+    - dh_next: upstream gradient on h_next, shape (N, H).
+    - dC_next: upstream gradient on C_next, shape (N, H).
+    - x: inputs, shape (N, D); h_prev, C_prev: previous states, shape (N, H) each.
+    - U, W, b: stacked parameters, shapes (4H, D), (4H, H), (4H,).
+    - pi_i, pi_f, pi_omega: peephole weights, shape (H,) each.
+
+    Returns a tuple of:
+    - dx: shape (N, D); dh_prev: shape (N, H); dC_prev: shape (N, H).
+    - dU: shape (4H, D); dW: shape (4H, H); db: shape (4H,).
+    - dpi_i, dpi_f, dpi_omega: shape (H,) each.
+    """
+    states = [(h_prev, "h_prev"), (C_prev, "C_prev"), (dh_next, "dh_next"), (dC_next, "dC_next")]
+    x, (h_prev, C_prev, dh, dC_next), U, W, b = _check_step(x, states, U, W, b, 4, "4H")
+    H = h_prev.shape[1]
+    pi_i, pi_f, pi_omega = _check_peepholes(pi_i, pi_f, pi_omega, H)
+    a = x @ U.T + h_prev @ W.T + b
+    i = _sigmoid(a[:, :H] + pi_i * C_prev)
+    f = _sigmoid(a[:, H : 2 * H] + pi_f * C_prev)
+    C_tilde = np.tanh(a[:, 3 * H :])
+    C_next = f * C_prev + i * C_tilde
+    omega = _sigmoid(a[:, 2 * H : 3 * H] + pi_omega * C_next)
+    tanh_C = np.tanh(C_next)
+    da_omega = dh * tanh_C * omega * (1 - omega)
+    dC = dC_next + dh * omega * (1 - tanh_C**2) + da_omega * pi_omega
+    da_i = dC * C_tilde * i * (1 - i)
+    da_f = dC * C_prev * f * (1 - f)
+    da = np.concatenate([da_i, da_f, da_omega, dC * i * (1 - C_tilde**2)], axis=1)
+    dC_prev = dC * f + da_i * pi_i + da_f * pi_f
+    dpis = (da_i * C_prev).sum(axis=0), (da_f * C_prev).sum(axis=0), (da_omega * C_next).sum(axis=0)
+    return (da @ U, da @ W, dC_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0)) + dpis
+
+
+def peephole_lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, pi_i, pi_f, pi_omega, dC_T=None):
+    """Backpropagation through time for ``peephole_lstm_forward``.
+
+    Inputs:
+    - dHs: upstream gradients on every hidden state, shape (N, T, H).
+    - X: input sequence, shape (N, T, D).
+    - h0, C0: initial states, shape (N, H) each.
+    - Hs, Cs: states returned by peephole_lstm_forward, shape (N, T, H) each.
+    - U, W, b: stacked parameters, shapes (4H, D), (4H, H), (4H,).
+    - pi_i, pi_f, pi_omega: peephole weights, shape (H,) each.
+    - dC_T: optional upstream gradient on the last cell state, shape (N, H); None means zero.
+
+    Returns a tuple of:
+    - dX: shape (N, T, D); dh0: shape (N, H); dC0: shape (N, H).
+    - dU: shape (4H, D); dW: shape (4H, H); db: shape (4H,).
+    - dpi_i, dpi_f, dpi_omega: shape (H,) each.
+    """
+    X, (h0, C0), U, W, b = _check_sequence(X, [(h0, "h0"), (C0, "C0")], U, W, b, 4, "4H")
+    N, T, D = X.shape
+    H = h0.shape[1]
+    pi_i, pi_f, pi_omega = _check_peepholes(pi_i, pi_f, pi_omega, H)
+    dHs, Hs, Cs = _check_stored([(dHs, "dHs"), (Hs, "Hs"), (Cs, "Cs")], (N, T, H))
+    dtype = np.result_type(dHs, X, h0, C0, Hs, Cs, U, W, b, pi_i, pi_f, pi_omega)
+    dC_carry = np.zeros((N, H), dtype=dtype)
+    if dC_T is not None:
+        dC_T = as_float_array(dC_T, "dC_T", 2)
+        check_shape(dC_T, "dC_T", (N, H), "(N, H)")
+        dC_carry += dC_T
+
+    XH, UW = _stacked_inputs(X, h0, Hs, U, W, dtype)
+    A = _rows_product(XH, UW, b)
+    C_prev = _previous(C0, Cs)
+    A[..., :H] += pi_i * C_prev
+    A[..., H : 2 * H] += pi_f * C_prev
+    A[..., 2 * H : 3 * H] += pi_omega * Cs
+    _sigmoid(A[..., : 3 * H], out=A[..., : 3 * H])
+    np.tanh(A[..., 3 * H :], out=A[..., 3 * H :])
+    i, f, omega, C_tilde = A[..., :H], A[..., H : 2 * H], A[..., 2 * H : 3 * H], A[..., 3 * H :]
+    tanh_C = np.tanh(Cs)
+    dC_per_dh = omega * (1 - tanh_C**2)
+    da_i_per_dC = C_tilde * i * (1 - i)
+    da_f_per_dC = C_prev * f * (1 - f)
+    da_omega_per_dh = tanh_C * omega * (1 - omega)
+    da_C_tilde_per_dC = i * (1 - C_tilde**2)
+    f = np.ascontiguousarray(f)
+    pi_i, pi_f, pi_omega = (p.astype(dtype, copy=False) for p in (pi_i, pi_f, pi_omega))
+
+    dA = np.empty((N, T, 4 * H), dtype=dtype)
+    dh_rec = np.zeros((N, H), dtype=dtype)
+    dh = np.empty((N, H), dtype=dtype)
+    dC = np.empty((N, H), dtype=dtype)
+    scratch = np.empty((N, H), dtype=dtype)
+    W = W.astype(dtype, copy=False)
+    for t in range(T - 1, -1, -1):
+        np.add(dHs[:, t], dh_rec, out=dh)
+        da_omega = np.multiply(dh, da_omega_per_dh[:, t], out=dA[:, t, 2 * H : 3 * H])
+        np.multiply(dh, dC_per_dh[:, t], out=dC)
+        dC += dC_carry
+        np.multiply(da_omega, pi_omega, out=scratch)  # the output gate saw this step's cell
+        dC += scratch
+        da_i = np.multiply(dC, da_i_per_dC[:, t], out=dA[:, t, :H])
+        da_f = np.multiply(dC, da_f_per_dC[:, t], out=dA[:, t, H : 2 * H])
+        np.multiply(dC, da_C_tilde_per_dC[:, t], out=dA[:, t, 3 * H :])
+        np.multiply(dC, f[:, t], out=dC_carry)
+        np.multiply(da_i, pi_i, out=scratch)  # the input and forget gates saw the previous cell
+        dC_carry += scratch
+        np.multiply(da_f, pi_f, out=scratch)
+        dC_carry += scratch
+        np.matmul(dA[:, t], W, out=dh_rec)
+
+    dA2 = _rows(dA)
+    dX = (dA2 @ U).reshape(N, T, D)
+    dpi_i = np.einsum("nth,nth->h", dA[..., :H], C_prev)
+    dpi_f = np.einsum("nth,nth->h", dA[..., H : 2 * H], C_prev)
+    dpi_omega = np.einsum("nth,nth->h", dA[..., 2 * H : 3 * H], Cs)
+    dU, dW = _split_columns(dA2.T @ _rows(XH), D)
+    return dX, dh_rec, dC_carry, dU, dW, dA2.sum(axis=0), dpi_i, dpi_f, dpi_omega
+
+
+# -------------------------------------------------------- coupled LSTM
+
+
+def _coupled_cell(xu, h_prev, C_prev, W, a, h_next, C_next, tanh_C):
+    """One coupled-gate LSTM step without checks; ``a`` (N, 3H) receives (f, omega, C_tilde)."""
+    H = h_prev.shape[1]
+    np.matmul(h_prev, W.T, out=a)
+    a += xu
+    _sigmoid(a[:, : 2 * H], out=a[:, : 2 * H])
+    np.tanh(a[:, 2 * H :], out=a[:, 2 * H :])
+    f, omega, C_tilde = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
+    # C_next = f * C_prev + (1 - f) * C_tilde, written as C_tilde + f * (C_prev - C_tilde)
+    # to need no second buffer; the two are equal.
+    np.subtract(C_prev, C_tilde, out=C_next)
+    C_next *= f
+    C_next += C_tilde
+    np.tanh(C_next, out=tanh_C)
+    np.multiply(omega, tanh_C, out=h_next)
+
+
+def coupled_lstm_step_forward(x, h_prev, C_prev, U, W, b):
+    """One step of the LSTM with coupled input and forget gates: the input gate is ``1 - f``.
+
+    ``C_next = f * C_prev + (1 - f) * C_tilde``, ``h_next = omega * tanh(C_next)``: the cell
+    only takes new content where it forgets old content.
+
+    Inputs:
+    - x: inputs at this step, shape (N, D).
+    - h_prev: hidden state from the previous step, shape (N, H).
+    - C_prev: cell state from the previous step, shape (N, H).
+    - U: stacked input weights, shape (3H, D), row blocks (f, omega, C_tilde).
+    - W: stacked recurrent weights, shape (3H, H), same order.
+    - b: stacked bias, shape (3H,), same order.
+
+    Returns a tuple of:
+    - h_next: the new hidden state, shape (N, H).
+    - C_next: the new cell state, shape (N, H).
+    """
+    x, (h_prev, C_prev), U, W, b = _check_step(x, [(h_prev, "h_prev"), (C_prev, "C_prev")], U, W, b, 3, "3H")
+    N, H = h_prev.shape
+    dtype = np.result_type(x, h_prev, C_prev, U, W, b)
+    a = np.empty((N, 3 * H), dtype=dtype)
+    h_next, C_next, tanh_C = (np.empty((N, H), dtype=dtype) for _ in range(3))
+    _coupled_cell(x @ U.T + b, h_prev, C_prev, W, a, h_next, C_next, tanh_C)
+    return h_next, C_next
+
+
+def coupled_lstm_forward(X, h0, C0, U, W, b):
+    """Run the coupled-gate LSTM over a whole sequence.
+
+    Inputs:
+    - X: input sequence, shape (N, T, D).
+    - h0, C0: initial hidden and cell states, shape (N, H) each.
+    - U, W, b: stacked parameters, shapes (3H, D), (3H, H), (3H,), blocks (f, omega, C_tilde).
+
+    Returns a tuple of:
+    - Hs: hidden states of every step, shape (N, T, H).
+    - Cs: cell states of every step, shape (N, T, H).
+    """
+    X, (h0, C0), U, W, b = _check_sequence(X, [(h0, "h0"), (C0, "C0")], U, W, b, 3, "3H")
+    N, T, _ = X.shape
+    H = h0.shape[1]
+    dtype = np.result_type(X, h0, C0, U, W, b)
+    XU = _input_projection(X, U, b, dtype)
+    W = W.astype(dtype, copy=False)
+    Hs = np.empty((N, T, H), dtype=dtype)
+    Cs = np.empty((N, T, H), dtype=dtype)
+    a = np.empty((N, 3 * H), dtype=dtype)
+    tanh_C = np.empty((N, H), dtype=dtype)
+    h, C = h0, C0
+    for t in range(T):
+        _coupled_cell(XU[:, t], h, C, W, a, Hs[:, t], Cs[:, t], tanh_C)
+        h, C = Hs[:, t], Cs[:, t]
+    return Hs, Cs
+
+
+# ------------------------------------------------------------------- GRU
+
+
+def _gru_cell(xu, h_prev, W, hw, h_next):
+    """One GRU step without checks (reset after the product), writing into the caller's buffers.
+
+    ``xu`` (N, 3H) is this step's ``x @ U.T + b``; ``hw`` (N, 3H) receives ``h_prev @ W.T``
+    and then the gates (r, z, h_tilde) in place; ``h_next`` (N, H) receives the new state.
+    """
+    H = h_prev.shape[1]
+    np.matmul(h_prev, W.T, out=hw)  # the one product of the step: W^r h, W^z h and W^h~ h
+    hw[:, : 2 * H] += xu[:, : 2 * H]
+    _sigmoid(hw[:, : 2 * H], out=hw[:, : 2 * H])
+    r, z, h_tilde = hw[:, :H], hw[:, H : 2 * H], hw[:, 2 * H :]
+    h_tilde *= r  # the reset scales W^h~ h_{t-1}, after the product
+    h_tilde += xu[:, 2 * H :]
+    np.tanh(h_tilde, out=h_tilde)
+    # h_next = (1 - z) * h_prev + z * h_tilde, written as h_prev + z * (h_tilde - h_prev).
+    np.subtract(h_tilde, h_prev, out=h_next)
+    h_next *= z
+    h_next += h_prev
+
+
+def gru_step_forward(x, h_prev, U, W, b):
+    """One GRU step, the reset applied after the recurrent product (cuDNN/PyTorch form).
+
+    ``r, z = sigma(rows 0:2H of b + W h_prev + U x)``,
+    ``h_tilde = tanh(b^h~ + U^h~ x + r * (W^h~ h_prev))``,
+    ``h_next = (1 - z) * h_prev + z * h_tilde`` (z is the share of the candidate).
+
+    Inputs:
+    - x: inputs at this step, shape (N, D).
+    - h_prev: hidden state from the previous step, shape (N, H).
+    - U: stacked input weights, shape (3H, D), row blocks (r, z, h_tilde).
+    - W: stacked recurrent weights, shape (3H, H), same order.
+    - b: stacked bias, shape (3H,), same order.
+
+    Returns:
+    - h_next: the new hidden state, shape (N, H).
+    """
+    x, (h_prev,), U, W, b = _check_step(x, [(h_prev, "h_prev")], U, W, b, 3, "3H")
+    N, H = h_prev.shape
+    dtype = np.result_type(x, h_prev, U, W, b)
+    hw = np.empty((N, 3 * H), dtype=dtype)
+    h_next = np.empty((N, H), dtype=dtype)
+    _gru_cell(x @ U.T + b, h_prev, W, hw, h_next)
+    return h_next
+
+
+def gru_cho_step_forward(x, h_prev, U, W, b):
+    """One GRU step in Cho et al.'s (2014) form: the reset is applied to h_prev before the product.
+
+    ``r, z`` as in ``gru_step_forward``, then
+    ``h_tilde = tanh(b^h~ + U^h~ x + W^h~ (r * h_prev))`` and
+    ``h_next = (1 - z) * h_prev + z * h_tilde``. It needs a second product per step that
+    waits for r, which is why the package's GRU uses the other form; the two agree when r = 1.
+
+    Inputs:
+    - x: inputs at this step, shape (N, D).
+    - h_prev: hidden state from the previous step, shape (N, H).
+    - U, W, b: stacked parameters, shapes (3H, D), (3H, H), (3H,), blocks (r, z, h_tilde).
+
+    Returns:
+    - h_next: the new hidden state, shape (N, H).
+    """
+    x, (h_prev,), U, W, b = _check_step(x, [(h_prev, "h_prev")], U, W, b, 3, "3H")
+    H = h_prev.shape[1]
+    rz = _sigmoid(x @ U[: 2 * H].T + h_prev @ W[: 2 * H].T + b[: 2 * H])
+    r, z = rz[:, :H], rz[:, H:]
+    h_tilde = np.tanh(x @ U[2 * H :].T + (r * h_prev) @ W[2 * H :].T + b[2 * H :])
+    return (1 - z) * h_prev + z * h_tilde
+
+
+def gru_forward(X, h0, U, W, b):
+    """Run the GRU (reset after the product) over a whole sequence.
+
+    Inputs:
+    - X: input sequence, shape (N, T, D).
+    - h0: initial hidden state, shape (N, H).
+    - U, W, b: stacked parameters, shapes (3H, D), (3H, H), (3H,), blocks (r, z, h_tilde).
+
+    Returns:
+    - Hs: hidden states of every step, shape (N, T, H) (h0 is not included).
+    """
+    X, (h0,), U, W, b = _check_sequence(X, [(h0, "h0")], U, W, b, 3, "3H")
+    N, T, _ = X.shape
+    H = h0.shape[1]
+    dtype = np.result_type(X, h0, U, W, b)
+    XU = _input_projection(X, U, b, dtype)
+    W = W.astype(dtype, copy=False)
+    Hs = np.empty((N, T, H), dtype=dtype)
+    hw = np.empty((N, 3 * H), dtype=dtype)
+    h = h0
+    for t in range(T):
+        _gru_cell(XU[:, t], h, W, hw, Hs[:, t])
+        h = Hs[:, t]
+    return Hs
+
+
+def gru_step_backward(dh_next, x, h_prev, U, W, b):
+    """Backward pass of one GRU step (``gru_step_forward``).
+
+    The gates are recomputed. With ``dh = dh_next`` and ``g = W^h~ h_prev``:
+
+        da^z = dh * (h_tilde - h_prev) * z (1 - z)
+        da^h~ = dh * z * (1 - h_tilde^2)            (the pre-activation of h_tilde)
+        da^r = da^h~ * g * r (1 - r)
+        the recurrent product's gradient is (da^r, da^z, r * da^h~), the input's (da^r, da^z, da^h~)
+        dh_prev = dh * (1 - z) + (da^r, da^z, r * da^h~) W
+
+    Inputs:
+    - dh_next: upstream gradient on h_next, shape (N, H).
+    - x: inputs at this step, shape (N, D).
+    - h_prev: hidden state from the previous step, shape (N, H).
+    - U, W, b: stacked parameters, shapes (3H, D), (3H, H), (3H,).
+
+    Returns a tuple of:
+    - dx: gradient with respect to x, shape (N, D).
+    - dh_prev: gradient with respect to h_prev, shape (N, H).
+    - dU: gradient with respect to U, shape (3H, D), summed over the batch.
+    - dW: gradient with respect to W, shape (3H, H), summed over the batch.
+    - db: gradient with respect to b, shape (3H,), summed over the batch.
+    """
+    x, (h_prev, dh), U, W, b = _check_step(x, [(h_prev, "h_prev"), (dh_next, "dh_next")], U, W, b, 3, "3H")
+    H = h_prev.shape[1]
+    xu = x @ U.T + b
+    hw = h_prev @ W.T
+    rz = _sigmoid(xu[:, : 2 * H] + hw[:, : 2 * H])
+    r, z = rz[:, :H], rz[:, H:]
+    g = hw[:, 2 * H :]
+    h_tilde = np.tanh(xu[:, 2 * H :] + r * g)
+    da_z = dh * (h_tilde - h_prev) * z * (1 - z)
+    da_h_tilde = dh * z * (1 - h_tilde**2)
+    da_r = da_h_tilde * g * r * (1 - r)
+    dxu = np.concatenate([da_r, da_z, da_h_tilde], axis=1)
+    dhw = np.concatenate([da_r, da_z, r * da_h_tilde], axis=1)
+    dh_prev = dh * (1 - z) + dhw @ W
+    return dxu @ U, dh_prev, dxu.T @ x, dhw.T @ h_prev, dxu.sum(axis=0)
+
+
+def gru_backward(dHs, X, h0, Hs, U, W, b):
+    """Backpropagation through time for ``gru_forward``.
+
+    Inputs:
+    - dHs: upstream gradients on every hidden state through the outputs, shape (N, T, H).
+    - X: input sequence, shape (N, T, D).
+    - h0: initial hidden state, shape (N, H).
+    - Hs: hidden states returned by gru_forward, shape (N, T, H).
+    - U, W, b: stacked parameters, shapes (3H, D), (3H, H), (3H,); b is needed because the
+      gates are recomputed.
+
+    Returns a tuple of:
+    - dX: gradient with respect to X, shape (N, T, D).
+    - dh0: gradient with respect to h0, shape (N, H).
+    - dU: gradient with respect to U, shape (3H, D).
+    - dW: gradient with respect to W, shape (3H, H).
+    - db: gradient with respect to b, shape (3H,).
+    """
+    X, (h0,), U, W, b = _check_sequence(X, [(h0, "h0")], U, W, b, 3, "3H")
+    N, T, D = X.shape
+    H = h0.shape[1]
+    dHs, Hs = _check_stored([(dHs, "dHs"), (Hs, "Hs")], (N, T, H))
+    dtype = np.result_type(dHs, X, h0, Hs, U, W, b)
+
+    # Recompute every gate of every step at once (see gru_step_backward for the equations).
+    H_prev = _previous(h0, Hs)
+    XU = _input_projection(X, U, b, dtype)
+    HW = (_rows(H_prev) @ W.T.astype(dtype, copy=False)).reshape(N, T, 3 * H)
+    RZ = XU[..., : 2 * H] + HW[..., : 2 * H]
+    _sigmoid(RZ, out=RZ)
+    r, z = RZ[..., :H], RZ[..., H:]
+    g = HW[..., 2 * H :]
+    h_tilde = np.tanh(XU[..., 2 * H :] + r * g)
+    da_z_per_dh = (h_tilde - H_prev) * z * (1 - z)
+    da_h_tilde_per_dh = z * (1 - h_tilde**2)
+    da_r_per_da_h_tilde = g * r * (1 - r)
+    keep = 1 - z  # dh_{t-1} gets (1 - z) dh_t directly
+    r = np.ascontiguousarray(r)
+
+    dXU = np.empty((N, T, 3 * H), dtype=dtype)  # gradient on the input term XU (and on b)
+    dHW = np.empty((N, T, 3 * H), dtype=dtype)  # gradient on the recurrent product h_{t-1} W^T
+    dh_rec = np.zeros((N, H), dtype=dtype)
+    dh = np.empty((N, H), dtype=dtype)
+    W = W.astype(dtype, copy=False)
+    for t in range(T - 1, -1, -1):
+        np.add(dHs[:, t], dh_rec, out=dh)
+        np.multiply(dh, da_z_per_dh[:, t], out=dXU[:, t, H : 2 * H])
+        da_h_tilde = np.multiply(dh, da_h_tilde_per_dh[:, t], out=dXU[:, t, 2 * H :])
+        np.multiply(da_h_tilde, da_r_per_da_h_tilde[:, t], out=dXU[:, t, :H])
+        dHW[:, t, : 2 * H] = dXU[:, t, : 2 * H]
+        np.multiply(da_h_tilde, r[:, t], out=dHW[:, t, 2 * H :])
+        np.matmul(dHW[:, t], W, out=dh_rec)
+        np.multiply(dh, keep[:, t], out=dh)
+        dh_rec += dh
+
+    dXU2, dHW2 = _rows(dXU), _rows(dHW)
+    dX = (dXU2 @ U).reshape(N, T, D)
+    return dX, dh_rec, dXU2.T @ _rows(X), dHW2.T @ _rows(H_prev), dXU2.sum(axis=0)
