@@ -26,6 +26,7 @@ import numbers
 import numpy as np
 
 from ._validate import as_float_array, check_shape
+from .rnn import input_projection
 
 __all__ = ["leaky_rnn_forward", "leaky_rnn_backward"]
 
@@ -83,11 +84,13 @@ def leaky_rnn_forward(X, h0, U, W, b, gamma):
     X, h0, U, W, b = _check_sequence(X, h0, U, W, b)
     g = _check_gamma(gamma, W.shape[0])
     N, T, _ = X.shape
-    Hs = np.empty((N, T, W.shape[0]), dtype=np.result_type(X, h0, U, W, b))
+    dtype = np.result_type(X, h0, U, W, b)
+    XU = input_projection(X, U, b, dtype)
+    Hs = np.empty((N, T, W.shape[0]), dtype=dtype)
     keep, mix = 1.0 - 1.0 / g, 1.0 / g
     h = h0
     for t in range(T):
-        h = keep * h + mix * np.tanh(b + h @ W.T + X[:, t] @ U.T)
+        h = keep * h + mix * np.tanh(h @ W.T + XU[:, t])
         Hs[:, t] = h
     return Hs
 

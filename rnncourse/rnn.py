@@ -90,6 +90,18 @@ def rnn_step_forward(x, h_prev, U, W, b):
     return np.tanh(x @ U.T + b + h_prev @ W.T)
 
 
+def input_projection(X, U, b, dtype):
+    """``X @ U.T + b`` for every step at once, shape (N, T, H), for inputs already checked.
+
+    The input term does not depend on the recurrence: one product for all N*T rows
+    instead of T small ones, so that the per-step loop only does the recurrent product.
+    Every recurrence built on ``a_t = b + W h_{t-1} + U x_t`` (vanilla, leaky) computes it
+    here, so that they agree to the last bit where their equations agree.
+    """
+    N, T, D = X.shape
+    return (X.reshape(N * T, D) @ U.T + b).reshape(N, T, U.shape[0]).astype(dtype, copy=False)
+
+
 def _rnn_cell(xu, h_prev, W, h_next):
     """One step without checks, for loops whose inputs were checked once: ``h_next = tanh(xu + h_prev W^T)``.
 
@@ -123,9 +135,7 @@ def rnn_forward(X, h0, U, W, b):
     N, T, D = X.shape
     H = W.shape[0]
     dtype = np.result_type(X, h0, U, W, b)
-    # The input term does not depend on the recurrence: one product for all N*T rows
-    # instead of T small ones, and the per-step loop only does the recurrent product.
-    XU = (X.reshape(N * T, D) @ U.T + b).reshape(N, T, H).astype(dtype, copy=False)
+    XU = input_projection(X, U, b, dtype)
     Hs = np.empty((N, T, H), dtype=dtype)
     h = h0.astype(dtype, copy=False)
     for t in range(T):
