@@ -51,6 +51,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import as_float_array, check_shape
+from .rnn import input_projection
 
 __all__ = [
     "lstm_step_forward",
@@ -142,14 +143,6 @@ def _sigmoid(a, out=None):
     out *= 0.5
     out += 0.5
     return out
-
-
-def _input_projection(X, U, b, dtype):
-    """``X @ U.T + b`` for every step at once: (N, T, D) -> (N, T, G*H), one matrix product."""
-    N, T, D = X.shape
-    XU = X.reshape(N * T, D).astype(dtype, copy=False) @ U.T.astype(dtype, copy=False)
-    XU += b
-    return XU.reshape(N, T, -1)
 
 
 def _previous(first, Ss):
@@ -248,7 +241,7 @@ def lstm_forward(X, h0, C0, U, W, b):
     N, T, _ = X.shape
     H = h0.shape[1]
     dtype = np.result_type(X, h0, C0, U, W, b)
-    XU = _input_projection(X, U, b, dtype)
+    XU = input_projection(X, U, b, dtype)
     W = W.astype(dtype, copy=False)
     Hs = np.empty((N, T, H), dtype=dtype)
     Cs = np.empty((N, T, H), dtype=dtype)
@@ -463,7 +456,7 @@ def peephole_lstm_forward(X, h0, C0, U, W, b, pi_i, pi_f, pi_omega):
     H = h0.shape[1]
     pi_i, pi_f, pi_omega = _check_peepholes(pi_i, pi_f, pi_omega, H)
     dtype = np.result_type(X, h0, C0, U, W, b, pi_i, pi_f, pi_omega)
-    XU = _input_projection(X, U, b, dtype)
+    XU = input_projection(X, U, b, dtype)
     W, pi_i, pi_f, pi_omega = (p.astype(dtype, copy=False) for p in (W, pi_i, pi_f, pi_omega))
     Hs = np.empty((N, T, H), dtype=dtype)
     Cs = np.empty((N, T, H), dtype=dtype)
@@ -660,7 +653,7 @@ def coupled_lstm_forward(X, h0, C0, U, W, b):
     N, T, _ = X.shape
     H = h0.shape[1]
     dtype = np.result_type(X, h0, C0, U, W, b)
-    XU = _input_projection(X, U, b, dtype)
+    XU = input_projection(X, U, b, dtype)
     W = W.astype(dtype, copy=False)
     Hs = np.empty((N, T, H), dtype=dtype)
     Cs = np.empty((N, T, H), dtype=dtype)
@@ -761,7 +754,7 @@ def gru_forward(X, h0, U, W, b):
     N, T, _ = X.shape
     H = h0.shape[1]
     dtype = np.result_type(X, h0, U, W, b)
-    XU = _input_projection(X, U, b, dtype)
+    XU = input_projection(X, U, b, dtype)
     W = W.astype(dtype, copy=False)
     Hs = np.empty((N, T, H), dtype=dtype)
     hw = np.empty((N, 3 * H), dtype=dtype)
@@ -839,7 +832,7 @@ def gru_backward(dHs, X, h0, Hs, U, W, b):
 
     # Recompute every gate of every step at once (see gru_step_backward for the equations).
     H_prev = _previous(h0, Hs)
-    XU = _input_projection(X, U, b, dtype)
+    XU = input_projection(X, U, b, dtype)
     HW = (_rows(H_prev) @ W.T.astype(dtype, copy=False)).reshape(N, T, 3 * H)
     RZ = XU[..., : 2 * H] + HW[..., : 2 * H]
     _sigmoid(RZ, out=RZ)

@@ -95,11 +95,15 @@ def input_projection(X, U, b, dtype):
 
     The input term does not depend on the recurrence: one product for all N*T rows
     instead of T small ones, so that the per-step loop only does the recurrent product.
-    Every recurrence built on ``a_t = b + W h_{t-1} + U x_t`` (vanilla, leaky) computes it
-    here, so that they agree to the last bit where their equations agree.
+    Every recurrence built on ``a_t = b + W h_{t-1} + U x_t`` (vanilla, leaky, and the
+    stacked gates of ``gated``, with U of shape (G*H, D)) computes it here, so that they
+    agree to the last bit where their equations agree.
     """
     N, T, D = X.shape
-    return (X.reshape(N * T, D) @ U.T + b).reshape(N, T, U.shape[0]).astype(dtype, copy=False)
+    # Cast before the product, so that float32 inputs never pass through a float64 temporary.
+    XU = X.reshape(N * T, D).astype(dtype, copy=False) @ U.T.astype(dtype, copy=False)
+    XU += b
+    return XU.reshape(N, T, U.shape[0])
 
 
 def _rnn_cell(xu, h_prev, W, h_next):
