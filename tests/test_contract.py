@@ -134,3 +134,25 @@ def test_every_introduction_states_the_time_and_what_the_student_can_do_afterwar
             assert "**Estimated time:**" in intro, f"{nb_path.name}: no estimated time"
             assert "**Afterwards you can**" in intro, f"{nb_path.name}: the introduction does not say what a "\
                                                       "student can do afterwards"
+
+
+def test_the_instructors_chapter_quotes_the_jails_real_limits():
+    """The chapter has no code cells, so its figures for the jail are checked against the code here."""
+    import re
+
+    from rnncourse.grading.jail import JailLimits
+
+    text = normalise((ROOT / "book" / "for_instructors.md").read_text())
+    config = (ROOT / "nbgrader_config.py").read_text()
+    cell = int(re.search(r"c\.VerifiedExecute\.cell_timeout = (\d+)", config).group(1))
+    call = int(re.search(r"c\.VerifiedExecute\.call_timeout = (\d+)", config).group(1))
+    limits = JailLimits()
+    quoted = {
+        f"per cell ({cell} s) and per call ({call} s)": "the timeouts of nbgrader_config.py",
+        f"a private {limits.tmp_bytes // 2**20} MB `/tmp`": "JailLimits.tmp_bytes",
+        f"{limits.memory_bytes // 2**30} GiB of address space": "JailLimits.memory_bytes",
+        f"{limits.processes} processes and threads": "JailLimits.processes",
+        f"{limits.output_bytes // 2**20} MB of data": "JailLimits.output_bytes",
+    }
+    for phrase, source in quoted.items():
+        assert phrase in text, f"book/for_instructors.md should say {phrase!r} ({source})"
