@@ -58,6 +58,7 @@ __all__ = [
     "lstm_step_backward",
     "lstm_forward",
     "lstm_backward",
+    "lstm_gradient_norms_through_time",
     "peephole_lstm_step_forward",
     "peephole_lstm_step_backward",
     "peephole_lstm_forward",
@@ -380,6 +381,51 @@ def lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, dC_T=None):
     dX = (dA2 @ U).reshape(N, T, D)
     dU, dW = _split_columns(dA2.T @ _rows(XH), D)  # [dU dW] in one product
     return dX, dh_rec, dC_carry, dU, dW, dA2.sum(axis=0)
+
+
+def lstm_gradient_norms_through_time(dHs, X, h0, C0, Hs, Cs, U, W, b):
+    """The norms of the total gradients ``dL/dh_t`` and ``dL/dC_t`` on every state of an LSTM.
+
+    The LSTM counterpart of ``longterm.gradient_norms_through_time``. Going backwards from the
+    last step, the total gradient on a state is its own part (``dHs[:, t]``, from the outputs)
+    plus everything the next step passes back. The cell's gradient reaches ``C_{t-1}`` through
+    one elementwise product with the forget gate, ``dC_{t-1} = f_t * dC_t`` plus what enters
+    through ``h_{t-1}``, so ``||dL/dC_t||`` measures how much of a late loss still reaches an
+    early cell: a product of forget gates instead of a product of Jacobians.
+
+    Inputs:
+    - dHs: upstream gradients on every hidden state from the outputs, shape (N, T, H).
+    - X: input sequence, shape (N, T, D).
+    - h0, C0: initial hidden and cell states, shape (N, H) each.
+    - Hs, Cs: hidden and cell states returned by lstm_forward, shape (N, T, H) each.
+    - U: stacked input weights, shape (4H, D).
+    - W: stacked recurrent weights, shape (4H, H).
+    - b: stacked bias, shape (4H,).
+
+    Returns a tuple of:
+    - h_norms: shape (N, T); ``h_norms[n, t]`` is the norm of the total dL/dHs[n, t].
+    - C_norms: shape (N, T); ``C_norms[n, t]`` is the norm of the total dL/dCs[n, t].
+    """
+    X, (h0, C0), U, W, b = _check_sequence(X, [(h0, "h0"), (C0, "C0")], U, W, b, 4, "4H")
+    N, T, _ = X.shape
+    H = h0.shape[1]
+    dHs, Hs, Cs = _check_stored([(dHs, "dHs"), (Hs, "Hs"), (Cs, "Cs")], (N, T, H))
+    dtype = np.result_type(dHs, X, h0, C0, Hs, Cs, U, W, b)
+    h_norms = np.empty((N, T), dtype=dtype)
+    C_norms = np.empty((N, T), dtype=dtype)
+    dh_rec = np.zeros((N, H), dtype=dtype)  # dL/dh_t through step t+1
+    dC_rec = np.zeros((N, H), dtype=dtype)  # dL/dC_t through step t+1
+    for t in range(T - 1, -1, -1):
+        h_prev = Hs[:, t - 1] if t > 0 else h0
+        C_prev = Cs[:, t - 1] if t > 0 else C0
+        dh = dHs[:, t] + dh_rec
+        # The total on C_t adds the path through h_t = omega_t * tanh(C_t).
+        a_omega = X[:, t] @ U[2 * H : 3 * H].T + h_prev @ W[2 * H : 3 * H].T + b[2 * H : 3 * H]
+        dC = dC_rec + dh * _sigmoid(a_omega) * (1 - np.tanh(Cs[:, t]) ** 2)
+        h_norms[:, t] = np.sqrt(np.sum(dh * dh, axis=1))
+        C_norms[:, t] = np.sqrt(np.sum(dC * dC, axis=1))
+        _, dh_rec, dC_rec, _, _, _ = lstm_step_backward(dh, dC_rec, X[:, t], h_prev, C_prev, U, W, b)
+    return h_norms, C_norms
 
 
 # ------------------------------------------------------- peephole LSTM

@@ -25,6 +25,7 @@ from rnncourse import (
     gru_step_forward,
     lstm_backward,
     lstm_forward,
+    lstm_gradient_norms_through_time,
     lstm_step_backward,
     lstm_step_forward,
     numerical_gradient,
@@ -507,3 +508,61 @@ def test_bad_shapes_and_dtypes_name_the_argument():
     for call, pattern in cases:
         with pytest.raises(ValueError, match=pattern):
             call()
+
+
+# ------------------------------------------------- gradient norms through time
+
+
+def _loss_from_step(p, dHs, t, h_t, C_t):
+    """L restricted to the terms that depend on the state (h_t, C_t) after step t:
+    <dHs_t, h_t> + sum over s > t of <dHs_s, h_s>, running the naive cell from (h_t, C_t)."""
+    loss = np.sum(dHs[:, t] * h_t)
+    if t + 1 < dHs.shape[1]:
+        Hs, _ = naive_lstm_sequence(p["X"][:, t + 1 :], h_t, C_t, p["U"], p["W"], p["b"])
+        loss += np.sum(dHs[:, t + 1 :] * Hs)
+    return loss
+
+
+@pytest.mark.parametrize("N, T, D, H", [(1, 1, 1, 1), (2, 4, 3, 2), (3, 6, 2, 3)])
+def test_lstm_gradient_norms_through_time_match_finite_differences(N, T, D, H):
+    rng = np.random.default_rng(40 + T)
+    p = make(rng, N, T, D, H, 4)
+    dHs = rng.normal(size=(N, T, H))
+    Hs, Cs = lstm_forward(p["X"], p["h0"], p["C0"], p["U"], p["W"], p["b"])
+    h_norms, C_norms = lstm_gradient_norms_through_time(dHs, p["X"], p["h0"], p["C0"], Hs, Cs, p["U"], p["W"], p["b"])
+    assert h_norms.shape == C_norms.shape == (N, T)
+    H_ = H
+    for t in range(T):
+        h_prev = Hs[:, t - 1] if t else p["h0"]
+        a_omega = (p["X"][:, t] @ p["U"].T + h_prev @ p["W"].T + p["b"])[:, 2 * H_ : 3 * H_]
+        omega = 1 / (1 + np.exp(-a_omega))
+        # dL/dh_t with C_t held fixed; dL/dC_t with h_t = omega_t * tanh(C_t) following C_t.
+        dh = numerical_gradient(lambda h: _loss_from_step(p, dHs, t, h, Cs[:, t]), Hs[:, t].copy())
+        dC = numerical_gradient(lambda C: _loss_from_step(p, dHs, t, omega * np.tanh(C), C), Cs[:, t].copy())
+        np.testing.assert_allclose(h_norms[:, t], np.linalg.norm(dh, axis=1), rtol=1e-7)
+        np.testing.assert_allclose(C_norms[:, t], np.linalg.norm(dC, axis=1), rtol=1e-7)
+
+
+def test_lstm_gradient_norms_keep_their_size_when_the_forget_gate_is_one():
+    # Forget gates saturated at 1 and input gates at 0: the cell gradient put on the last
+    # step arrives at the first step unchanged in norm, T = 60 steps back.
+    rng = np.random.default_rng(8)
+    N, T, D, H = 2, 60, 3, 4
+    p = make(rng, N, T, D, H, 4)
+    b = p["b"].copy()
+    b[:H], b[H : 2 * H], b[2 * H : 3 * H] = -40.0, 40.0, -40.0  # i ~ 0, f = 1, omega ~ 0
+    Hs, Cs = lstm_forward(p["X"], p["h0"], p["C0"], p["U"], p["W"], b)
+    dHs = np.zeros((N, T, H))
+    dHs[:, -1] = rng.normal(size=(N, H))
+    h_norms, C_norms = lstm_gradient_norms_through_time(dHs, p["X"], p["h0"], p["C0"], Hs, Cs, p["U"], p["W"], b)
+    # omega ~ 1e-17 lets almost nothing into the cell from h_T; what does enter is carried whole.
+    np.testing.assert_allclose(C_norms[:, 0], C_norms[:, -1], rtol=1e-12)
+    assert np.all(h_norms[:, :-1] < 1e-10)
+
+
+def test_lstm_gradient_norms_reject_wrong_stored_shapes():
+    rng = np.random.default_rng(9)
+    p = make(rng, 2, 3, 2, 4, 4)
+    Hs, Cs = lstm_forward(p["X"], p["h0"], p["C0"], p["U"], p["W"], p["b"])
+    with pytest.raises(ValueError, match="Cs"):
+        lstm_gradient_norms_through_time(np.zeros((2, 3, 4)), p["X"], p["h0"], p["C0"], Hs, Cs[:, :2], p["U"], p["W"], p["b"])
