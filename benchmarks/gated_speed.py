@@ -26,8 +26,9 @@ thread by whole scheduler ticks (a 0.6 ms product then takes 8-16 ms).
 
 It also times a large float64 and float32 matrix product (in the rnncourse child, so under
 the same conditions) to measure the machine's GEMM throughput, and reports the LSTM's achieved FLOP/s at H = 512 as a share of it. The FLOPs
-counted are the model's: 6 N T (D + H) 4H (forward product, and the three backward products),
-not the extra products rnncourse spends recomputing the gates (its forward keeps no cache).
+counted are the model's: 6 N T (D + H) 4H (forward product, and the three backward products).
+rnncourse runs with ``return_cache=True`` / ``cache=``, keeping the gates as torch's autograd
+does; without the cache its backward recomputes them, one more large product.
 
 The last line is
     gated_speed: worst float64 ratio X, worst float32 ratio Y, GEMM share Z%
@@ -111,12 +112,13 @@ def torch_module(cell, p, H):
 
 def run_ours(cell, p):
     if cell == "lstm":
-        Hs, Cs = rc.lstm_forward(p["X"], p["h0"], p["C0"], p["U"], p["W"], p["b"])
-        grads = rc.lstm_backward(p["dHs"], p["X"], p["h0"], p["C0"], Hs, Cs, p["U"], p["W"], p["b"])
+        # Both sides keep the gates from the forward pass (torch's autograd saves them too).
+        Hs, Cs, cache = rc.lstm_forward(p["X"], p["h0"], p["C0"], p["U"], p["W"], p["b"], return_cache=True)
+        grads = rc.lstm_backward(p["dHs"], p["X"], p["h0"], p["C0"], Hs, Cs, p["U"], p["W"], p["b"], cache=cache)
         dX, dh0, _, dU, dW, db = grads
     else:
-        Hs = rc.gru_forward(p["X"], p["h0"], p["U"], p["W"], p["b"])
-        dX, dh0, dU, dW, db = rc.gru_backward(p["dHs"], p["X"], p["h0"], Hs, p["U"], p["W"], p["b"])
+        Hs, cache = rc.gru_forward(p["X"], p["h0"], p["U"], p["W"], p["b"], return_cache=True)
+        dX, dh0, dU, dW, db = rc.gru_backward(p["dHs"], p["X"], p["h0"], Hs, p["U"], p["W"], p["b"], cache=cache)
     return Hs, dX, dh0, dU, dW, db
 
 

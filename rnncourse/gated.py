@@ -32,14 +32,17 @@ GRU, blocks (r, z, h_tilde), 3H rows, the reset applied *after* the recurrent pr
 the two agree only when r_t = 1.
 
 Code keeps the math's parameter shapes with the batch on the rows:
-``a = x @ U.T + h_prev @ W.T + b``. Forward functions return arrays, never caches;
-backward functions take the inputs and the stored states (``Hs``, ``Cs``) and recompute
-the gates they need, which is why they take ``b`` as well.
+``a = x @ U.T + h_prev @ W.T + b``. Forward functions return arrays; backward functions
+take the inputs and the stored states (``Hs``, ``Cs``) and recompute the gates they need,
+which is why they take ``b`` as well. ``lstm_forward`` and ``gru_forward`` can also return
+their gates (``return_cache=True``), and the backward passes then use them (``cache=``)
+instead of recomputing: 4H more numbers stored per step and example, one (GRU: two) large
+matrix product saved. This is chapter 2's memory-for-time trade, made at the caller's choice.
 
 Speed: the sequence functions check their inputs once, compute the input term
 ``XU = X @ U.T + b`` of every step in one product, do one fused (N x H)(H x 4H) product
 per step for all gates into preallocated buffers, and keep float32 inputs in float32.
-Their backward passes recompute all gates without a loop (for the LSTMs one large product
+Without a cache, their backward passes recompute all gates without a loop (for the LSTMs one large product
 ``[x_t; h_{t-1}] [U W]^T`` over all N*T rows, for the GRU two, since the reset multiplies
 ``W^h~ h_{t-1}`` alone), do the elementwise factors that do not depend on the recursion for
 all steps at once, leave only ``dh_{t-1} = ... + W^T da_t`` and a few elementwise products in
@@ -122,12 +125,12 @@ def _check_sequence(X, states, U, W, b, G, label):
     return X, arrays, U, W, b
 
 
-def _check_stored(arrays, shape):
+def _check_stored(arrays, shape, label="(N, T, H)"):
     """Check stored per-step arrays [(array, name)] such as dHs, Hs, Cs against (N, T, H)."""
     out = []
     for arr, name in arrays:
         arr = as_float_array(arr, name, 3)
-        check_shape(arr, name, shape, "(N, T, H)")
+        check_shape(arr, name, shape, label)
         out.append(arr)
     return out
 
@@ -222,7 +225,7 @@ def lstm_step_forward(x, h_prev, C_prev, U, W, b):
     return h_next, C_next
 
 
-def lstm_forward(X, h0, C0, U, W, b):
+def lstm_forward(X, h0, C0, U, W, b, return_cache=False):
     """Run the LSTM over a whole sequence, with the same U, W, b at every step.
 
     Inputs:
@@ -232,11 +235,16 @@ def lstm_forward(X, h0, C0, U, W, b):
     - U: stacked input weights, shape (4H, D), row blocks (i, f, omega, C_tilde).
     - W: stacked recurrent weights, shape (4H, H).
     - b: stacked bias, shape (4H,).
+    - return_cache: if True, also return the gates of every step, so that ``lstm_backward``
+      need not recompute them (the usual trade of memory, 4H numbers per step and example,
+      for time, one large matrix product).
 
     Returns a tuple of:
     - Hs: hidden states of every step, shape (N, T, H); ``Hs[:, t]`` is the state after
       reading ``X[:, t]`` (h0 is not included).
     - Cs: cell states of every step, shape (N, T, H) (C0 is not included).
+    - cache (only if return_cache): the gates (i, f, omega, C_tilde) of every step after
+      their nonlinearities, shape (N, T, 4H).
     """
     X, (h0, C0), U, W, b = _check_sequence(X, [(h0, "h0"), (C0, "C0")], U, W, b, 4, "4H")
     N, T, _ = X.shape
@@ -246,13 +254,14 @@ def lstm_forward(X, h0, C0, U, W, b):
     W = W.astype(dtype, copy=False)
     Hs = np.empty((N, T, H), dtype=dtype)
     Cs = np.empty((N, T, H), dtype=dtype)
+    gates = np.empty((N, T, 4 * H), dtype=dtype) if return_cache else None
     a = np.empty((N, 4 * H), dtype=dtype)
     tanh_C = np.empty((N, H), dtype=dtype)
     h, C = h0, C0
     for t in range(T):
-        _lstm_cell(XU[:, t], h, C, W, a, Hs[:, t], Cs[:, t], tanh_C)
+        _lstm_cell(XU[:, t], h, C, W, a if gates is None else gates[:, t], Hs[:, t], Cs[:, t], tanh_C)
         h, C = Hs[:, t], Cs[:, t]
-    return Hs, Cs
+    return (Hs, Cs, gates) if return_cache else (Hs, Cs)
 
 
 def lstm_step_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b):
@@ -304,7 +313,7 @@ def lstm_step_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b):
     return da @ U, da @ W, dC * f, da.T @ x, da.T @ h_prev, da.sum(axis=0)
 
 
-def lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, dC_T=None):
+def lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, dC_T=None, cache=None):
     """Backpropagation through time for ``lstm_forward``.
 
     ``dHs[:, t]`` is the gradient of the loss on ``Hs[:, t]`` through the outputs only; the
@@ -324,6 +333,8 @@ def lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, dC_T=None):
     - b: stacked bias, shape (4H,); needed because the gates are recomputed.
     - dC_T: optional upstream gradient on the last cell state ``Cs[:, -1]`` (for instance
       when it initialises a decoder), shape (N, H); None means zero.
+    - cache: optional gates from ``lstm_forward(..., return_cache=True)``, shape (N, T, 4H);
+      None recomputes them from X, h0 and Hs.
 
     Returns a tuple of:
     - dX: gradient with respect to X, shape (N, T, D).
@@ -344,13 +355,16 @@ def lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, dC_T=None):
         check_shape(dC_T, "dC_T", (N, H), "(N, H)")
         dC_carry += dC_T
 
-    # Recompute every gate of every step at once, a_t = b + [U W] [x_t; h_{t-1}] for all
-    # N*T rows in one large product (the decks' W [h_{t-1}, x_t] form), no loop.
     XH, UW = _stacked_inputs(X, h0, Hs, U, W, dtype)
-    A = _rows_product(XH, UW, b)
+    if cache is None:
+        # Recompute every gate of every step at once, a_t = b + [U W] [x_t; h_{t-1}] for all
+        # N*T rows in one large product (the decks' W [h_{t-1}, x_t] form), no loop.
+        A = _rows_product(XH, UW, b)
+        _sigmoid(A[..., : 3 * H], out=A[..., : 3 * H])
+        np.tanh(A[..., 3 * H :], out=A[..., 3 * H :])
+    else:
+        (A,) = _check_stored([(cache, "cache")], (N, T, 4 * H), "(N, T, 4H)")
     C_prev = _previous(C0, Cs)
-    _sigmoid(A[..., : 3 * H], out=A[..., : 3 * H])
-    np.tanh(A[..., 3 * H :], out=A[..., 3 * H :])
     i, f, omega, C_tilde = A[..., :H], A[..., H : 2 * H], A[..., 2 * H : 3 * H], A[..., 3 * H :]
     tanh_C = np.tanh(Cs)
     # The factors that do not depend on the recursion, for all steps at once (see lstm_step_backward).
@@ -715,14 +729,17 @@ def coupled_lstm_forward(X, h0, C0, U, W, b):
 # ------------------------------------------------------------------- GRU
 
 
-def _gru_cell(xu, h_prev, W, hw, h_next):
+def _gru_cell(xu, h_prev, W, hw, h_next, g=None):
     """One GRU step without checks (reset after the product), writing into the caller's buffers.
 
     ``xu`` (N, 3H) is this step's ``x @ U.T + b``; ``hw`` (N, 3H) receives ``h_prev @ W.T``
-    and then the gates (r, z, h_tilde) in place; ``h_next`` (N, H) receives the new state.
+    and then the gates (r, z, h_tilde) in place; ``h_next`` (N, H) receives the new state;
+    ``g`` (N, H), if given, receives ``W^h~ h_prev`` for the backward pass.
     """
     H = h_prev.shape[1]
     np.matmul(h_prev, W.T, out=hw)  # the one product of the step: W^r h, W^z h and W^h~ h
+    if g is not None:
+        g[...] = hw[:, 2 * H :]
     hw[:, : 2 * H] += xu[:, : 2 * H]
     _sigmoid(hw[:, : 2 * H], out=hw[:, : 2 * H])
     r, z, h_tilde = hw[:, :H], hw[:, H : 2 * H], hw[:, 2 * H :]
@@ -785,16 +802,20 @@ def gru_cho_step_forward(x, h_prev, U, W, b):
     return (1 - z) * h_prev + z * h_tilde
 
 
-def gru_forward(X, h0, U, W, b):
+def gru_forward(X, h0, U, W, b, return_cache=False):
     """Run the GRU (reset after the product) over a whole sequence.
 
     Inputs:
     - X: input sequence, shape (N, T, D).
     - h0: initial hidden state, shape (N, H).
     - U, W, b: stacked parameters, shapes (3H, D), (3H, H), (3H,), blocks (r, z, h_tilde).
+    - return_cache: if True, also return what ``gru_backward`` would otherwise recompute
+      (memory, 4H numbers per step and example, for time: two large matrix products).
 
     Returns:
     - Hs: hidden states of every step, shape (N, T, H) (h0 is not included).
+    - cache (only if return_cache): shape (N, T, 4H), blocks (r, z, h_tilde, W^h~ h_{t-1}):
+      the gates after their nonlinearities and the recurrent product the reset scales.
     """
     X, (h0,), U, W, b = _check_sequence(X, [(h0, "h0")], U, W, b, 3, "3H")
     N, T, _ = X.shape
@@ -803,12 +824,16 @@ def gru_forward(X, h0, U, W, b):
     XU = input_projection(X, U, b, dtype)
     W = W.astype(dtype, copy=False)
     Hs = np.empty((N, T, H), dtype=dtype)
+    cache = np.empty((N, T, 4 * H), dtype=dtype) if return_cache else None
     hw = np.empty((N, 3 * H), dtype=dtype)
     h = h0
     for t in range(T):
-        _gru_cell(XU[:, t], h, W, hw, Hs[:, t])
+        if cache is None:
+            _gru_cell(XU[:, t], h, W, hw, Hs[:, t])
+        else:
+            _gru_cell(XU[:, t], h, W, cache[:, t, : 3 * H], Hs[:, t], g=cache[:, t, 3 * H :])
         h = Hs[:, t]
-    return Hs
+    return (Hs, cache) if return_cache else Hs
 
 
 def gru_step_backward(dh_next, x, h_prev, U, W, b):
@@ -852,7 +877,7 @@ def gru_step_backward(dh_next, x, h_prev, U, W, b):
     return dxu @ U, dh_prev, dxu.T @ x, dhw.T @ h_prev, dxu.sum(axis=0)
 
 
-def gru_backward(dHs, X, h0, Hs, U, W, b):
+def gru_backward(dHs, X, h0, Hs, U, W, b, cache=None):
     """Backpropagation through time for ``gru_forward``.
 
     Inputs:
@@ -862,6 +887,8 @@ def gru_backward(dHs, X, h0, Hs, U, W, b):
     - Hs: hidden states returned by gru_forward, shape (N, T, H).
     - U, W, b: stacked parameters, shapes (3H, D), (3H, H), (3H,); b is needed because the
       gates are recomputed.
+    - cache: optional, from ``gru_forward(..., return_cache=True)``, shape (N, T, 4H); None
+      recomputes the gates from X, h0 and Hs.
 
     Returns a tuple of:
     - dX: gradient with respect to X, shape (N, T, D).
@@ -876,15 +903,19 @@ def gru_backward(dHs, X, h0, Hs, U, W, b):
     dHs, Hs = _check_stored([(dHs, "dHs"), (Hs, "Hs")], (N, T, H))
     dtype = np.result_type(dHs, X, h0, Hs, U, W, b)
 
-    # Recompute every gate of every step at once (see gru_step_backward for the equations).
     H_prev = _previous(h0, Hs)
-    XU = input_projection(X, U, b, dtype)
-    HW = (_rows(H_prev) @ W.T.astype(dtype, copy=False)).reshape(N, T, 3 * H)
-    RZ = XU[..., : 2 * H] + HW[..., : 2 * H]
-    _sigmoid(RZ, out=RZ)
-    r, z = RZ[..., :H], RZ[..., H:]
-    g = HW[..., 2 * H :]
-    h_tilde = np.tanh(XU[..., 2 * H :] + r * g)
+    if cache is None:
+        # Recompute every gate of every step at once (see gru_step_backward for the equations).
+        XU = input_projection(X, U, b, dtype)
+        HW = (_rows(H_prev) @ W.T.astype(dtype, copy=False)).reshape(N, T, 3 * H)
+        RZ = XU[..., : 2 * H] + HW[..., : 2 * H]
+        _sigmoid(RZ, out=RZ)
+        r, z = RZ[..., :H], RZ[..., H:]
+        g = HW[..., 2 * H :]
+        h_tilde = np.tanh(XU[..., 2 * H :] + r * g)
+    else:
+        (cache,) = _check_stored([(cache, "cache")], (N, T, 4 * H), "(N, T, 4H)")
+        r, z, h_tilde, g = (cache[..., k * H : (k + 1) * H] for k in range(4))
     da_z_per_dh = (h_tilde - H_prev) * z * (1 - z)
     da_h_tilde_per_dh = z * (1 - h_tilde**2)
     da_r_per_da_h_tilde = g * r * (1 - r)

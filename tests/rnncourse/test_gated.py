@@ -566,3 +566,43 @@ def test_lstm_gradient_norms_reject_wrong_stored_shapes():
     Hs, Cs = lstm_forward(p["X"], p["h0"], p["C0"], p["U"], p["W"], p["b"])
     with pytest.raises(ValueError, match="Cs"):
         lstm_gradient_norms_through_time(np.zeros((2, 3, 4)), p["X"], p["h0"], p["C0"], Hs, Cs[:, :2], p["U"], p["W"], p["b"])
+
+
+# ------------------------------------------------------- forward caches
+
+
+@pytest.mark.parametrize("N, T, D, H", [(1, 1, 1, 1), (3, 5, 2, 4)])
+def test_lstm_backward_with_the_forward_cache_equals_recomputing(N, T, D, H):
+    rng = np.random.default_rng(50 + T)
+    p = make(rng, N, T, D, H, 4)
+    Hs, Cs, cache = lstm_forward(p["X"], p["h0"], p["C0"], p["U"], p["W"], p["b"], return_cache=True)
+    Hs2, Cs2 = lstm_forward(p["X"], p["h0"], p["C0"], p["U"], p["W"], p["b"])
+    np.testing.assert_array_equal(Hs, Hs2)
+    np.testing.assert_array_equal(Cs, Cs2)
+    # The cache holds the gates: i, f, omega by sigma and C_tilde by tanh of the stacked a_t.
+    h_prev = np.concatenate([p["h0"][:, None], Hs[:, :-1]], axis=1)
+    A = p["X"] @ p["U"].T + h_prev @ p["W"].T + p["b"]
+    np.testing.assert_allclose(cache[..., : 3 * H], 1 / (1 + np.exp(-A[..., : 3 * H])), rtol=1e-12)
+    np.testing.assert_allclose(cache[..., 3 * H :], np.tanh(A[..., 3 * H :]), rtol=1e-12)
+    dHs = rng.normal(size=(N, T, H))
+    args = (dHs, p["X"], p["h0"], p["C0"], Hs, Cs, p["U"], p["W"], p["b"])
+    for g_cached, g_recomputed in zip(lstm_backward(*args, cache=cache), lstm_backward(*args)):
+        np.testing.assert_allclose(g_cached, g_recomputed, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match=r"cache.*\(N, T, 4H\)"):
+        lstm_backward(*args, cache=cache[..., :-1])
+
+
+@pytest.mark.parametrize("N, T, D, H", [(1, 1, 1, 1), (3, 5, 2, 4)])
+def test_gru_backward_with_the_forward_cache_equals_recomputing(N, T, D, H):
+    rng = np.random.default_rng(60 + T)
+    p = make(rng, N, T, D, H, 3)
+    Hs, cache = gru_forward(p["X"], p["h0"], p["U"], p["W"], p["b"], return_cache=True)
+    np.testing.assert_array_equal(Hs, gru_forward(p["X"], p["h0"], p["U"], p["W"], p["b"]))
+    h_prev = np.concatenate([p["h0"][:, None], Hs[:, :-1]], axis=1)
+    np.testing.assert_allclose(cache[..., 3 * H :], h_prev @ p["W"][2 * H :].T, rtol=1e-12)
+    dHs = rng.normal(size=(N, T, H))
+    args = (dHs, p["X"], p["h0"], Hs, p["U"], p["W"], p["b"])
+    for g_cached, g_recomputed in zip(gru_backward(*args, cache=cache), gru_backward(*args)):
+        np.testing.assert_allclose(g_cached, g_recomputed, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match=r"cache.*\(N, T, 4H\)"):
+        gru_backward(*args, cache=cache[:, :-1])
