@@ -179,21 +179,39 @@ def _rows(A):
     return A.reshape(-1, A.shape[-1])
 
 
+def _columns(A):
+    """(N, T, K) as a contiguous (T, K, N): step t is ``A[:, t].T``, one column per example."""
+    return np.ascontiguousarray(A.transpose(1, 2, 0))
+
+
+def _batch_major(A):
+    """The inverse of ``_columns``: (T, K, N) as a contiguous (N, T, K)."""
+    return np.ascontiguousarray(A.transpose(2, 0, 1))
+
+
+def _step_columns(A):
+    """(T, K, N) as (K, T*N): every (step, example) one column of a matrix product."""
+    T, K, N = A.shape
+    return A.transpose(1, 0, 2).reshape(K, T * N)
+
+
 # ------------------------------------------------------------------ LSTM
 
 
 def _lstm_cell(xu, h_prev, C_prev, W, a, h_next, C_next, tanh_C):
-    """One LSTM step without checks, writing into the caller's buffers.
+    """One LSTM step without checks, in columns (the math's orientation), into the caller's buffers.
 
-    ``xu`` (N, 4H) is this step's ``x @ U.T + b``; ``a`` (N, 4H) receives the gates
-    (i, f, omega, C_tilde); ``h_next``, ``C_next``, ``tanh_C`` (N, H) receive the outputs.
+    ``xu`` (4H, N) is this step's ``U x + b`` for the N examples; ``a`` (4H, N) receives the
+    gates (i, f, omega, C_tilde); ``h_next``, ``C_next``, ``tanh_C`` (H, N) receive the outputs.
+    Columns keep each gate block a contiguous (H, N) slab, which makes the elementwise
+    products of a step about three times cheaper than on the column blocks of an (N, 4H) row.
     """
-    H = h_prev.shape[1]
-    np.matmul(h_prev, W.T, out=a)  # the one product of the step, for all four gates
+    H = h_prev.shape[0]
+    np.matmul(W, h_prev, out=a)  # the one product of the step, for all four gates
     a += xu
-    _sigmoid(a[:, : 3 * H], out=a[:, : 3 * H])
-    np.tanh(a[:, 3 * H :], out=a[:, 3 * H :])
-    i, f, omega, C_tilde = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+    _sigmoid(a[: 3 * H], out=a[: 3 * H])
+    np.tanh(a[3 * H :], out=a[3 * H :])
+    i, f, omega, C_tilde = a[:H], a[H : 2 * H], a[2 * H : 3 * H], a[3 * H :]
     np.multiply(f, C_prev, out=C_next)
     np.multiply(i, C_tilde, out=tanh_C)  # tanh_C is scratch until the next line
     C_next += tanh_C
@@ -219,9 +237,9 @@ def lstm_step_forward(x, h_prev, C_prev, U, W, b):
     x, (h_prev, C_prev), U, W, b = _check_step(x, [(h_prev, "h_prev"), (C_prev, "C_prev")], U, W, b, 4, "4H")
     N, H = h_prev.shape
     dtype = np.result_type(x, h_prev, C_prev, U, W, b)
-    a = np.empty((N, 4 * H), dtype=dtype)
+    a = np.empty((4 * H, N), dtype=dtype)
     h_next, C_next, tanh_C = (np.empty((N, H), dtype=dtype) for _ in range(3))
-    _lstm_cell(x @ U.T + b, h_prev, C_prev, W, a, h_next, C_next, tanh_C)
+    _lstm_cell((x @ U.T + b).T, h_prev.T, C_prev.T, W, a, h_next.T, C_next.T, tanh_C.T)
     return h_next, C_next
 
 
@@ -250,18 +268,21 @@ def lstm_forward(X, h0, C0, U, W, b, return_cache=False):
     N, T, _ = X.shape
     H = h0.shape[1]
     dtype = np.result_type(X, h0, C0, U, W, b)
-    XU = input_projection(X, U, b, dtype)
+    XU = _columns(input_projection(X, U, b, dtype))  # (T, 4H, N)
     W = W.astype(dtype, copy=False)
-    Hs = np.empty((N, T, H), dtype=dtype)
-    Cs = np.empty((N, T, H), dtype=dtype)
-    gates = np.empty((N, T, 4 * H), dtype=dtype) if return_cache else None
-    a = np.empty((N, 4 * H), dtype=dtype)
-    tanh_C = np.empty((N, H), dtype=dtype)
-    h, C = h0, C0
+    Hs = np.empty((T, H, N), dtype=dtype)  # column layout inside; (N, T, H) outside
+    Cs = np.empty((T, H, N), dtype=dtype)
+    gates = np.empty((T, 4 * H, N), dtype=dtype) if return_cache else None
+    a = np.empty((4 * H, N), dtype=dtype)
+    tanh_C = np.empty((H, N), dtype=dtype)
+    h, C = h0.T, C0.T
     for t in range(T):
-        _lstm_cell(XU[:, t], h, C, W, a if gates is None else gates[:, t], Hs[:, t], Cs[:, t], tanh_C)
-        h, C = Hs[:, t], Cs[:, t]
-    return (Hs, Cs, gates) if return_cache else (Hs, Cs)
+        _lstm_cell(XU[t], h, C, W, a if gates is None else gates[t], Hs[t], Cs[t], tanh_C)
+        h, C = Hs[t], Cs[t]
+    Hs, Cs = _batch_major(Hs), _batch_major(Cs)
+    # The cache is handed back as a (N, T, 4H) view of the column buffer, which lstm_backward
+    # turns back into columns without a copy.
+    return (Hs, Cs, gates.transpose(2, 0, 1)) if return_cache else (Hs, Cs)
 
 
 def lstm_step_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b):
@@ -349,52 +370,74 @@ def lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, dC_T=None, cache=None):
     H = h0.shape[1]
     dHs, Hs, Cs = _check_stored([(dHs, "dHs"), (Hs, "Hs"), (Cs, "Cs")], (N, T, H))
     dtype = np.result_type(dHs, X, h0, C0, Hs, Cs, U, W, b)
-    dC_carry = np.zeros((N, H), dtype=dtype)  # dL/dC_t through C_{t+1}
+    dC_carry = np.zeros((H, N), dtype=dtype)  # dL/dC_t through C_{t+1}, in columns
     if dC_T is not None:
         dC_T = as_float_array(dC_T, "dC_T", 2)
         check_shape(dC_T, "dC_T", (N, H), "(N, H)")
-        dC_carry += dC_T
+        dC_carry += dC_T.T
 
-    XH, UW = _stacked_inputs(X, h0, Hs, U, W, dtype)
+    # [x_t; h_{t-1}] of every step and example as the columns of one (D+H, T*N) matrix.
+    XH = np.concatenate([_columns(X.astype(dtype, copy=False)), _columns(_previous(h0, Hs).astype(dtype, copy=False))], axis=1)
+    XH = _step_columns(XH)
     if cache is None:
         # Recompute every gate of every step at once, a_t = b + [U W] [x_t; h_{t-1}] for all
-        # N*T rows in one large product (the decks' W [h_{t-1}, x_t] form), no loop.
-        A = _rows_product(XH, UW, b)
-        _sigmoid(A[..., : 3 * H], out=A[..., : 3 * H])
-        np.tanh(A[..., 3 * H :], out=A[..., 3 * H :])
+        # T*N columns in one large product (the decks' W [h_{t-1}, x_t] form), no loop.
+        UW = np.concatenate([U, W], axis=1).astype(dtype, copy=False)
+        A = UW @ XH
+        A += b[:, None]
+        A = np.ascontiguousarray(A.reshape(4 * H, T, N).transpose(1, 0, 2))  # (T, 4H, N)
+        _sigmoid(A[:, : 3 * H], out=A[:, : 3 * H])
+        np.tanh(A[:, 3 * H :], out=A[:, 3 * H :])
     else:
-        (A,) = _check_stored([(cache, "cache")], (N, T, 4 * H), "(N, T, 4H)")
-    C_prev = _previous(C0, Cs)
-    i, f, omega, C_tilde = A[..., :H], A[..., H : 2 * H], A[..., 2 * H : 3 * H], A[..., 3 * H :]
+        (cache,) = _check_stored([(cache, "cache")], (N, T, 4 * H), "(N, T, 4H)")
+        A = _columns(cache)  # no copy for the cache lstm_forward returns
+    Cs = _columns(Cs)
+    dHs = _columns(dHs)
     tanh_C = np.tanh(Cs)
-    # The factors that do not depend on the recursion, for all steps at once (see lstm_step_backward).
-    dC_per_dh = omega * (1 - tanh_C**2)
-    da_i_per_dC = C_tilde * i * (1 - i)
-    da_f_per_dC = C_prev * f * (1 - f)
-    da_omega_per_dh = tanh_C * omega * (1 - omega)
-    da_C_tilde_per_dC = i * (1 - C_tilde**2)
-    f = np.ascontiguousarray(f)
 
-    dA = np.empty((N, T, 4 * H), dtype=dtype)
-    dh_rec = np.zeros((N, H), dtype=dtype)  # dL/dh_t through step t+1
-    dh = np.empty((N, H), dtype=dtype)
-    dC = np.empty((N, H), dtype=dtype)
-    W = W.astype(dtype, copy=False)
+    # The loop is lstm_step_backward's equations in columns, with the gates read from A.
+    dA = np.empty((T, 4 * H, N), dtype=dtype)
+    dh_rec = np.zeros((H, N), dtype=dtype)  # dL/dh_t through step t+1
+    dh, dC, scratch = (np.empty((H, N), dtype=dtype) for _ in range(3))
+    W_T = np.ascontiguousarray(W.T, dtype=dtype)
     for t in range(T - 1, -1, -1):
-        np.add(dHs[:, t], dh_rec, out=dh)
-        np.multiply(dh, dC_per_dh[:, t], out=dC)
+        i, f, omega, C_tilde = A[t, :H], A[t, H : 2 * H], A[t, 2 * H : 3 * H], A[t, 3 * H :]
+        C_prev = Cs[t - 1] if t > 0 else C0.T
+        da = dA[t]
+        np.add(dHs[t], dh_rec, out=dh)
+        # dC = dC_carry + dh * omega * (1 - tanh(C_t)^2)
+        np.multiply(tanh_C[t], tanh_C[t], out=scratch)
+        np.subtract(1, scratch, out=scratch)
+        scratch *= omega
+        np.multiply(scratch, dh, out=dC)
         dC += dC_carry
-        np.multiply(dC, da_i_per_dC[:, t], out=dA[:, t, :H])
-        np.multiply(dC, da_f_per_dC[:, t], out=dA[:, t, H : 2 * H])
-        np.multiply(dh, da_omega_per_dh[:, t], out=dA[:, t, 2 * H : 3 * H])
-        np.multiply(dC, da_C_tilde_per_dC[:, t], out=dA[:, t, 3 * H :])
-        np.multiply(dC, f[:, t], out=dC_carry)
-        np.matmul(dA[:, t], W, out=dh_rec)
+        # da^i = dC * C_tilde * i (1 - i)
+        np.subtract(1, i, out=scratch)
+        scratch *= i
+        scratch *= C_tilde
+        np.multiply(scratch, dC, out=da[:H])
+        # da^f = dC * C_prev * f (1 - f)
+        np.subtract(1, f, out=scratch)
+        scratch *= f
+        scratch *= C_prev
+        np.multiply(scratch, dC, out=da[H : 2 * H])
+        # da^omega = dh * tanh(C_t) * omega (1 - omega)
+        np.subtract(1, omega, out=scratch)
+        scratch *= omega
+        scratch *= tanh_C[t]
+        np.multiply(scratch, dh, out=da[2 * H : 3 * H])
+        # da^C~ = dC * i * (1 - C_tilde^2)
+        np.multiply(C_tilde, C_tilde, out=scratch)
+        np.subtract(1, scratch, out=scratch)
+        scratch *= i
+        np.multiply(scratch, dC, out=da[3 * H :])
+        np.multiply(dC, f, out=dC_carry)  # the conveyor belt: dC_{t-1} = f_t * dC_t + ...
+        np.matmul(W_T, da, out=dh_rec)
 
-    dA2 = _rows(dA)
-    dX = (dA2 @ U).reshape(N, T, D)
-    dU, dW = _split_columns(dA2.T @ _rows(XH), D)  # [dU dW] in one product
-    return dX, dh_rec, dC_carry, dU, dW, dA2.sum(axis=0)
+    dA = _step_columns(dA)  # (4H, T*N)
+    dX = _batch_major((U.T.astype(dtype, copy=False) @ dA).reshape(D, T, N).transpose(1, 0, 2))
+    dUW = dA @ XH.T  # [dU dW] in one product
+    return dX, dh_rec.T.copy(), dC_carry.T.copy(), dUW[:, :D].copy(), dUW[:, D:].copy(), dA.sum(axis=1)
 
 
 def lstm_gradient_norms_through_time(dHs, X, h0, C0, Hs, Cs, U, W, b):
