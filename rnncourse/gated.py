@@ -40,13 +40,14 @@ instead of recomputing: 4H more numbers stored per step and example, one (GRU: t
 matrix product saved. This is chapter 2's memory-for-time trade, made at the caller's choice.
 
 Speed: the sequence functions check their inputs once, compute the input term
-``XU = X @ U.T + b`` of every step in one product, do one fused (N x H)(H x 4H) product
-per step for all gates into preallocated buffers, and keep float32 inputs in float32.
-Without a cache, their backward passes recompute all gates without a loop (for the LSTMs one large product
-``[x_t; h_{t-1}] [U W]^T`` over all N*T rows, for the GRU two, since the reset multiplies
-``W^h~ h_{t-1}`` alone), do the elementwise factors that do not depend on the recursion for
-all steps at once, leave only ``dh_{t-1} = ... + W^T da_t`` and a few elementwise products in
-the loop over time, and get ``dU`` and ``dW`` from one large product after it.
+``XU = X @ U.T + b`` of every step in one product, do one fused product per step for all
+gates into preallocated buffers, and keep float32 inputs in float32. The LSTM's sequence
+passes work in columns inside (step t of all examples is an (H, N) slab, as in the math), so
+that every gate block is contiguous. Without a cache, the backward passes recompute all gates
+without a loop (for the LSTMs one large product ``[U W] [x_t; h_{t-1}]`` over all N*T
+columns, for the GRU two, since the reset multiplies ``W^h~ h_{t-1}`` alone), leave only
+``dh_{t-1} = ... + W^T da_t`` and the elementwise products of one step in the loop over
+time, and get ``dU`` and ``dW`` from one large product after it.
 """
 
 from __future__ import annotations
