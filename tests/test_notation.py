@@ -23,7 +23,7 @@ CHAPTERS = sorted((ROOT / "book").glob("0*.md"))
 RETIRED: list[tuple[str, str, str]] = [
     (r"\\tilde L\b", "a tilde marks a candidate state (C11)", "L^{\\mathrm{trunc}}"),
     (r"\bM\(T\)", "M is the NTM slot width (C10)", "B(T)"),
-    (r"\$e_[ij]\$", "subscripted e are attention scores (C18)", "\\operatorname{onehot}(j)"),
+    (r"\$e_[ij]\$|\\varepsilon e_i", "subscripted e are attention scores (C18)", "\\operatorname{onehot}(j)"),
     (r"\\nabla_z\b", "z is the GRU update gate (C23)", "\\nabla_\\chi"),
     (r"\\phi\(p\)", "phi is the activation (C27)", "\\psi(\\chi)"),
     (r"\bV_size\b|\(N, T, V\)", "V is the output weight matrix (C28)", "vocab_size, (N, T, D)"),
