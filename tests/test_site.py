@@ -105,7 +105,7 @@ def test_mathjax_is_served_from_the_site(site):
 
 
 def test_every_book_and_exercise_page_has_a_source_download(site):
-    """sphinx-book-theme's download button: .md for chapters (MyST notebooks), .ipynb for exercises."""
+    """sphinx-book-theme's download button: the source .md (and .ipynb) for chapters, .ipynb for exercises."""
     missing = []
     for page in site_pages():
         if not page.startswith(("book/", "exercises/")):
@@ -118,6 +118,39 @@ def test_every_book_and_exercise_page_has_a_source_download(site):
         if page.startswith("exercises/") and not any(str(t).endswith(".ipynb") for t in targets):
             missing.append(f"{page}: the download is not the .ipynb notebook")
     assert not missing, "pages without a working download button:\n" + "\n".join(missing)
+
+
+def test_every_chapter_notebook_downloads_as_an_ipynb(site):
+    """A chapter that is a notebook offers an .ipynb that Jupyter opens as shipped (course_site.py)."""
+    import nbformat
+
+    chapters = [md for md in sorted((ROOT / "book").glob("*.md")) if "```{code-cell}" in md.read_text()]
+    assert chapters, "no chapter has code cells"
+    problems = []
+    for md in chapters:
+        page = site / "book" / f"{md.stem}.html"
+        links = re.findall(rf'href="([^"]*_sources/book/{re.escape(md.stem)}\.ipynb)"', page.read_text())
+        if not links:
+            problems.append(f"{page.relative_to(site)}: no .ipynb in the download button")
+            continue
+        target = (page.parent / links[0]).resolve()
+        if not target.is_file():
+            problems.append(f"{page.relative_to(site)}: {links[0]} does not exist")
+            continue
+        nb = nbformat.read(target, as_version=4)
+        nbformat.validate(nb)
+        code = [cell for cell in nb.cells if cell.cell_type == "code"]
+        if nb.metadata.get("kernelspec", {}).get("name") != "python3":
+            problems.append(f"{target.name}: kernelspec {nb.metadata.get('kernelspec')}, expected python3")
+        if len(code) != md.read_text().count("```{code-cell}"):
+            problems.append(f"{target.name}: {len(code)} code cells, the chapter has "
+                            f"{md.read_text().count('```{code-cell}')}")
+        elif "import rnncourse as rc" not in code[0].source:
+            problems.append(f"{target.name}: the setup cell does not import rnncourse")
+        elif "myst_nb" in "".join(cell.source for cell in code) and "except ImportError" not in code[0].source:
+            # myst_nb is a build tool, not in the student extra: glue must not stop a reader's run
+            problems.append(f"{target.name}: the notebook needs myst_nb (glue) to run")
+    assert not problems, "chapter notebooks that cannot be downloaded and opened:\n" + "\n".join(problems)
 
 
 # --------------------------------------------------------------------------- the browser

@@ -295,27 +295,22 @@ def gradient_errors(f, params, grads, eps=1e-06):
     return {k: float(relative_error(grads[k], numerical_gradient(lambda _: f(params), params[k], eps=eps)))
             for k in params}
 """)
-_TTB = """
-def train_truncated_bptt(params, X, Y, chunk_length, lr, n_steps, h0=None, print_every=0):
+mutant(A2, "rnn_loss_and_grads", "loss_and_grads_h_last_is_the_first_state", """
+def rnn_loss_and_grads(params, X, Y, h0):
+    U, W, b, V, c = params["U"], params["W"], params["b"], params["V"], params["c"]
     N, T, D = X.shape
-    if h0 is None:
-        h0 = np.zeros((N, params["W"].shape[0]))
-    history, start, h = np.zeros(n_steps), 0, h0
-    for i in range(n_steps):
-        end = min(start + chunk_length, T)
-        loss, grads, h = rnn_loss_and_grads(params, X[:, start:end], Y[:, start:end], {state})
-        for name in params:
-            params[name] -= lr * grads[name]
-        history[i] = {recorded}
-        start = end
-        if start >= T:
-            start, h = 0, h0
-    return history
-"""
-mutant(A2, "train_truncated_bptt", "truncated_bptt_restarts_every_chunk_from_h0",
-       _TTB.format(state="h0", recorded="loss / (end - start)"))
-mutant(A2, "train_truncated_bptt", "truncated_bptt_loss_not_per_step",
-       _TTB.format(state="h", recorded="loss"))
+    state, states = h0, np.zeros((N, T, W.shape[0]))
+    for t in range(T):
+        state = np.tanh(X[:, t] @ U.T + state @ W.T + b)
+        states[:, t] = state
+    O = states @ V.T + c
+    top = np.max(O, axis=-1, keepdims=True)
+    log_probs = O - top - np.log(np.sum(np.exp(O - top), axis=-1, keepdims=True))
+    loss = -np.sum(np.take_along_axis(log_probs, Y[..., None], axis=-1)) / N
+    dHs, dV, dc = output_backward(sequence_cross_entropy_backward(O, Y), states, V)
+    dX, dh0, dU, dW, db = rnn_backward(dHs, X, h0, states, U, W)
+    return float(loss), {"U": dU, "W": dW, "b": db, "V": dV, "c": dc}, states[:, 0]
+""")
 
 # ---------------------------------------------------------------- 03_long_term
 A3 = "03_long_term"

@@ -22,7 +22,14 @@
    "Identifier 'THEBE_JS_URL' has already been declared") and a configuration block naming a
    Binder repository. None of it can work without a Binder service.
 
-3. The theme's colour mode defaults to ``auto`` (follow the reader's system). Jupyter Book
+3. Every chapter that is a notebook (a MyST markdown file that MyST-NB executes) can be
+   downloaded as an ``.ipynb`` that Jupyter opens as shipped. sphinx-book-theme offers the
+   ``.ipynb`` only when a launch button is on (it copies MyST-NB's executed notebook from
+   ``_build/jupyter_execute/`` into ``_sources/`` in ``add_launch_buttons``); the launch buttons
+   are off here, so this extension does the same copy and sets ``ipynb_source`` for the theme's
+   download button. The ``.md`` stays available beside it.
+
+4. The theme's colour mode defaults to ``auto`` (follow the reader's system). Jupyter Book
    sets no ``default_mode`` (an ``html_context`` value), for which pydata-sphinx-theme logs "Got invalid theme
    mode" to the console on a reader's first visit, and then uses ``auto`` anyway.
 """
@@ -106,6 +113,22 @@ def drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doc
         context["body"] = _THEBE_BODY.sub("\n", context["body"])
 
 
+def offer_notebook_download(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Copy the executed notebook of a MyST-notebook page into _sources/ and offer it as .ipynb."""
+    if doctree is None or app.builder.format != "html":
+        return
+    source = Path(app.env.doc2path(pagename))
+    if source.suffix != ".md":
+        return  # .ipynb pages (the assignments) are offered as themselves already
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.is_file():
+        return  # a plain markdown page, not a notebook
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(executed, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
 def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -129,5 +152,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", configure, priority=900)
     # After the theme and the extensions have filled the page context.
     app.connect("html-page-context", drop_thebe, priority=900)
+    # Before sphinx-book-theme's add_header_buttons (priority 501), which reads ipynb_source.
+    app.connect("html-page-context", offer_notebook_download, priority=500)
     app.connect("build-finished", copy_mathjax)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

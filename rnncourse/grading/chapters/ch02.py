@@ -130,25 +130,6 @@ def _cases_gradient_errors(rng):
     return cases
 
 
-def _cases_train_truncated_bptt(rng):
-    cases = []
-    for N, T, D, H, K, chunk, lr, n, with_h0 in [
-        (1, 4, 4, 3, 4, 4, 0.5, 5, False),  # chunk = T: full BPTT every update
-        (2, 7, 3, 4, 3, 3, 0.2, 6, True),   # chunks of 3, 3 and 1 steps, then a restart
-        (1, 5, 2, 2, 2, 1, 0.3, 7, False),  # one step per chunk
-        (3, 6, 3, 5, 4, 10, 0.1, 3, True),  # chunk longer than T
-    ]:
-        kwargs = {
-            "params": _rnn_params(rng, D, H, K), "X": rng.normal(0, 1, (N, T, D)),
-            "Y": rng.integers(0, K, (N, T)), "chunk_length": chunk, "lr": lr, "n_steps": n,
-        }
-        if with_h0:
-            kwargs["h0"] = rng.uniform(-1, 1, (N, H))
-        label = f"N={N}, T={T}, D={D}, H={H}, K={K}, chunk_length={chunk}, n_steps={n}" + (", given h0" if with_h0 else ", h0=None")
-        cases.append((label, kwargs))
-    return cases
-
-
 def _fd_sequence_cross_entropy_backward(kw, rng):
     O, Y = kw["O"], kw["Y"]
     return kw, [("dO", lambda out: out, O, lambda _: losses.sequence_cross_entropy(O, Y), None)]
@@ -211,8 +192,4 @@ TASKS = [
     Task("gradient_errors", 2, gradcheck.gradient_errors, _cases_gradient_errors,
          "each key of grads is checked on its own: perturb that parameter inside params (f reads params), "
          "and compare with the relative error of the chapter"),
-    Task("train_truncated_bptt", 2, training.train_truncated_bptt, _cases_train_truncated_bptt,
-         "chunks follow each other and carry the state across; after the last chunk, training starts again "
-         "at the beginning from h0; each recorded loss is the chunk's loss before its update, per time step",
-         calls=("rnn_loss_and_grads",), mutates=("params",)),
 ]

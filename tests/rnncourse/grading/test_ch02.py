@@ -35,8 +35,6 @@ def test_cases_cover_n_1_and_t_1():
         shapes = [kw[key].shape for _, kw in CASES[name](rng(0))]
         assert any(s[0] == 1 for s in shapes) and any(len(s) == 3 and s[1] == 1 for s in shapes), name
     assert any(kw["x"].shape[0] == 1 for _, kw in CASES["rnn_step_backward"](rng(0)))
-    chunks = [(kw["chunk_length"], kw["X"].shape[1]) for _, kw in CASES["train_truncated_bptt"](rng(0))]
-    assert any(c >= T for c, T in chunks) and any(T % c for c, T in chunks)  # full BPTT and a short last chunk
 
 
 def test_gradient_errors_cases_have_large_and_small_errors():
@@ -135,24 +133,10 @@ def gradient_errors_abs_difference(f, params, grads, eps=1e-6):
     return out
 
 
-def train_without_carrying_the_state(params, X, Y, chunk_length, lr, n_steps, h0=None, print_every=0):
-    N, T, _ = X.shape
-    H = params["W"].shape[0]
-    h0 = np.zeros((N, H)) if h0 is None else h0
-    out, start = [], 0
-    for _ in range(n_steps):
-        end = min(start + chunk_length, T)
-        loss, grads, _ = training.rnn_loss_and_grads(params, X[:, start:end], Y[:, start:end], h0)
-        for k in params:
-            params[k] -= lr * grads[k]
-        out.append(loss / (end - start))
-        start = 0 if end >= T else end
-    return np.array(out)
-
-
-def train_loss_not_per_step(params, X, Y, chunk_length, lr, n_steps, h0=None, print_every=0):
-    losses_ = training.train_truncated_bptt(params, X, Y, chunk_length, lr, n_steps, h0)
-    return losses_ * min(chunk_length, X.shape[1])
+def loss_and_grads_h_last_is_the_first_state(params, X, Y, h0):
+    loss, grads, _ = training.rnn_loss_and_grads(params, X, Y, h0)
+    Hs = rnncourse.rnn_forward(X, h0, params["U"], params["W"], params["b"])
+    return loss, grads, Hs[:, 0]  # the next chunk would not continue from the end of this one
 
 
 MUTANTS = [
@@ -187,11 +171,8 @@ MUTANTS = [
     (check_against_reference, "gradient_errors", gradient_errors_zeros,
      ["gradient_errors, case 2 of 5 (the same f with wrong gradients (errors 1/3 and 1)), value for key 'a': got 0"]),
     (check_against_reference, "gradient_errors", gradient_errors_abs_difference, ["gradient_errors, case 2 of 5"]),
-    (check_against_reference, "train_truncated_bptt", train_without_carrying_the_state,
-     ["train_truncated_bptt, case 2 of 4 (N=2, T=7, D=3, H=4, K=3, chunk_length=3, n_steps=6, given h0)",
-      "largest error", "Hint: chunks"]),
-    (check_against_reference, "train_truncated_bptt", train_loss_not_per_step,
-     ["train_truncated_bptt, case 1 of 4", "largest error"]),
+    (check_against_reference, "rnn_loss_and_grads", loss_and_grads_h_last_is_the_first_state,
+     ["rnn_loss_and_grads, case 3 of 4 (N=1, T=5, D=2, H=3, K=4), output h_last", "Hint: ", "h_last is the state"]),
 ]
 
 
@@ -203,13 +184,6 @@ def test_mutant_fails_with_a_specific_message_and_no_output(check, name, mutant,
     for fragment in fragments:
         assert fragment in message, f"{fragment!r} not in {message!r}"
     assert capfd.readouterr() == ("", "")
-
-
-def test_training_case_arguments_are_not_shared_between_reference_and_student():
-    # train_truncated_bptt updates params in place: the student's call must start from the
-    # same initial parameters as the reference's.
-    check_against_reference("train_truncated_bptt", rnncourse.train_truncated_bptt)
-    check_against_reference("train_truncated_bptt", rnncourse.train_truncated_bptt, seed=3)
 
 
 def test_not_implemented_is_reported_by_both_checks():
