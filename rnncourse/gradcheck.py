@@ -72,9 +72,10 @@ def numerical_gradient(f, x, df=None, eps=1e-6):
 
 
 def relative_error(a, b):
-    """Relative distance between two arrays: ``||a - b|| / (||a|| + ||b||)``.
+    """Relative distance between two arrays: the book's ``err(A, B) = ||A - B|| / (||A|| + ||B||)``.
 
-    Norms are Frobenius norms over all entries. The result is 0 when ``a`` and
+    ``a`` and ``b`` hold the book's A and B (lower case here only because ``a`` and ``b``
+    name arrays, not the pre-activation and the bias). Norms are Frobenius norms over all entries. The result is 0 when ``a`` and
     ``b`` are both exactly zero (instead of 0/0). Both are divided by their
     largest absolute entry first, so that tiny or huge values neither underflow
     nor overflow in the norms, and the function never divides by zero.
