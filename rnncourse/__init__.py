@@ -132,3 +132,59 @@ __all__ = [
     "gru_backward",
     "gru_cho_step_forward",
 ]
+
+# Chapters 6 and 7: bidirectional RNNs, encoder-decoders, attention, the transduction task.
+from .bidirectional import birnn_backward, birnn_forward
+from .seq2seq import (
+    greedy_decode,
+    init_seq2seq_params,
+    seq2seq_backward,
+    seq2seq_encoder_backward,
+    seq2seq_encoder_forward,
+    seq2seq_forward,
+    seq2seq_loss_and_grads,
+)
+from .attention import (
+    additive_attention_backward,
+    additive_attention_forward,
+    attention_context,
+    attention_context_backward,
+    attention_decoder_step_backward,
+    attention_decoder_step_forward,
+    attention_greedy_decode,
+    attention_seq2seq_backward,
+    attention_seq2seq_forward,
+    attention_seq2seq_loss_and_grads,
+    attention_weights,
+    attention_weights_backward,
+    dot_product_attention_scores,
+    dot_product_attention_scores_backward,
+    init_attention_seq2seq_params,
+)
+
+__all__ += [
+    "birnn_forward",
+    "birnn_backward",
+    "init_seq2seq_params",
+    "seq2seq_encoder_forward",
+    "seq2seq_encoder_backward",
+    "seq2seq_forward",
+    "seq2seq_backward",
+    "seq2seq_loss_and_grads",
+    "greedy_decode",
+    "additive_attention_forward",
+    "additive_attention_backward",
+    "dot_product_attention_scores",
+    "dot_product_attention_scores_backward",
+    "attention_weights",
+    "attention_weights_backward",
+    "attention_context",
+    "attention_context_backward",
+    "attention_decoder_step_forward",
+    "attention_decoder_step_backward",
+    "init_attention_seq2seq_params",
+    "attention_seq2seq_forward",
+    "attention_seq2seq_backward",
+    "attention_seq2seq_loss_and_grads",
+    "attention_greedy_decode",
+]
