@@ -15,6 +15,10 @@ One module per topic, named as in the book:
 - ``longterm``: spectral radius, powers of W, hidden-state Jacobians, gradient norms through time
 - ``training``: loss and gradients of a sequence, truncated-BPTT training, sampling
 - ``data``: the identical-halves task, the "hello" example, one-hot encoding
+- ``bidirectional``: bidirectional RNNs over the vanilla, LSTM and GRU cells, forward and backward
+- ``seq2seq``: encoder-decoders: context vector, teacher forcing, greedy decoding, gradients
+- ``attention``: additive and dot-product attention, weights, context, attention decoder and model
+- ``transduction``: the digit reversal/sorting task of chapters 6-7 and its trainer (Adam, clipping)
 - ``grading``: the checks the assignments' test cells call
 - ``plotting``: the book's figures (unrolled graphs, task diagrams, heat maps); not imported
   here, so that ``import rnncourse`` does not load matplotlib: use ``from rnncourse import plotting``
@@ -161,6 +165,15 @@ from .attention import (
     dot_product_attention_scores_backward,
     init_attention_seq2seq_params,
 )
+from .transduction import (
+    BOS,
+    EOS,
+    PAD,
+    TRANSDUCTION_VOCAB,
+    digit_transduction_task,
+    train_transduction,
+    transduction_accuracy,
+)
 
 __all__ += [
     "birnn_forward",
@@ -187,4 +200,11 @@ __all__ += [
     "attention_seq2seq_backward",
     "attention_seq2seq_loss_and_grads",
     "attention_greedy_decode",
+    "PAD",
+    "BOS",
+    "EOS",
+    "TRANSDUCTION_VOCAB",
+    "digit_transduction_task",
+    "train_transduction",
+    "transduction_accuracy",
 ]
