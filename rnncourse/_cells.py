@@ -9,8 +9,6 @@ stacked as in ``gated`` for the gated cells (G = 1, 4, 3 row blocks).
 
 from __future__ import annotations
 
-import numpy as np
-
 from .bptt import rnn_backward, rnn_step_backward
 from .gated import gru_backward, gru_forward, gru_step_backward, gru_step_forward, lstm_backward, lstm_forward
 from .rnn import rnn_forward, rnn_step_forward
@@ -34,11 +32,6 @@ def check_param_dict(p, name, keys=("U", "W", "b")):
     if missing:
         raise ValueError(f"{name} is missing {missing}, expected keys {list(keys)}")
     return p
-
-
-def hidden_size(cell, p):
-    """H of a parameter dict: W has shape (G*H, H)."""
-    return np.shape(p["W"])[1]
 
 
 def sequence_forward(cell, X, h0, p, C0=None):

@@ -82,7 +82,9 @@ def _queries(queries, name="queries"):
 def _keys(keys, name, N):
     keys = as_float_array(keys, name, 3)
     if keys.shape[0] != N:
-        raise ValueError(f"{name} has shape {keys.shape}, expected (N, T_x, ·) with N = {N} (the batch of the queries)")
+        raise ValueError(
+            f"{name} has shape {keys.shape}, expected (N, T_x, ·) with N = {N} (the batch of the queries)"
+        )
     if keys.shape[1] < 1:
         raise ValueError(f"{name} has shape {keys.shape}, expected at least one source position (T_x >= 1)")
     return keys
@@ -507,7 +509,8 @@ def _model_setup(X, enc, dec, cell):
     cell = check_cell(cell, MODEL_CELLS)
     Hs_enc, _ = seq2seq_encoder_forward(X, enc, cell)
     if not isinstance(dec, dict) or not {"W", "V"} <= set(dec):
-        raise ValueError(f"dec must be a dict with keys {list(DEC_KEYS)}, got {sorted(dec) if isinstance(dec, dict) else dec!r}")
+        got = sorted(dec) if isinstance(dec, dict) else type(dec).__name__
+        raise ValueError(f"dec must be a dict with keys {list(DEC_KEYS)}, got {got}")
     d = _check_dec(dec, cell, np.shape(dec["W"])[-1], Hs_enc.shape[2], keys=DEC_KEYS, K=np.shape(dec["V"])[0])
     UU = np.concatenate([d["U"], d["U_m"]], axis=1)
     Kp = _mm(Hs_enc, d["U_a"].T)
@@ -530,7 +533,10 @@ def _model_forward(X, Y_in, enc, dec, cell):
     Hs_dec = np.stack(Hs_dec, axis=1)
     O = output_forward(Hs_dec, d["V"], d["c"])
     alpha = np.stack([s["alpha"] for s in steps], axis=1)
-    return {"cell": cell, "Hs_enc": Hs_enc, "d": d, "UU": UU, "Xd": Xd, "steps": steps, "Hs_dec": Hs_dec, "O": O, "alpha": alpha}
+    return {
+        "cell": cell, "Hs_enc": Hs_enc, "d": d, "UU": UU, "Xd": Xd,
+        "steps": steps, "Hs_dec": Hs_dec, "O": O, "alpha": alpha,
+    }
 
 
 def _model_backward(dO, X, enc, fw):
@@ -546,7 +552,9 @@ def _model_backward(dO, X, enc, fw):
     h0 = np.zeros((N, H), dtype=Hs_enc.dtype)
     for t in range(T_y - 1, -1, -1):
         h_prev = steps[t - 1]["h_next"] if t > 0 else h0
-        _, dh, dvalues, dKp_t, g = _step_bwd(dHs_dec[:, t] + dh, fw["Xd"][:, t], h_prev, Hs_enc, d, fw["UU"], cell, steps[t])
+        _, dh, dvalues, dKp_t, g = _step_bwd(
+            dHs_dec[:, t] + dh, fw["Xd"][:, t], h_prev, Hs_enc, d, fw["UU"], cell, steps[t]
+        )
         dHs_enc += dvalues
         dKp += dKp_t
         for k in g:

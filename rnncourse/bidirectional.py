@@ -140,7 +140,9 @@ def birnn_backward(dHs, X, h0_fwd, h0_bwd, Hs, fwd, bwd, cell="rnn", Cs=None, C0
     check_shape(Hs, "Hs", (N, T, 2 * H), "(N, T, 2H)")
     if cell == "lstm":
         if Cs is None:
-            raise ValueError("Cs is None, expected the cell states (N, T, 2H) that birnn_forward returned for 'lstm'")
+            raise ValueError(
+                "Cs is None, expected the cell states (N, T, 2H) that birnn_forward returned for 'lstm'"
+            )
         Cs = as_float_array(Cs, "Cs", 3)
         check_shape(Cs, "Cs", (N, T, 2 * H), "(N, T, 2H)")
         Cs_fwd, Cs_rev = Cs[..., :H], Cs[:, ::-1, H:]
@@ -149,7 +151,9 @@ def birnn_backward(dHs, X, h0_fwd, h0_bwd, Hs, fwd, bwd, cell="rnn", Cs=None, C0
     else:
         Cs_fwd = Cs_rev = None
     try:
-        dX, dh0_fwd, dC0_fwd, dfwd = sequence_backward(cell, dHs[..., :H], X, h0_fwd, Hs[..., :H], fwd, C0_fwd, Cs_fwd)
+        dX, dh0_fwd, dC0_fwd, dfwd = sequence_backward(
+            cell, dHs[..., :H], X, h0_fwd, Hs[..., :H], fwd, C0_fwd, Cs_fwd
+        )
     except ValueError as err:
         raise ValueError(f"fwd direction: {err}") from None
     try:
