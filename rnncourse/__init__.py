@@ -140,6 +140,7 @@ __all__ = [
 # Chapters 6 and 7: bidirectional RNNs, encoder-decoders, attention, the transduction task.
 from .bidirectional import birnn_backward, birnn_forward
 from .seq2seq import (
+    beam_search_decode,
     greedy_decode,
     init_seq2seq_params,
     seq2seq_backward,
@@ -185,6 +186,7 @@ __all__ += [
     "seq2seq_backward",
     "seq2seq_loss_and_grads",
     "greedy_decode",
+    "beam_search_decode",
     "additive_attention_forward",
     "additive_attention_backward",
     "dot_product_attention_scores",

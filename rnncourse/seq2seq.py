@@ -23,13 +23,12 @@ the size of m and G = 1 for ``cell="rnn"``, 3 for ``cell="gru"``. Both the encod
 decoder use the one ``cell`` (an LSTM decoder would also have to carry C; it is not provided).
 All states start from zeros except the decoder's.
 
-Beam search is not implemented here. It keeps the B most probable prefixes instead of one:
-at each step every kept prefix is extended by each of the K tokens, the B*K candidates are
-scored by their summed log-probabilities ``sum_t log yhat_{t, y_t}`` and the best B are kept;
-a prefix that emits ``<eos>`` is finished and set aside, and the search ends after ``max_len``
-steps or when B prefixes are finished, returning the finished prefix of highest score (usually
-divided by its length, since the sum favours short outputs). Sutskever et al. (2014, section 3.1)
-describe it with B = 2 already helping; greedy decoding is the case B = 1.
+``beam_search_decode`` keeps the B most probable prefixes instead of one: at each step every
+kept prefix is extended by each of the K tokens, the B*K candidates are scored by their summed
+log-probabilities ``sum_t log yhat_{t, y_t}`` and the best B are kept; a prefix that emits
+``<eos>`` is finished and set aside, and the search ends after ``max_len`` steps or when B
+prefixes are finished, returning the finished prefix of highest score per token (the plain sum
+favours short outputs). Sutskever et al. (2014) decode this way; greedy decoding is B = 1.
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ import numpy as np
 
 from ._cells import GATES, check_cell, check_param_dict, sequence_backward, sequence_forward, step_forward
 from ._validate import as_float_array, as_index_array, check_shape
+from .activations import log_softmax
 from .bidirectional import birnn_backward, birnn_forward
 from .bptt import output_backward
 from .data import one_hot
@@ -52,6 +52,7 @@ __all__ = [
     "seq2seq_backward",
     "seq2seq_loss_and_grads",
     "greedy_decode",
+    "beam_search_decode",
 ]
 
 MODEL_CELLS = ("rnn", "gru")
@@ -367,3 +368,67 @@ def greedy_decode(X, enc, dec, bos, eos, max_len, cell="rnn", pad=None):
             break
     return np.stack(tokens, axis=1)
 
+
+
+def beam_search_decode(X, enc, dec, bos, eos, max_len, beam_width, cell="rnn", pad=None):
+    """Beam search: keep the ``beam_width`` most probable prefixes instead of one.
+
+    Each source is decoded separately. At every step each kept prefix is extended by each of
+    the K tokens; a candidate's score is its log-probability ``sum_t log yhat_{t, y_t}`` and the
+    ``beam_width`` best candidates are kept. A candidate ending with ``eos`` is finished and set
+    aside. The search stops after ``max_len`` steps or once ``beam_width`` prefixes are finished;
+    it returns the finished prefix (or, if none finished, the kept prefix) with the highest
+    score per token, ``score / length``, since the plain sum favours short outputs. With
+    ``beam_width = 1`` it is greedy decoding.
+
+    Inputs:
+    - X: source inputs, shape (N, T_x, D).
+    - enc, dec, cell: as in ``seq2seq_forward``.
+    - bos, eos: token indices in [0, K); max_len: the most tokens to emit, a positive int.
+    - beam_width: the number B of prefixes kept, a positive int.
+    - pad: the token written after a sequence's end (default: eos itself).
+
+    Returns a tuple of:
+    - tokens: int array, shape (N, T) with T <= max_len: each sequence's best output, its eos
+      included if it has one, then ``pad``.
+    - scores: float array (N,), the log-probability of each returned output divided by its length.
+    """
+    cell = check_cell(cell, MODEL_CELLS)
+    _, m = seq2seq_encoder_forward(X, enc, cell)
+    K = _check_decoder(dec, cell, m.shape[1])
+    max_len = check_decode_args(bos, eos, max_len, K, pad)
+    beam_width = _check_positive_int(beam_width, "beam_width")
+    pad = eos if pad is None else pad
+    eye = np.eye(K, dtype=m.dtype)
+    results = []
+    for n in range(m.shape[0]):
+        h = m[n : n + 1]
+        scores = np.zeros(1)
+        prefixes = [[]]
+        finished = []  # (score per token, tokens)
+        for step in range(max_len):
+            last = [p[-1] if p else bos for p in prefixes]
+            h_all = step_forward(cell, eye[last], h, dec["U"], dec["W"], dec["b"])
+            total = scores[:, None] + log_softmax(h_all @ dec["V"].T + dec["c"])  # (B, K)
+            best = np.argsort(-total, axis=None, kind="stable")[:beam_width]
+            rows, toks = np.unravel_index(best, total.shape)
+            keep_rows, keep_toks = [], []
+            for r, k in zip(rows, toks):
+                if k == eos:
+                    finished.append((total[r, k] / (step + 1), prefixes[r] + [int(k)]))
+                else:
+                    keep_rows.append(r)
+                    keep_toks.append(int(k))
+            if len(finished) >= beam_width or not keep_rows:
+                break
+            prefixes = [prefixes[r] + [k] for r, k in zip(keep_rows, keep_toks)]
+            scores = total[keep_rows, keep_toks]
+            h = h_all[keep_rows]
+        else:
+            finished += [(s / max_len, p) for s, p in zip(scores, prefixes)]
+        results.append(max(finished, key=lambda item: item[0]))
+    T = max(len(p) for _, p in results)
+    tokens = np.full((len(results), T), pad, dtype=np.int64)
+    for n, (_, p) in enumerate(results):
+        tokens[n, : len(p)] = p
+    return tokens, np.array([s for s, _ in results])

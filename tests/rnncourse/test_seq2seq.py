@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 from rnncourse import (
+    beam_search_decode,
+    log_softmax,
     birnn_forward,
     greedy_decode,
     gru_step_forward,
@@ -208,6 +210,61 @@ def test_greedy_decode_stops_at_eos_and_pads():
         assert tokens.shape[1] == 8
 
 
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+def test_beam_of_one_is_greedy(cell):
+    enc, dec = model(cell, True, seed=11, scale=2.0)
+    X, _, _ = data(15, 4, 1, seed=11)
+    greedy = greedy_decode(X, enc, dec, 0, 1, 6, cell, pad=2)
+    tokens, scores = beam_search_decode(X, enc, dec, 0, 1, 6, 1, cell, pad=2)
+    np.testing.assert_array_equal(tokens, greedy)
+    assert scores.shape == (15,)
+
+
+def sequence_score(X, y, enc, dec, bos, cell="rnn"):
+    """Teacher-forced log-probability of the tokens y (one sequence), divided by their number."""
+    Y_in = np.array([[bos] + list(y[:-1])])
+    logp = log_softmax(seq2seq_forward(X, Y_in, enc, dec, cell))[0]
+    return sum(logp[t, k] for t, k in enumerate(y)) / len(y)
+
+
+def test_wide_beam_finds_the_best_sequence_by_enumeration():
+    # K = 3 tokens (bos 0, eos 1), at most 3 steps: 1 + 2 + 4 sequences end with eos and 8 run to
+    # max_len. A beam of 27 keeps every candidate, so it must return the best of all 15 by score
+    # per token, computed here independently by teacher forcing.
+    import itertools
+
+    enc, dec = init_seq2seq_params(4, 2, 3, rng=np.random.default_rng(12))
+    for p in (enc["fwd"], enc["bwd"], dec):
+        p["W"] *= 2.0
+    dec["c"] = np.array([0.3, -0.2, 0.1])
+    X_all = np.random.default_rng(13).normal(size=(4, 3, 4))
+    tokens, scores = beam_search_decode(X_all, enc, dec, 0, 1, 3, 27)
+    for n in range(4):
+        X = X_all[n : n + 1]
+        candidates = [list(p) + [1] for L in range(3) for p in itertools.product([0, 2], repeat=L)]
+        candidates += [list(p) for p in itertools.product([0, 2], repeat=3)]
+        assert len(candidates) == 15
+        best = max(candidates, key=lambda y: sequence_score(X, y, enc, dec, 0))
+        got = [int(k) for k in tokens[n]]
+        got = got[: got.index(1) + 1] if 1 in got else got  # cut the filler after eos
+        assert got == best, (n, got, best)
+        assert scores[n] == pytest.approx(sequence_score(X, best, enc, dec, 0), rel=1e-12)
+
+
+def test_beam_scores_are_the_returned_sequences_scores():
+    enc, dec = model("gru", False, seed=14, scale=2.0)
+    X, _, _ = data(6, 3, 1, seed=14)
+    tokens, scores = beam_search_decode(X, enc, dec, 0, 1, 5, 3, "gru", pad=6)
+    for n in range(6):
+        y = [int(k) for k in tokens[n]]
+        if 1 in y:  # finished: eos, then only the filler
+            y = y[: y.index(1) + 1]
+            assert all(k == 6 for k in tokens[n, len(y):])
+        else:  # unfinished outputs are returned only at max_len
+            assert len(y) == 5
+        assert scores[n] == pytest.approx(sequence_score(X[n : n + 1], y, enc, dec, 0, "gru"), rel=1e-12)
+
+
 def test_bad_inputs_name_the_argument():
     enc, dec = model("rnn", True)
     X, Y_in, Y = data()
@@ -233,6 +290,8 @@ def test_bad_inputs_name_the_argument():
         greedy_decode(X, enc, dec, 0, 1, 0)
     with pytest.raises(ValueError, match="eos"):
         greedy_decode(X, enc, dec, 0, 7, 3)
+    with pytest.raises(ValueError, match="beam_width"):
+        beam_search_decode(X, enc, dec, 0, 1, 3, 0)
     with pytest.raises(ValueError, match="bidirectional"):
         init_seq2seq_params(2, 3, 4, bidirectional="yes")
     with pytest.raises(ValueError, match="dm"):
