@@ -15,6 +15,10 @@ One module per topic, named as in the book:
 - ``longterm``: spectral radius, powers of W, hidden-state Jacobians, gradient norms through time
 - ``training``: loss and gradients of a sequence, truncated-BPTT training, sampling
 - ``data``: the identical-halves task, the "hello" example, one-hot encoding
+- ``bidirectional``: bidirectional RNNs over the vanilla, LSTM and GRU cells, forward and backward
+- ``seq2seq``: encoder-decoders: context vector, teacher forcing, greedy decoding, gradients
+- ``attention``: additive and dot-product attention, weights, context, attention decoder and model
+- ``transduction``: the digit reversal/sorting task of chapters 6-7 and its trainer (Adam, clipping)
 - ``grading``: the checks the assignments' test cells call
 - ``plotting``: the book's figures (unrolled graphs, task diagrams, heat maps); not imported
   here, so that ``import rnncourse`` does not load matplotlib: use ``from rnncourse import plotting``
@@ -131,4 +135,78 @@ __all__ = [
     "gru_forward",
     "gru_backward",
     "gru_cho_step_forward",
+]
+
+# Chapters 6 and 7: bidirectional RNNs, encoder-decoders, attention, the transduction task.
+from .bidirectional import birnn_backward, birnn_forward
+from .seq2seq import (
+    beam_search_decode,
+    greedy_decode,
+    init_seq2seq_params,
+    seq2seq_backward,
+    seq2seq_encoder_backward,
+    seq2seq_encoder_forward,
+    seq2seq_forward,
+    seq2seq_loss_and_grads,
+)
+from .attention import (
+    additive_attention_backward,
+    additive_attention_forward,
+    attention_context,
+    attention_context_backward,
+    attention_decoder_step_backward,
+    attention_decoder_step_forward,
+    attention_greedy_decode,
+    attention_seq2seq_backward,
+    attention_seq2seq_forward,
+    attention_seq2seq_loss_and_grads,
+    attention_weights,
+    attention_weights_backward,
+    dot_product_attention_scores,
+    dot_product_attention_scores_backward,
+    init_attention_seq2seq_params,
+)
+from .transduction import (
+    BOS,
+    EOS,
+    PAD,
+    TRANSDUCTION_VOCAB,
+    digit_transduction_task,
+    train_transduction,
+    transduction_accuracy,
+)
+
+__all__ += [
+    "birnn_forward",
+    "birnn_backward",
+    "init_seq2seq_params",
+    "seq2seq_encoder_forward",
+    "seq2seq_encoder_backward",
+    "seq2seq_forward",
+    "seq2seq_backward",
+    "seq2seq_loss_and_grads",
+    "greedy_decode",
+    "beam_search_decode",
+    "additive_attention_forward",
+    "additive_attention_backward",
+    "dot_product_attention_scores",
+    "dot_product_attention_scores_backward",
+    "attention_weights",
+    "attention_weights_backward",
+    "attention_context",
+    "attention_context_backward",
+    "attention_decoder_step_forward",
+    "attention_decoder_step_backward",
+    "init_attention_seq2seq_params",
+    "attention_seq2seq_forward",
+    "attention_seq2seq_backward",
+    "attention_seq2seq_loss_and_grads",
+    "attention_greedy_decode",
+    "PAD",
+    "BOS",
+    "EOS",
+    "TRANSDUCTION_VOCAB",
+    "digit_transduction_task",
+    "train_transduction",
+    "transduction_accuracy",
 ]

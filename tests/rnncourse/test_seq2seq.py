@@ -1,0 +1,299 @@
+"""Tests for rnncourse.seq2seq: context, teacher forcing, greedy decoding, gradients.
+
+Forward values are compared with a loop written here for one example at a time in column
+vectors (math.tanh; for the GRU the package's step function). Gradients are compared with
+centred differences (float64, relative error < 1e-7) at T_x != T_y, D != H != K, N > 1.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from rnncourse import (
+    beam_search_decode,
+    log_softmax,
+    birnn_forward,
+    greedy_decode,
+    gru_step_forward,
+    init_seq2seq_params,
+    numerical_gradient,
+    relative_error,
+    seq2seq_backward,
+    seq2seq_encoder_backward,
+    seq2seq_encoder_forward,
+    seq2seq_forward,
+    seq2seq_loss_and_grads,
+    sequence_cross_entropy,
+    sequence_cross_entropy_backward,
+)
+
+TOL = 1e-7
+
+
+def model(cell, bi, D=5, H=3, K=7, seed=0, scale=1.0):
+    enc, dec = init_seq2seq_params(D, H, K, cell=cell, bidirectional=bi, rng=np.random.default_rng(seed))
+    rng = np.random.default_rng(seed + 1)
+    for p in [dec] + ([enc["fwd"], enc["bwd"]] if bi else [enc]):
+        p["b"] = rng.normal(0, 0.3, p["b"].shape)
+        p["W"] *= scale
+    dec["c"] = rng.normal(0, 0.3, dec["c"].shape)
+    return enc, dec
+
+
+def data(N=2, T_x=4, T_y=3, D=5, K=7, seed=0):
+    rng = np.random.default_rng(seed + 10)
+    return rng.normal(size=(N, T_x, D)), rng.integers(0, K, (N, T_y)), rng.integers(0, K, (N, T_y))
+
+
+def naive_rnn(x, h, p):
+    return np.array([math.tanh(v) for v in p["b"] + p["U"] @ x + p["W"] @ h])
+
+
+def naive_forward(X, Y_in, enc, dec, cell, bi):
+    """One example at a time, column vectors: encoder, context, teacher-forced decoder."""
+    N, T_x, _ = X.shape
+    K = dec["V"].shape[0]
+
+    def step(x, h, p):
+        return naive_rnn(x, h, p) if cell == "rnn" else gru_step_forward(x[None], h[None], p["U"], p["W"], p["b"])[0]
+
+    O = np.zeros(Y_in.shape + (K,))
+    for n in range(N):
+        if bi:
+            H = enc["fwd"]["W"].shape[1]
+            hf = np.zeros(H)
+            for t in range(T_x):
+                hf = step(X[n, t], hf, enc["fwd"])
+            hb = np.zeros(H)
+            for t in range(T_x - 1, -1, -1):
+                hb = step(X[n, t], hb, enc["bwd"])
+            h = np.concatenate([hf, hb])  # the last state of each direction
+        else:
+            h = np.zeros(enc["W"].shape[1])
+            for t in range(T_x):
+                h = step(X[n, t], h, enc)
+        for t in range(Y_in.shape[1]):
+            h = step(np.eye(K)[Y_in[n, t]], h, dec)
+            O[n, t] = dec["c"] + dec["V"] @ h
+    return O
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+@pytest.mark.parametrize("bi", [True, False])
+def test_forward_matches_naive(cell, bi):
+    enc, dec = model(cell, bi)
+    X, Y_in, _ = data()
+    O = seq2seq_forward(X, Y_in, enc, dec, cell)
+    assert O.shape == (2, 3, 7)
+    np.testing.assert_allclose(O, naive_forward(X, Y_in, enc, dec, cell, bi), rtol=1e-12, atol=1e-13)
+
+
+def test_bidirectional_context_is_last_state_of_each_direction():
+    enc, _ = model("rnn", True)
+    X, _, _ = data(T_x=5)
+    Hs_enc, m = seq2seq_encoder_forward(X, enc)
+    z = np.zeros((2, 3))
+    np.testing.assert_array_equal(Hs_enc, birnn_forward(X, z, z, enc["fwd"], enc["bwd"]))
+    np.testing.assert_array_equal(m[:, :3], Hs_enc[:, -1, :3])  # ->h_{T_x}
+    np.testing.assert_array_equal(m[:, 3:], Hs_enc[:, 0, 3:])  # <-h_1, not <-h_{T_x}
+    assert np.abs(m[:, 3:] - Hs_enc[:, -1, 3:]).max() > 1e-3
+
+
+def test_init_shapes():
+    enc, dec = init_seq2seq_params(5, 3, 7, cell="gru", bidirectional=True)
+    assert enc["fwd"]["U"].shape == (9, 5) and enc["bwd"]["W"].shape == (9, 3)
+    assert dec["U"].shape == (18, 7) and dec["W"].shape == (18, 6) and dec["V"].shape == (7, 6)
+    enc, dec = init_seq2seq_params(5, 3, 7, bidirectional=False)
+    assert enc["U"].shape == (3, 5) and dec["W"].shape == (3, 3) and dec["c"].shape == (7,)
+
+
+def flat(tree, prefix=""):
+    out = {}
+    for k, v in tree.items():
+        out.update(flat(v, f"{prefix}{k}.") if isinstance(v, dict) else {prefix + k: v})
+    return out
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+@pytest.mark.parametrize("bi", [True, False])
+@pytest.mark.parametrize("N, T_x, T_y", [(2, 4, 3), (3, 2, 5), (1, 1, 1)])
+def test_seq2seq_backward_matches_finite_differences(cell, bi, N, T_x, T_y):
+    enc, dec = model(cell, bi, seed=N + T_x)
+    X, Y_in, _ = data(N, T_x, T_y, seed=T_y)
+    dO = np.random.default_rng(3).normal(size=(N, T_y, 7))
+    dX, denc, ddec = seq2seq_backward(dO, X, Y_in, enc, dec, cell)
+    assert set(ddec) == {"U", "W", "b", "V", "c"}
+
+    def f(_):
+        return seq2seq_forward(X, Y_in, enc, dec, cell)
+
+    P = flat({"enc": enc, "dec": dec, "X": X})
+    G = flat({"enc": denc, "dec": ddec, "X": dX})
+    assert set(G) == set(P)
+    for name in P:
+        assert G[name].shape == P[name].shape, name
+        err = relative_error(G[name], numerical_gradient(f, P[name], dO))
+        assert err < TOL, f"{name}: relative error {err:.3g}"
+
+
+@pytest.mark.parametrize("bi", [True, False])
+def test_encoder_backward_matches_finite_differences(bi):
+    enc, _ = model("gru", bi, seed=4)
+    X, _, _ = data(3, 4, 2, seed=4)
+    rng = np.random.default_rng(5)
+    Hs_enc, m = seq2seq_encoder_forward(X, enc, "gru")
+    dHs, dm = rng.normal(size=Hs_enc.shape), rng.normal(size=m.shape)
+    dX, denc = seq2seq_encoder_backward(dHs, dm, X, Hs_enc, enc, "gru")
+
+    def f(_):
+        Hs_enc, m = seq2seq_encoder_forward(X, enc, "gru")
+        return np.sum(Hs_enc * dHs) + np.sum(m * dm)
+
+    for name, g, x in [("X", dX, X)] + [(k, v, flat(enc)[k]) for k, v in flat(denc).items()]:
+        err = relative_error(g, numerical_gradient(f, x))
+        assert err < TOL, f"{name}: relative error {err:.3g}"
+
+
+def test_loss_and_grads_agree_with_forward_and_backward():
+    enc, dec = model("rnn", True, seed=2)
+    X, Y_in, Y = data(3, 5, 4, seed=2)
+    loss, denc, ddec = seq2seq_loss_and_grads(X, Y_in, Y, enc, dec)
+    O = seq2seq_forward(X, Y_in, enc, dec)
+    assert loss == pytest.approx(sequence_cross_entropy(O, Y), rel=1e-13)
+    _, denc2, ddec2 = seq2seq_backward(sequence_cross_entropy_backward(O, Y), X, Y_in, enc, dec)
+    for k, v in flat({"enc": denc, "dec": ddec}).items():
+        np.testing.assert_allclose(v, flat({"enc": denc2, "dec": ddec2})[k], rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+def test_greedy_decode_feeds_back_its_own_argmax(cell):
+    # Teacher forcing on the greedy output must reproduce that output: y*_t = argmax o_t when
+    # the decoder is fed y*_{t-1}. Checked on the rows that never emitted eos.
+    enc, dec = model(cell, True, K=6, seed=7, scale=2.0)
+    X, _, _ = data(20, 4, 1, seed=7)
+    bos, eos = 0, 1
+    tokens = greedy_decode(X, enc, dec, bos, eos, 6, cell)
+    assert tokens.dtype.kind == "i" and tokens.shape[0] == 20 and 1 <= tokens.shape[1] <= 6
+    Y_in = np.concatenate([np.full((20, 1), bos), tokens[:, :-1]], axis=1)
+    O = seq2seq_forward(X, Y_in, enc, dec, cell)
+    rows = ~(tokens == eos).any(axis=1)
+    assert rows.sum() >= 3
+    np.testing.assert_array_equal(O[rows].argmax(axis=2), tokens[rows])
+    for n in np.flatnonzero(~rows):  # after the first eos: only the filler (eos by default)
+        first = np.flatnonzero(tokens[n] == eos)[0]
+        np.testing.assert_array_equal(O[n, : first + 1].argmax(axis=1), tokens[n, : first + 1])
+        assert (tokens[n, first:] == eos).all()
+
+
+def test_greedy_decode_stops_at_eos_and_pads():
+    enc, dec = model("rnn", False, K=6, seed=8)
+    X, _, _ = data(4, 3, 1, seed=8)
+    dec["V"][:] = 0.0
+    dec["c"][:] = 0.0
+    dec["c"][3] = 5.0  # every step prefers token 3: the eos below
+    tokens = greedy_decode(X, enc, dec, 0, 3, 10)
+    np.testing.assert_array_equal(tokens, np.full((4, 1), 3))
+    dec["c"][3] = 0.0
+    dec["c"][4] = 5.0  # never eos: runs to max_len
+    assert greedy_decode(X, enc, dec, 0, 3, 7).shape == (4, 7)
+    # Rows that finish at different steps: eos wins only where the first hidden unit is large
+    # (its weight is big); afterwards the finished row gets the pad token.
+    enc, dec = model("rnn", False, K=6, seed=9, scale=2.0)
+    X, _, _ = data(30, 3, 1, seed=9)
+    tokens = greedy_decode(X, enc, dec, 0, 3, 8, pad=5)
+    finished = (tokens == 3).any(axis=1)
+    for n in np.flatnonzero(finished):
+        first = np.flatnonzero(tokens[n] == 3)[0]
+        assert (tokens[n, first + 1 :] == 5).all()
+    if not finished.all():
+        assert tokens.shape[1] == 8
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+def test_beam_of_one_is_greedy(cell):
+    enc, dec = model(cell, True, seed=11, scale=2.0)
+    X, _, _ = data(15, 4, 1, seed=11)
+    greedy = greedy_decode(X, enc, dec, 0, 1, 6, cell, pad=2)
+    tokens, scores = beam_search_decode(X, enc, dec, 0, 1, 6, 1, cell, pad=2)
+    np.testing.assert_array_equal(tokens, greedy)
+    assert scores.shape == (15,)
+
+
+def sequence_score(X, y, enc, dec, bos, cell="rnn"):
+    """Teacher-forced log-probability of the tokens y (one sequence), divided by their number."""
+    Y_in = np.array([[bos] + list(y[:-1])])
+    logp = log_softmax(seq2seq_forward(X, Y_in, enc, dec, cell))[0]
+    return sum(logp[t, k] for t, k in enumerate(y)) / len(y)
+
+
+def test_wide_beam_finds_the_best_sequence_by_enumeration():
+    # K = 3 tokens (bos 0, eos 1), at most 3 steps: 1 + 2 + 4 sequences end with eos and 8 run to
+    # max_len. A beam of 27 keeps every candidate, so it must return the best of all 15 by score
+    # per token, computed here independently by teacher forcing.
+    import itertools
+
+    enc, dec = init_seq2seq_params(4, 2, 3, rng=np.random.default_rng(12))
+    for p in (enc["fwd"], enc["bwd"], dec):
+        p["W"] *= 2.0
+    dec["c"] = np.array([0.3, -0.2, 0.1])
+    X_all = np.random.default_rng(13).normal(size=(4, 3, 4))
+    tokens, scores = beam_search_decode(X_all, enc, dec, 0, 1, 3, 27)
+    for n in range(4):
+        X = X_all[n : n + 1]
+        candidates = [list(p) + [1] for L in range(3) for p in itertools.product([0, 2], repeat=L)]
+        candidates += [list(p) for p in itertools.product([0, 2], repeat=3)]
+        assert len(candidates) == 15
+        best = max(candidates, key=lambda y: sequence_score(X, y, enc, dec, 0))
+        got = [int(k) for k in tokens[n]]
+        got = got[: got.index(1) + 1] if 1 in got else got  # cut the filler after eos
+        assert got == best, (n, got, best)
+        assert scores[n] == pytest.approx(sequence_score(X, best, enc, dec, 0), rel=1e-12)
+
+
+def test_beam_scores_are_the_returned_sequences_scores():
+    enc, dec = model("gru", False, seed=14, scale=2.0)
+    X, _, _ = data(6, 3, 1, seed=14)
+    tokens, scores = beam_search_decode(X, enc, dec, 0, 1, 5, 3, "gru", pad=6)
+    for n in range(6):
+        y = [int(k) for k in tokens[n]]
+        if 1 in y:  # finished: eos, then only the filler
+            y = y[: y.index(1) + 1]
+            assert all(k == 6 for k in tokens[n, len(y):])
+        else:  # unfinished outputs are returned only at max_len
+            assert len(y) == 5
+        assert scores[n] == pytest.approx(sequence_score(X[n : n + 1], y, enc, dec, 0, "gru"), rel=1e-12)
+
+
+def test_bad_inputs_name_the_argument():
+    enc, dec = model("rnn", True)
+    X, Y_in, Y = data()
+    with pytest.raises(ValueError, match="cell"):
+        seq2seq_forward(X, Y_in, enc, dec, "lstm")
+    with pytest.raises(ValueError, match="Y_in"):
+        seq2seq_forward(X, Y_in + 10, enc, dec)
+    with pytest.raises(ValueError, match="Y_in"):
+        seq2seq_forward(X, Y_in.astype(float), enc, dec)
+    with pytest.raises(ValueError, match="enc"):
+        seq2seq_forward(X, Y_in, {"fwd": enc["fwd"]}, dec)
+    with pytest.raises(ValueError, match=r"dec\['W'\]"):
+        seq2seq_forward(X, Y_in, enc, {**dec, "W": dec["W"][:3, :3]})
+    with pytest.raises(ValueError, match=r"dec\['V'\]"):
+        seq2seq_forward(X, Y_in, enc, {**dec, "V": dec["V"].T})
+    with pytest.raises(ValueError, match="dec"):
+        seq2seq_forward(X, Y_in, enc, {k: v for k, v in dec.items() if k != "c"})
+    with pytest.raises(ValueError, match="Y"):
+        seq2seq_loss_and_grads(X, Y_in, Y[:, :2], enc, dec)
+    with pytest.raises(ValueError, match="dO"):
+        seq2seq_backward(np.zeros((2, 3, 6)), X, Y_in, enc, dec)
+    with pytest.raises(ValueError, match="max_len"):
+        greedy_decode(X, enc, dec, 0, 1, 0)
+    with pytest.raises(ValueError, match="eos"):
+        greedy_decode(X, enc, dec, 0, 7, 3)
+    with pytest.raises(ValueError, match="beam_width"):
+        beam_search_decode(X, enc, dec, 0, 1, 3, 0)
+    with pytest.raises(ValueError, match="bidirectional"):
+        init_seq2seq_params(2, 3, 4, bidirectional="yes")
+    with pytest.raises(ValueError, match="dm"):
+        Hs, m = seq2seq_encoder_forward(X, enc)
+        seq2seq_encoder_backward(np.zeros_like(Hs), m[:, :3], X, Hs, enc)
