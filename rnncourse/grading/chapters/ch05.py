@@ -126,7 +126,8 @@ TASKS = [
          _cases_lstm_gradient_norms_through_time,
          "going backwards, the total on a hidden state is its own part plus what the next step hands back; the "
          "total on a cell adds, to what the next step hands back, the path through the hidden state of the same "
-         "step (the output gate times the slope of tanh at that cell); hand both totals to the step backward and "
-         "record their norms for every example and step", outputs=("h_norms", "C_norms"),
+         "step (the output gate times the slope of tanh at that cell); the step backward adds that path itself, so "
+         "it gets the hidden state's total but only the cell's part from later steps; record the norms of both "
+         "totals for every example and step", outputs=("h_norms", "C_norms"),
          calls=("lstm_step_backward",)),
 ]
