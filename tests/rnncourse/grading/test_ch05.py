@@ -5,14 +5,16 @@ another library, a missing factor in a backward pass, a trivial answer to the me
 with a message that names the function, the case and what differs.
 """
 
+import nbformat
 import numpy as np
 import pytest
 
 import rnncourse
 from rnncourse import gated
-from rnncourse.grading import check_against_reference, check_gradients_numerically
+from rnncourse.grading import check_against_reference, check_gradients_numerically, simulate, verify
 from rnncourse.grading.chapters import TASKS
-from support import raises_message
+from rnncourse.grading.jail import JailLimits
+from support import EXERCISES, SOLUTIONS, raises_message, read
 
 NAMES = ["lstm_step_forward", "lstm_step_backward", "gru_step_forward", "gru_step_backward",
          "peephole_lstm_step_forward", "lstm_gradient_norms_through_time"]
@@ -216,3 +218,24 @@ def test_a_missing_transposed_weight_fails_with_a_message_not_a_crash():
 
     with raises_message(r"lstm_step_forward, case 1 of 4 .*raised ValueError"):
         check_against_reference("lstm_step_forward", W_not_transposed)
+
+
+# ---------------------------------------------------------------- hostile and faulty submissions
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", [k for k in simulate.KINDS if not k.preflight], ids=lambda k: k.name)
+def test_simulated_submissions_of_05_gated_get_exactly_their_points(kind, jail_kind):
+    """The hostile set of test_verify (graded there on 02_bptt), here on 05_gated: a task that calls another
+    graded function inside the jail (the measurement calls the step backward) changes nothing."""
+    assignment = "05_gated"
+    release = read(EXERCISES / assignment / f"{assignment}.ipynb")
+    source = read(SOLUTIONS / assignment / f"{assignment}.ipynb")
+    files = simulate.build(kind, release, source, f"{assignment}.ipynb")
+    nb = nbformat.reads(files[f"{assignment}.ipynb"], as_version=4)
+    result = verify.grade_notebook(nb, "0123456789abcdef" * 4, assignment, kind.name, assignment,
+                                   JailLimits(cell_timeout=5, call_timeout=2), kind=jail_kind, with_advice=False)
+    expected = simulate.expected_points(kind, source)
+    lost = {g: v.message for g, v in result.verdicts.items() if not v.passed}
+    assert result.score == expected, f"{kind.name} ({kind.description}): {result.score} != {expected}; lost: {lost}"
+    assert result.sandboxed
