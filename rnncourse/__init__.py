@@ -24,6 +24,7 @@ from .activations import log_softmax, sigmoid, softmax
 from .data import decode, encode, hello_example, identical_halves, one_hot
 from .bptt import output_backward, rnn_backward, rnn_step_backward, stacked_rnn_backward
 from .gated import (
+    cell_gradient_decay_rate,
     coupled_lstm_forward,
     coupled_lstm_step_forward,
     gru_backward,
@@ -131,4 +132,5 @@ __all__ = [
     "gru_forward",
     "gru_backward",
     "gru_cho_step_forward",
+    "cell_gradient_decay_rate",
 ]
