@@ -686,6 +686,38 @@ mutant(A5, "lstm_gradient_norms_through_time", "cell_norms_hidden_total_without_
 mutant(A5, "lstm_gradient_norms_through_time", "cell_norms_add_into_dHs_in_place",
        _v(_LGN, _LGN_OK, dh_total="dHs[:, t] += dh_later\n        dh_total = dHs[:, t]"))
 
+_CGD = """
+def cell_gradient_decay_rate(X, h0, C0, U, W, b):
+    N, T, D = X.shape
+    H = h0.shape[1]
+    Hs, Cs = np.zeros((N, T, H)), np.zeros((N, T, H))
+    h_t, C_t = h0, C0
+    for t in range(T):
+        h_t, C_t = lstm_step_forward(X[:, t], h_t, C_t, U, W, b)
+        Hs[:, t], Cs[:, t] = h_t, C_t
+    d_last = {d_last}
+    d_last[:, -1] = 1.0
+    norms = lstm_gradient_norms_through_time(d_last, X, h0, C0, Hs, Cs, U, W, b)[{which}]
+    by_lag = {by_lag}
+    measured = np.polyfit(np.arange(T), by_lag, 1)[0]
+    forget = {forget}
+    return float(measured), float({predicted})
+"""
+_CGD_OK = dict(d_last="np.zeros_like(Hs)", which=1, by_lag="np.mean(np.log(norms[:, ::-1]), axis=0)",
+               forget="sigmoid(X[:, 1:] @ U[H:2 * H].T + Hs[:, :-1] @ W[H:2 * H].T + b[H:2 * H])",
+               predicted="np.mean(np.log(forget))")
+mutant(A5, "cell_gradient_decay_rate", "decay_fitted_against_t_not_the_lag",
+       _v(_CGD, _CGD_OK, by_lag="np.mean(np.log(norms), axis=0)"))
+mutant(A5, "cell_gradient_decay_rate", "decay_log_of_the_mean_norm",
+       _v(_CGD, _CGD_OK, by_lag="np.log(np.mean(norms[:, ::-1], axis=0))"))
+mutant(A5, "cell_gradient_decay_rate", "decay_of_the_hidden_state_norms", _v(_CGD, _CGD_OK, which=0))
+mutant(A5, "cell_gradient_decay_rate", "decay_with_a_gradient_on_every_state", _v(_CGD, _CGD_OK, d_last="np.ones_like(Hs)"))
+mutant(A5, "cell_gradient_decay_rate", "decay_predicted_with_the_first_steps_gate",
+       _v(_CGD, _CGD_OK, forget="sigmoid(X @ U[H:2 * H].T + np.concatenate([h0[:, None], Hs[:, :-1]], axis=1) @ "
+                                "W[H:2 * H].T + b[H:2 * H])"))
+mutant(A5, "cell_gradient_decay_rate", "decay_predicted_as_the_log_of_the_mean_gate",
+       _v(_CGD, _CGD_OK, predicted="np.log(np.mean(forget))"))
+
 
 # ---------------------------------------------------------------- running the notebooks
 def _kernel_env():

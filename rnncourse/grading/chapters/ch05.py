@@ -79,6 +79,25 @@ def _cases_lstm_gradient_norms_through_time(rng):
     return cases
 
 
+def _cases_cell_gradient_decay_rate(rng):
+    cases = []
+    for N, T, D, H, forget_bias in [(1, 2, 1, 1, 0.0), (2, 6, 3, 4, 0.0), (3, 10, 2, 5, 1.0), (2, 16, 3, 4, 3.0)]:
+        p = gated_params(rng, D, H, 4, forget_bias)
+        label = f"N={N}, T={T}, D={D}, H={H}" + (f", forget-gate bias +{forget_bias:g}" if forget_bias else "")
+        cases.append((label, {"X": rng.normal(0, 1, (N, T, D)), "h0": rng.uniform(-1, 1, (N, H)),
+                              "C0": rng.normal(0, 1, (N, H)), **p}))
+    # W = 0 and one forget-gate value everywhere: both rates are log f
+    H = 3
+    p = gated_params(rng, 2, H, 4)
+    p["W"][:] = 0.0
+    p["U"][H:2 * H] = 0.0
+    p["b"][H:2 * H] = 0.5
+    cases.append(("N=2, T=8, D=2, H=3, W = 0 and every forget gate sigmoid(0.5)",
+                  {"X": rng.normal(0, 1, (2, 8, 2)), "h0": rng.uniform(-1, 1, (2, H)), "C0": rng.normal(0, 1, (2, H)),
+                   **p}))
+    return cases
+
+
 def _fd_lstm_step_backward(kw, rng):
     x, h_prev, C_prev, U, W, b = (kw[k] for k in ("x", "h_prev", "C_prev", "U", "W", "b"))
     # Both outputs at once: the loss is <dh_next, h_next> + <dC_next, C_next>.
@@ -130,4 +149,10 @@ TASKS = [
          "it gets the hidden state's total but only the cell's part from later steps; record the norms of both "
          "totals for every example and step", outputs=("h_norms", "C_norms"),
          calls=("lstm_step_backward",)),
+    Task("cell_gradient_decay_rate", 5, gated.cell_gradient_decay_rate, _cases_cell_gradient_decay_rate,
+         "the loss puts a gradient of ones on the last hidden state only; the measured rate is the least-squares "
+         "slope of the mean over the examples of the log cell-gradient norm against the lag, which is 0 at the "
+         "last step and grows going back; the predicted rate averages the log forget gates of every step but "
+         "the first", outputs=("measured", "predicted"),
+         calls=("lstm_step_forward", "lstm_gradient_norms_through_time")),
 ]

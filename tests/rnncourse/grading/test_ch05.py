@@ -17,7 +17,7 @@ from rnncourse.grading.jail import JailLimits
 from support import EXERCISES, SOLUTIONS, raises_message, read
 
 NAMES = ["lstm_step_forward", "lstm_step_backward", "gru_step_forward", "gru_step_backward",
-         "peephole_lstm_step_forward", "lstm_gradient_norms_through_time"]
+         "peephole_lstm_step_forward", "lstm_gradient_norms_through_time", "cell_gradient_decay_rate"]
 
 
 def sigmoid(a):
@@ -73,6 +73,19 @@ def test_measurement_cases_are_not_degenerate():
         if kw["X"].shape[1] > 1:
             own = np.linalg.norm(kw["dHs"], axis=2)
             assert np.max(np.abs(h_norms - own)[:, :-1]) > 1e-2
+
+
+def test_decay_cases_include_t_2_a_large_forget_bias_and_the_exact_case():
+    cases = TASKS["cell_gradient_decay_rate"].cases(np.random.default_rng(0))
+    assert min(kw["X"].shape[1] for _, kw in cases) == 2
+    rates = [gated.cell_gradient_decay_rate(**kw) for _, kw in cases]
+    assert all(m < 0 and p < 0 for m, p in rates)
+    # the exact case: W = 0 and one forget gate, where measured and predicted agree
+    exact = [(m, p) for (label, _), (m, p) in zip(cases, rates) if "W = 0" in label]
+    assert len(exact) == 1 and abs(exact[0][0] - exact[0][1]) < 1e-12
+    assert abs(exact[0][1] - np.log(sigmoid(0.5))) < 1e-12
+    # elsewhere the two differ by far more than the tolerance: returning the prediction twice fails
+    assert max(abs(m - p) for m, p in rates) > 0.01
 
 
 def test_numeric_cases_put_gradients_on_both_lstm_outputs():
@@ -172,6 +185,31 @@ def norms_counting_the_h_path_twice(dHs, X, h0, C0, Hs, Cs, U, W, b):
     return h_norms, C_norms
 
 
+def decay_fitted_against_t(X, h0, C0, U, W, b):
+    """Fits against the step t instead of the lag T-1-t: the sign of the slope flips."""
+    Hs, Cs = gated.lstm_forward(X, h0, C0, U, W, b)
+    d_last = np.zeros_like(Hs)
+    d_last[:, -1] = 1.0
+    C_norms = gated.lstm_gradient_norms_through_time(d_last, X, h0, C0, Hs, Cs, U, W, b)[1]
+    measured = np.polyfit(np.arange(X.shape[1]), np.log(C_norms).mean(axis=0), 1)[0]
+    return float(measured), gated.cell_gradient_decay_rate(X, h0, C0, U, W, b)[1]
+
+
+def decay_predicted_with_every_step(X, h0, C0, U, W, b):
+    """Averages the forget gates of every step, the first one included."""
+    H = h0.shape[1]
+    Hs, _ = gated.lstm_forward(X, h0, C0, U, W, b)
+    before = np.concatenate([h0[:, None], Hs[:, :-1]], axis=1)
+    f = sigmoid(X @ U[H:2 * H].T + before @ W[H:2 * H].T + b[H:2 * H])
+    return gated.cell_gradient_decay_rate(X, h0, C0, U, W, b)[0], float(np.mean(np.log(f)))
+
+
+def decay_as_fractions_not_logarithms(X, h0, C0, U, W, b):
+    """Returns the mean forget gate instead of the mean of its logarithm."""
+    measured, predicted = gated.cell_gradient_decay_rate(X, h0, C0, U, W, b)
+    return measured, float(np.exp(predicted))
+
+
 @pytest.mark.parametrize("name, func, message", [
     ("lstm_step_forward", lstm_torch_gate_order, r"lstm_step_forward, case 1 of 4 \(N=1, D=1, H=1\), output h_next"),
     ("lstm_step_forward", lstm_input_and_forget_swapped, r"lstm_step_forward, case 1 of 4 .*output h_next.*forget gate"),
@@ -185,6 +223,11 @@ def norms_counting_the_h_path_twice(dHs, X, h0, C0, Hs, Cs, U, W, b):
      r"peephole_lstm_step_forward, case 1 of 4 .*output h_next.*output gate"),
     ("lstm_gradient_norms_through_time", norms_of_the_outputs_gradients_only,
      r"lstm_gradient_norms_through_time, case 3 of 5 \(N=1, T=6.*output h_norms"),
+    ("cell_gradient_decay_rate", decay_fitted_against_t,
+     r"cell_gradient_decay_rate, case 1 of 5 \(N=1, T=2, D=1, H=1\), output measured: got 0\.\d+, expected -0\.\d+.*lag"),
+    ("cell_gradient_decay_rate", decay_predicted_with_every_step,
+     r"cell_gradient_decay_rate, case 1 of 5 .*output predicted.*every step but the first"),
+    ("cell_gradient_decay_rate", decay_as_fractions_not_logarithms, r"cell_gradient_decay_rate, case 1 of 5 .*output predicted"),
     ("lstm_gradient_norms_through_time", norms_counting_the_h_path_twice,
      r"lstm_gradient_norms_through_time, case 3 of 5 .*output h_norms.*only the cell's part from later steps"),
 ])
