@@ -917,7 +917,7 @@ def gru_backward(dHs, X, h0, Hs, U, W, b):
 
 
 def cell_gradient_decay_rate(X, h0, C0, U, W, b):
-    """How fast the gradient on the LSTM's cell decays with the lag: measured, and predicted by the forget gates.
+    """How fast the gradient on the LSTM's cell decays with the lag, measured and as the forget gates predict.
 
     The loss is the sum of the entries of the last hidden state (a gradient of ones on
     ``Hs[:, -1]``, none on the other states). Going back from the last step, the norm of
