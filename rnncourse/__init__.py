@@ -28,6 +28,7 @@ from .activations import log_softmax, sigmoid, softmax
 from .data import decode, encode, hello_example, identical_halves, one_hot
 from .bptt import output_backward, rnn_backward, rnn_step_backward, stacked_rnn_backward
 from .gated import (
+    cell_gradient_decay_rate,
     coupled_lstm_forward,
     coupled_lstm_step_forward,
     gru_backward,
@@ -135,6 +136,7 @@ __all__ = [
     "gru_forward",
     "gru_backward",
     "gru_cho_step_forward",
+    "cell_gradient_decay_rate",
 ]
 
 # Chapters 6 and 7: bidirectional RNNs, encoder-decoders, attention, the transduction task.

@@ -74,6 +74,7 @@ __all__ = [
     "gru_forward",
     "gru_backward",
     "gru_cho_step_forward",
+    "cell_gradient_decay_rate",
 ]
 
 
@@ -985,3 +986,55 @@ def gru_backward(dHs, X, h0, Hs, U, W, b, cache=None):
     dXU2, dHW2 = _rows(dXU), _rows(dHW)
     dX = (dXU2 @ U).reshape(N, T, D)
     return dX, dh_rec, dXU2.T @ _rows(X), dHW2.T @ _rows(H_prev), dXU2.sum(axis=0)
+
+
+# ------------------------------------- decay of the cell's gradient (assignment 5)
+
+
+def cell_gradient_decay_rate(X, h0, C0, U, W, b):
+    """How fast the gradient on the LSTM's cell decays with the lag, measured and as the forget gates predict.
+
+    The loss is the sum of the entries of the last hidden state (a gradient of ones on
+    ``Hs[:, -1]``, none on the other states). Going back from the last step, the norm of
+    the total gradient on the cell, ``||dL/dC_t||`` (as ``lstm_gradient_norms_through_time``
+    returns it), falls about geometrically with the lag ``k = T-1-t``, so its logarithm
+    falls about linearly:
+
+    - measured: the slope of the least-squares line through the points
+      ``(k, mean over the examples of log ||dL/dC_{T-1-k}||)``, k = 0, ..., T-1;
+    - predicted: the mean over the examples, the units and the steps t = 1, ..., T-1 of
+      ``log f_t``: the forget gates by which the cell's own path multiplies the gradient
+      on its way from the last cell back to the first (the first step's gate multiplies
+      C0, which is not measured).
+
+    With W = 0 and one forget-gate value f for every unit and step, both are ``log f``.
+    Both are negative; the closer to 0, the longer the cell carries a gradient back.
+
+    Inputs:
+    - X: input sequence, shape (N, T, D), with T >= 2.
+    - h0, C0: initial hidden and cell states, shape (N, H) each.
+    - U: stacked input weights, shape (4H, D), row blocks (i, f, omega, C_tilde).
+    - W: stacked recurrent weights, shape (4H, H).
+    - b: stacked bias, shape (4H,).
+
+    Returns a tuple of:
+    - measured: the fitted slope of the mean log norm against the lag, a Python float.
+    - predicted: the mean log forget gate of steps 1 to T-1, a Python float.
+    """
+    X, (h0, C0), U, W, b = _check_sequence(X, [(h0, "h0"), (C0, "C0")], U, W, b, 4, "4H")
+    N, T, _ = X.shape
+    if T < 2:
+        raise ValueError(f"X has shape {X.shape}, expected at least two time steps (T >= 2) to fit a slope")
+    H = h0.shape[1]
+    Hs, Cs = lstm_forward(X, h0, C0, U, W, b)
+    dHs = np.zeros_like(Hs)
+    dHs[:, -1] = 1.0
+    _, C_norms = lstm_gradient_norms_through_time(dHs, X, h0, C0, Hs, Cs, U, W, b)
+    lags = np.arange(T, dtype=np.float64)
+    mean_log = np.mean(np.log(C_norms[:, ::-1].astype(np.float64)), axis=0)  # entry k is lag k
+    # least-squares slope, written out (np.polyfit would do the same)
+    centred = lags - lags.mean()
+    measured = float(np.sum(centred * (mean_log - mean_log.mean())) / np.sum(centred * centred))
+    a_f = X[:, 1:] @ U[H : 2 * H].T + Hs[:, :-1] @ W[H : 2 * H].T + b[H : 2 * H]
+    predicted = float(np.mean(np.log(_sigmoid(a_f.astype(np.float64)))))
+    return measured, predicted

@@ -1,4 +1,4 @@
-"""The visible tests of assignments 1-4 pass correct answers and catch the mistakes students make.
+"""The visible tests of assignments 1-5 pass correct answers and catch the mistakes students make.
 
 For each assignment the released notebook (``exercises/``, which ``test_release`` keeps equal to
 a fresh ``nbgrader generate_assignment``) is filled with the source's answers and executed in one
@@ -24,7 +24,7 @@ from support import EXERCISES, ROOT, SOLUTIONS, jupyter_env, read
 
 pytestmark = pytest.mark.slow
 
-VISIBLE_ASSIGNMENTS = ["01_rnn_forward", "02_bptt", "03_long_term", "04_leaky_esn"]
+VISIBLE_ASSIGNMENTS = ["01_rnn_forward", "02_bptt", "03_long_term", "04_leaky_esn", "05_gated"]
 CELL_TIMEOUT = 120  # seconds per cell; each visible cell takes well under a second or two
 
 
@@ -496,6 +496,224 @@ def esn_forecast(u, U, W, b, gamma, n_train, washout, alpha):
 """)
 
 
+# ---------------------------------------------------------------- 05_gated
+A5 = "05_gated"
+_LSF = """
+def lstm_step_forward(x, h_prev, C_prev, U, W, b):
+    H = h_prev.shape[1]
+    pre = {pre}
+    gate_i = {gate_i}
+    gate_f = {gate_f}
+    gate_omega = {gate_omega}
+    candidate = {candidate}
+    C_next = {C_next}
+    return {h_next}, C_next
+"""
+_LSF_OK = dict(pre="x @ U.T + h_prev @ W.T + b", gate_i="sigmoid(pre[:, :H])", gate_f="sigmoid(pre[:, H:2 * H])",
+               gate_omega="sigmoid(pre[:, 2 * H:3 * H])", candidate="np.tanh(pre[:, 3 * H:])",
+               C_next="gate_f * C_prev + gate_i * candidate", h_next="gate_omega * np.tanh(C_next)")
+mutant(A5, "lstm_step_forward", "lstm_W_transposed", _v(_LSF, _LSF_OK, pre="x @ U.T + h_prev @ W + b"))
+mutant(A5, "lstm_step_forward", "lstm_U_transposed", _v(_LSF, _LSF_OK, pre="x @ U + h_prev @ W.T + b"))
+mutant(A5, "lstm_step_forward", "lstm_input_and_forget_gates_swapped",
+       _v(_LSF, _LSF_OK, gate_i="sigmoid(pre[:, H:2 * H])", gate_f="sigmoid(pre[:, :H])"))
+mutant(A5, "lstm_step_forward", "lstm_torch_gate_order_i_f_g_o",
+       _v(_LSF, _LSF_OK, gate_omega="sigmoid(pre[:, 3 * H:])", candidate="np.tanh(pre[:, 2 * H:3 * H])"))
+mutant(A5, "lstm_step_forward", "lstm_tanh_on_the_output_gate",
+       _v(_LSF, _LSF_OK, gate_omega="np.tanh(pre[:, 2 * H:3 * H])"))
+mutant(A5, "lstm_step_forward", "lstm_sigmoid_on_the_candidate", _v(_LSF, _LSF_OK, candidate="sigmoid(pre[:, 3 * H:])"))
+mutant(A5, "lstm_step_forward", "lstm_h_without_tanh_of_the_cell", _v(_LSF, _LSF_OK, h_next="gate_omega * C_next"))
+mutant(A5, "lstm_step_forward", "lstm_without_bias", _v(_LSF, _LSF_OK, pre="x @ U.T + h_prev @ W.T"))
+
+_LSB = """
+def lstm_step_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b):
+    H = h_prev.shape[1]
+    pre = x @ U.T + h_prev @ W.T + b
+    gate_i = sigmoid(pre[:, :H])
+    gate_f = sigmoid(pre[:, H:2 * H])
+    gate_omega = sigmoid(pre[:, 2 * H:3 * H])
+    candidate = np.tanh(pre[:, 3 * H:])
+    tanh_C = np.tanh(gate_f * C_prev + gate_i * candidate)
+    dC = {dC}
+    da_i = {da_i}
+    da_f = {da_f}
+    da_omega = {da_omega}
+    da_C_tilde = {da_C_tilde}
+    d_pre = np.concatenate([{order}], axis=1)
+    return d_pre @ U, {dh_prev}, {dC_prev}, {dU}, {dW}, np.sum(d_pre, axis=0)
+"""
+_LSB_OK = dict(dC="dC_next + dh_next * gate_omega * (1.0 - tanh_C ** 2)",
+               da_i="dC * candidate * gate_i * (1.0 - gate_i)", da_f="dC * C_prev * gate_f * (1.0 - gate_f)",
+               da_omega="dh_next * tanh_C * gate_omega * (1.0 - gate_omega)",
+               da_C_tilde="dC * gate_i * (1.0 - candidate ** 2)", order="da_i, da_f, da_omega, da_C_tilde",
+               dh_prev="d_pre @ W", dC_prev="dC * gate_f", dU="d_pre.T @ x", dW="d_pre.T @ h_prev")
+mutant(A5, "lstm_step_backward", "lstm_backward_forgets_dC_next",
+       _v(_LSB, _LSB_OK, dC="dh_next * gate_omega * (1.0 - tanh_C ** 2)"))
+mutant(A5, "lstm_step_backward", "lstm_backward_dC_prev_without_forget_gate", _v(_LSB, _LSB_OK, dC_prev="dC"))
+mutant(A5, "lstm_step_backward", "lstm_backward_dC_without_the_path_through_h", _v(_LSB, _LSB_OK, dC="dC_next"))
+mutant(A5, "lstm_step_backward", "lstm_backward_forget_gate_without_sigmoid_slope",
+       _v(_LSB, _LSB_OK, da_f="dC * C_prev"))
+mutant(A5, "lstm_step_backward", "lstm_backward_candidate_slope_missing_a_square",
+       _v(_LSB, _LSB_OK, da_C_tilde="dC * gate_i * (1.0 - candidate)"))
+mutant(A5, "lstm_step_backward", "lstm_backward_output_gate_on_the_cell_not_its_tanh",
+       _v(_LSB, _LSB_OK, da_omega="dh_next * (gate_f * C_prev + gate_i * candidate) * gate_omega * (1.0 - gate_omega)"))
+mutant(A5, "lstm_step_backward", "lstm_backward_input_and_forget_blocks_swapped",
+       _v(_LSB, _LSB_OK, order="da_f, da_i, da_omega, da_C_tilde"))
+mutant(A5, "lstm_step_backward", "lstm_backward_dW_transposed", _v(_LSB, _LSB_OK, dW="h_prev.T @ d_pre"))
+mutant(A5, "lstm_step_backward", "lstm_backward_dh_prev_without_W", _v(_LSB, _LSB_OK, dh_prev="d_pre[:, :H]"))
+mutant(A5, "lstm_step_backward", "lstm_backward_dU_averaged_over_the_batch", _v(_LSB, _LSB_OK, dU="d_pre.T @ x / x.shape[0]"))
+
+_GSF = """
+def gru_step_forward(x, h_prev, U, W, b):
+    H = h_prev.shape[1]
+    from_x = x @ U.T + b
+    from_h = {from_h}
+    gate_r = {gate_r}
+    gate_z = {gate_z}
+    h_tilde = {h_tilde}
+    return {h_next}
+"""
+_GSF_OK = dict(from_h="h_prev @ W.T", gate_r="sigmoid(from_x[:, :H] + from_h[:, :H])",
+               gate_z="sigmoid(from_x[:, H:2 * H] + from_h[:, H:2 * H])",
+               h_tilde="np.tanh(from_x[:, 2 * H:] + gate_r * from_h[:, 2 * H:])",
+               h_next="(1.0 - gate_z) * h_prev + gate_z * h_tilde")
+mutant(A5, "gru_step_forward", "gru_W_transposed", _v(_GSF, _GSF_OK, from_h="h_prev @ W"))
+mutant(A5, "gru_step_forward", "gru_update_convention_of_torch_1_minus_z",
+       _v(_GSF, _GSF_OK, h_next="gate_z * h_prev + (1.0 - gate_z) * h_tilde"))
+mutant(A5, "gru_step_forward", "gru_reset_and_update_gates_swapped",
+       _v(_GSF, _GSF_OK, gate_r="sigmoid(from_x[:, H:2 * H] + from_h[:, H:2 * H])",
+          gate_z="sigmoid(from_x[:, :H] + from_h[:, :H])"))
+mutant(A5, "gru_step_forward", "gru_reset_before_the_product_cho",
+       _v(_GSF, _GSF_OK, h_tilde="np.tanh(from_x[:, 2 * H:] + (gate_r * h_prev) @ W[2 * H:].T)"))
+mutant(A5, "gru_step_forward", "gru_reset_on_the_whole_pre_activation",
+       _v(_GSF, _GSF_OK, h_tilde="np.tanh(gate_r * (from_x[:, 2 * H:] + from_h[:, 2 * H:]))"))
+mutant(A5, "gru_step_forward", "gru_without_reset", _v(_GSF, _GSF_OK, h_tilde="np.tanh(from_x[:, 2 * H:] + from_h[:, 2 * H:])"))
+mutant(A5, "gru_step_forward", "gru_sigmoid_on_the_candidate",
+       _v(_GSF, _GSF_OK, h_tilde="sigmoid(from_x[:, 2 * H:] + gate_r * from_h[:, 2 * H:])"))
+
+_GSB = """
+def gru_step_backward(dh_next, x, h_prev, U, W, b):
+    H = h_prev.shape[1]
+    from_x = x @ U.T + b
+    from_h = h_prev @ W.T
+    gate_r = sigmoid(from_x[:, :H] + from_h[:, :H])
+    gate_z = sigmoid(from_x[:, H:2 * H] + from_h[:, H:2 * H])
+    h_tilde = np.tanh(from_x[:, 2 * H:] + gate_r * from_h[:, 2 * H:])
+    da_z = {da_z}
+    da_h_tilde = {da_h_tilde}
+    da_r = {da_r}
+    d_from_x = np.concatenate([da_r, da_z, {x_block}], axis=1)
+    d_from_h = np.concatenate([da_r, da_z, {h_block}], axis=1)
+    dh_prev = {dh_prev}
+    return d_from_x @ U, dh_prev, d_from_x.T @ x, {dW}, np.sum(d_from_x, axis=0)
+"""
+_GSB_OK = dict(da_z="dh_next * (h_tilde - h_prev) * gate_z * (1.0 - gate_z)",
+               da_h_tilde="dh_next * gate_z * (1.0 - h_tilde ** 2)",
+               da_r="da_h_tilde * from_h[:, 2 * H:] * gate_r * (1.0 - gate_r)", x_block="da_h_tilde",
+               h_block="gate_r * da_h_tilde", dh_prev="dh_next * (1.0 - gate_z) + d_from_h @ W",
+               dW="d_from_h.T @ h_prev")
+mutant(A5, "gru_step_backward", "gru_backward_without_the_direct_path", _v(_GSB, _GSB_OK, dh_prev="d_from_h @ W"))
+mutant(A5, "gru_step_backward", "gru_backward_direct_path_with_z_not_1_minus_z",
+       _v(_GSB, _GSB_OK, dh_prev="dh_next * gate_z + d_from_h @ W"))
+mutant(A5, "gru_step_backward", "gru_backward_recurrent_gradient_not_reset", _v(_GSB, _GSB_OK, h_block="da_h_tilde"))
+mutant(A5, "gru_step_backward", "gru_backward_input_gradient_reset", _v(_GSB, _GSB_OK, x_block="gate_r * da_h_tilde"))
+mutant(A5, "gru_step_backward", "gru_backward_update_gate_without_sigmoid_slope",
+       _v(_GSB, _GSB_OK, da_z="dh_next * (h_tilde - h_prev)"))
+mutant(A5, "gru_step_backward", "gru_backward_update_gate_sign_flipped",
+       _v(_GSB, _GSB_OK, da_z="dh_next * (h_prev - h_tilde) * gate_z * (1.0 - gate_z)"))
+mutant(A5, "gru_step_backward", "gru_backward_reset_gate_with_h_prev_not_the_product",
+       _v(_GSB, _GSB_OK, da_r="da_h_tilde * h_prev * gate_r * (1.0 - gate_r)"))
+mutant(A5, "gru_step_backward", "gru_backward_candidate_slope_missing_a_square",
+       _v(_GSB, _GSB_OK, da_h_tilde="dh_next * gate_z * (1.0 - h_tilde)"))
+mutant(A5, "gru_step_backward", "gru_backward_dW_transposed", _v(_GSB, _GSB_OK, dW="h_prev.T @ d_from_h"))
+
+_PLF = """
+def peephole_lstm_step_forward(x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega):
+    H = h_prev.shape[1]
+    pre = x @ U.T + h_prev @ W.T + b
+    gate_i = {gate_i}
+    gate_f = {gate_f}
+    candidate = np.tanh(pre[:, 3 * H:])
+    C_next = gate_f * C_prev + gate_i * candidate
+    gate_omega = {gate_omega}
+    return gate_omega * np.tanh(C_next), C_next
+"""
+_PLF_OK = dict(gate_i="sigmoid(pre[:, :H] + pi_i * C_prev)", gate_f="sigmoid(pre[:, H:2 * H] + pi_f * C_prev)",
+               gate_omega="sigmoid(pre[:, 2 * H:3 * H] + pi_omega * C_next)")
+mutant(A5, "peephole_lstm_step_forward", "peephole_output_gate_sees_the_old_cell",
+       _v(_PLF, _PLF_OK, gate_omega="sigmoid(pre[:, 2 * H:3 * H] + pi_omega * C_prev)"))
+mutant(A5, "peephole_lstm_step_forward", "peephole_weights_of_input_and_forget_swapped",
+       _v(_PLF, _PLF_OK, gate_i="sigmoid(pre[:, :H] + pi_f * C_prev)", gate_f="sigmoid(pre[:, H:2 * H] + pi_i * C_prev)"))
+mutant(A5, "peephole_lstm_step_forward", "peephole_without_output_peephole",
+       _v(_PLF, _PLF_OK, gate_omega="sigmoid(pre[:, 2 * H:3 * H])"))
+mutant(A5, "peephole_lstm_step_forward", "peephole_forget_gate_sees_the_new_cell_input",
+       _v(_PLF, _PLF_OK, gate_f="sigmoid(pre[:, H:2 * H] + pi_f * np.tanh(pre[:, 3 * H:]))"))
+
+_LGN = """
+def lstm_gradient_norms_through_time(dHs, X, h0, C0, Hs, Cs, U, W, b):
+    N, T, H = Hs.shape
+    h_norms = np.zeros((N, T))
+    C_norms = np.zeros((N, T))
+    dh_later = np.zeros((N, H))
+    dC_later = np.zeros((N, H))
+    for t in range(T - 1, -1, -1):
+        h_before = h0 if t == 0 else Hs[:, t - 1]
+        C_before = C0 if t == 0 else Cs[:, t - 1]
+        {dh_total}
+        out_gate = sigmoid(X[:, t] @ U[2 * H:3 * H].T + h_before @ W[2 * H:3 * H].T + b[2 * H:3 * H])
+        dC_total = {dC_total}
+        h_norms[:, t] = np.sqrt(np.sum(dh_total ** 2, axis=1))
+        C_norms[:, t] = np.sqrt(np.sum(dC_total ** 2, axis=1))
+        _, dh_later, dC_later, _, _, _ = lstm_step_backward(dh_total, {dC_given}, X[:, t], h_before, C_before, U, W, b)
+    return h_norms, C_norms
+"""
+_LGN_OK = dict(dh_total="dh_total = dHs[:, t] + dh_later",
+               dC_total="dC_later + dh_total * out_gate * (1.0 - np.tanh(Cs[:, t]) ** 2)", dC_given="dC_later")
+mutant(A5, "lstm_gradient_norms_through_time", "cell_norms_hand_the_total_to_the_step_backward",
+       _v(_LGN, _LGN_OK, dC_given="dC_total"))
+mutant(A5, "lstm_gradient_norms_through_time", "cell_norms_forget_what_later_steps_hand_back",
+       _v(_LGN, _LGN_OK, dC_given="np.zeros_like(dC_later)"))
+mutant(A5, "lstm_gradient_norms_through_time", "cell_norms_without_the_path_through_h",
+       _v(_LGN, _LGN_OK, dC_total="dC_later"))
+mutant(A5, "lstm_gradient_norms_through_time", "cell_norms_with_the_tanh_slope_at_the_previous_cell",
+       _v(_LGN, _LGN_OK, dC_total="dC_later + dh_total * out_gate * (1.0 - np.tanh(C_before) ** 2)"))
+mutant(A5, "lstm_gradient_norms_through_time", "cell_norms_hidden_total_without_later_steps",
+       _v(_LGN, _LGN_OK, dh_total="dh_total = dHs[:, t]"))
+mutant(A5, "lstm_gradient_norms_through_time", "cell_norms_add_into_dHs_in_place",
+       _v(_LGN, _LGN_OK, dh_total="dHs[:, t] += dh_later\n        dh_total = dHs[:, t]"))
+
+_CGD = """
+def cell_gradient_decay_rate(X, h0, C0, U, W, b):
+    N, T, D = X.shape
+    H = h0.shape[1]
+    Hs, Cs = np.zeros((N, T, H)), np.zeros((N, T, H))
+    h_t, C_t = h0, C0
+    for t in range(T):
+        h_t, C_t = lstm_step_forward(X[:, t], h_t, C_t, U, W, b)
+        Hs[:, t], Cs[:, t] = h_t, C_t
+    d_last = {d_last}
+    d_last[:, -1] = 1.0
+    norms = lstm_gradient_norms_through_time(d_last, X, h0, C0, Hs, Cs, U, W, b)[{which}]
+    by_lag = {by_lag}
+    measured = np.polyfit(np.arange(T), by_lag, 1)[0]
+    forget = {forget}
+    return float(measured), float({predicted})
+"""
+_CGD_OK = dict(d_last="np.zeros_like(Hs)", which=1, by_lag="np.mean(np.log(norms[:, ::-1]), axis=0)",
+               forget="sigmoid(X[:, 1:] @ U[H:2 * H].T + Hs[:, :-1] @ W[H:2 * H].T + b[H:2 * H])",
+               predicted="np.mean(np.log(forget))")
+mutant(A5, "cell_gradient_decay_rate", "decay_fitted_against_t_not_the_lag",
+       _v(_CGD, _CGD_OK, by_lag="np.mean(np.log(norms), axis=0)"))
+mutant(A5, "cell_gradient_decay_rate", "decay_log_of_the_mean_norm",
+       _v(_CGD, _CGD_OK, by_lag="np.log(np.mean(norms[:, ::-1], axis=0))"))
+mutant(A5, "cell_gradient_decay_rate", "decay_of_the_hidden_state_norms", _v(_CGD, _CGD_OK, which=0))
+mutant(A5, "cell_gradient_decay_rate", "decay_with_a_gradient_on_every_state", _v(_CGD, _CGD_OK, d_last="np.ones_like(Hs)"))
+mutant(A5, "cell_gradient_decay_rate", "decay_predicted_with_the_first_steps_gate",
+       _v(_CGD, _CGD_OK, forget="sigmoid(X @ U[H:2 * H].T + np.concatenate([h0[:, None], Hs[:, :-1]], axis=1) @ "
+                                "W[H:2 * H].T + b[H:2 * H])"))
+mutant(A5, "cell_gradient_decay_rate", "decay_predicted_as_the_log_of_the_mean_gate",
+       _v(_CGD, _CGD_OK, predicted="np.log(np.mean(forget))"))
+
+
 # ---------------------------------------------------------------- running the notebooks
 def _kernel_env():
     env = jupyter_env()
@@ -572,7 +790,8 @@ def test_visible_tests_pass_with_the_correct_answers(assignment):
           f"in {run.seconds:.1f} s")
 
 
-@pytest.mark.parametrize("name", sorted(MUTANTS, key=lambda n: (MUTANTS[n].assignment, n)))
+@pytest.mark.parametrize("name", sorted(MUTANTS, key=lambda n: (MUTANTS[n].assignment, n)),
+                         ids=lambda n: f"{MUTANTS[n].assignment}-{n}")
 def test_visible_test_catches_the_mutant(name):
     m = MUTANTS[name]
     answer, check = run_assignment(m.assignment).mutants[name]

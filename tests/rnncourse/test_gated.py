@@ -16,6 +16,7 @@ import pytest
 
 import rnncourse.gated as gated_module
 from rnncourse import (
+    cell_gradient_decay_rate,
     coupled_lstm_forward,
     coupled_lstm_step_forward,
     gru_backward,
@@ -606,3 +607,64 @@ def test_gru_backward_with_the_forward_cache_equals_recomputing(N, T, D, H):
         np.testing.assert_allclose(g_cached, g_recomputed, rtol=1e-12, atol=1e-14)
     with pytest.raises(ValueError, match=r"cache.*\(N, T, 4H\)"):
         gru_backward(*args, cache=cache[:, :-1])
+
+
+# ------------------------------------------- decay rate of the cell's gradient
+
+
+def test_cell_gradient_decay_rate_is_log_f_for_one_forget_gate_value():
+    # W = 0 and forget-gate rows of U zero: f = sigmoid(beta) at every unit and step, and the
+    # cell's own path is the only one, so both rates are log f exactly.
+    rng = np.random.default_rng(50)
+    N, T, D, H, beta = 3, 9, 2, 4, 0.7
+    p = make(rng, N, T, D, H, 4)
+    W = np.zeros_like(p["W"])
+    U, b = p["U"].copy(), p["b"].copy()
+    U[H : 2 * H], b[H : 2 * H] = 0.0, beta
+    measured, predicted = cell_gradient_decay_rate(p["X"], p["h0"], p["C0"], U, W, b)
+    assert type(measured) is float and type(predicted) is float
+    np.testing.assert_allclose([measured, predicted], math.log(1 / (1 + math.exp(-beta))), rtol=1e-12)
+
+
+@pytest.mark.parametrize("N, T, D, H", [(1, 2, 1, 1), (2, 5, 3, 2)])
+def test_cell_gradient_decay_rate_matches_finite_differences_and_naive_gates(N, T, D, H):
+    rng = np.random.default_rng(51 + T)
+    p = make(rng, N, T, D, H, 4)
+    Hs, Cs = naive_lstm_sequence(p["X"], p["h0"], p["C0"], p["U"], p["W"], p["b"])
+    dHs = np.zeros((N, T, H))
+    dHs[:, -1] = 1.0
+    fb = blocks(p["U"], p["W"], p["b"], LSTM_ORDER)
+    log_norm = np.zeros((N, T))
+    for t in range(T):
+        h_prev = Hs[:, t - 1] if t else p["h0"]
+        omega = np.stack([sig(pre(fb, "omega", p["X"][n, t], h_prev[n])) for n in range(N)])
+        dC = numerical_gradient(lambda C: _loss_from_step(p, dHs, t, omega * np.tanh(C), C), Cs[:, t].copy())
+        log_norm[:, t] = np.log(np.linalg.norm(dC, axis=1))
+    slope = np.polyfit(np.arange(T), log_norm[:, ::-1].mean(axis=0), 1)[0]
+    log_f = [np.log(sig(pre(fb, "f", p["X"][n, t], Hs[n, t - 1]))) for n in range(N) for t in range(1, T)]
+    measured, predicted = cell_gradient_decay_rate(p["X"], p["h0"], p["C0"], p["U"], p["W"], p["b"])
+    np.testing.assert_allclose(measured, slope, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(predicted, np.mean(log_f), rtol=1e-12)
+
+
+def test_a_larger_forget_gate_bias_slows_the_decay():
+    rng = np.random.default_rng(52)
+    N, T, D, H = 2, 20, 3, 4
+    p = make(rng, N, T, D, H, 4)
+    rates = []
+    for shift in (0.0, 1.0, 2.0, 3.0):
+        b = p["b"].copy()
+        b[H : 2 * H] += shift
+        rates.append(cell_gradient_decay_rate(p["X"], p["h0"], p["C0"], p["U"], p["W"], b))
+    measured, predicted = np.array(rates).T
+    assert np.all(np.diff(measured) > 0) and np.all(np.diff(predicted) > 0)
+    assert np.all(measured < 0) and np.all(predicted < 0)
+
+
+def test_cell_gradient_decay_rate_needs_two_steps():
+    rng = np.random.default_rng(53)
+    p = make(rng, 2, 1, 2, 3, 4)
+    with pytest.raises(ValueError, match=r"T >= 2"):
+        cell_gradient_decay_rate(p["X"], p["h0"], p["C0"], p["U"], p["W"], p["b"])
+    with pytest.raises(ValueError, match=r"W has shape"):
+        cell_gradient_decay_rate(np.ones((2, 4, 2)), p["h0"], p["C0"], p["U"], p["W"][:9], p["b"])
