@@ -58,6 +58,11 @@ def _check_params(kind, params):
     if len(W) != 2 or W[0] != G * W[1]:
         label = f"{G}H" if G > 1 else "H"
         raise ValueError(f'params["W"] has shape {W}, expected ({label}, H) for kind {kind!r}')
+    V, c = np.shape(params["V"]), np.shape(params["c"])
+    if len(V) != 2 or V[1] != W[1]:
+        raise ValueError(f'params["V"] has shape {V}, expected (K, H) with H = {W[1]} (from W)')
+    if c != (V[0],):
+        raise ValueError(f'params["c"] has shape {c}, expected (K,) = ({V[0]},) to match V')
 
 
 def _check_int(value, name, minimum):

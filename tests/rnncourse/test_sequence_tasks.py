@@ -188,5 +188,9 @@ def test_bad_arguments_name_what_is_wrong():
         train_classifier("lstm", p, None, 1, 2, np.random.default_rng(0))
     with pytest.raises(ValueError, match="stop_below"):
         train_classifier("lstm", p, lambda n, r: (X, y), 1, 2, np.random.default_rng(0), stop_below=0)
+    with pytest.raises(ValueError, match=r"\(K, H\)"):
+        classifier_logits("lstm", p | {"V": np.zeros((2, 3))}, X)
+    with pytest.raises(ValueError, match=r"\(K,\)"):
+        classifier_logits("lstm", p | {"c": np.zeros(3)}, X)
     with pytest.raises(ValueError, match="forget_bias"):
         init_classifier_params("lstm", 3, 2, 2, forget_bias="1")
