@@ -14,7 +14,8 @@ One module per topic, named as in the book:
 - ``optim``: parameter updates (gradient descent, Adam) and gradient clipping
 - ``longterm``: spectral radius, powers of W, hidden-state Jacobians, gradient norms through time
 - ``training``: loss and gradients of a sequence, truncated-BPTT training, sampling
-- ``data``: the identical-halves task, the "hello" example, one-hot encoding
+- ``data``: the identical-halves task, the "hello" example, first-symbol recall, one-hot encoding
+- ``sequence_tasks``: many-to-one RNN, LSTM and GRU classifiers, trained with Adam and clipping
 - ``bidirectional``: bidirectional RNNs over the vanilla, LSTM and GRU cells, forward and backward
 - ``seq2seq``: encoder-decoders: context vector, teacher forcing, greedy decoding, gradients
 - ``attention``: additive and dot-product attention, weights, context, attention decoder and model
@@ -25,7 +26,7 @@ One module per topic, named as in the book:
 """
 
 from .activations import log_softmax, sigmoid, softmax
-from .data import decode, encode, hello_example, identical_halves, one_hot
+from .data import decode, encode, first_symbol_recall, hello_example, identical_halves, one_hot
 from .bptt import output_backward, rnn_backward, rnn_step_backward, stacked_rnn_backward
 from .gated import (
     cell_gradient_decay_rate,
@@ -69,6 +70,13 @@ from .rnn import (
     rnn_step_forward,
     stacked_rnn_forward,
 )
+from .sequence_tasks import (
+    classifier_accuracy,
+    classifier_logits,
+    classifier_loss_and_grads,
+    init_classifier_params,
+    train_classifier,
+)
 from .training import rnn_loss_and_grads, sample, train_truncated_bptt
 
 __version__ = "0.1.0"
@@ -110,6 +118,12 @@ __all__ = [
     "decode",
     "identical_halves",
     "hello_example",
+    "first_symbol_recall",
+    "init_classifier_params",
+    "classifier_logits",
+    "classifier_loss_and_grads",
+    "classifier_accuracy",
+    "train_classifier",
     "leaky_rnn_forward",
     "leaky_rnn_backward",
     "scale_to_spectral_radius",
