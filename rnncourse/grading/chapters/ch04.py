@@ -51,9 +51,9 @@ def _cases_scale_to_spectral_radius(rng):
 
 def _cases_ridge_readout(rng):
     cases = []
-    for M, H, K, alpha in [(1, 1, 1, 0.1), (5, 3, 1, 1e-3), (40, 6, 3, 2.0), (8, 12, 2, 0.5)]:
-        cases.append((f"M={M}, H={H}, K={K}, alpha={alpha}",
-                      {"states": rng.normal(0, 1, (M, H)), "targets": rng.normal(0, 1, (M, K)), "alpha": alpha}))
+    for T_tr, H, K, mu in [(1, 1, 1, 0.1), (5, 3, 1, 1e-3), (40, 6, 3, 2.0), (8, 12, 2, 0.5)]:
+        cases.append((f"T_tr={T_tr}, H={H}, K={K}, mu={mu}",
+                      {"states": rng.normal(0, 1, (T_tr, H)), "targets": rng.normal(0, 1, (T_tr, K)), "mu": mu}))
     return cases
 
 
