@@ -323,11 +323,35 @@ mutant(A3, "spectral_radius", "spectral_radius_of_real_parts", """
 def spectral_radius(W):
     return float(np.max(np.abs(np.linalg.eigvals(W).real)))
 """)
-mutant(A3, "matrix_power_eigen", "matrix_power_Q_transposed", """
-def matrix_power_eigen(W, t):
+_EC = """
+def eigen_components(W, h0, t):
     eigenvalues, Q = np.linalg.eigh(W)
-    return Q.T @ np.diag(eigenvalues ** t) @ Q
+    return {body}
+"""
+_EC_OK = dict(body="(eigenvalues ** t * (Q.T @ h0))[:, None] * Q.T")
+mutant(A3, "eigen_components", "components_along_rows_of_Q", _v(_EC, _EC_OK, body="(eigenvalues ** t * (Q @ h0))[:, None] * Q"))
+mutant(A3, "eigen_components", "components_without_the_power", _v(_EC, _EC_OK, body="(Q.T @ h0)[:, None] * Q.T"))
+mutant(A3, "eigen_components", "components_as_coordinates_on_the_diagonal",
+       _v(_EC, _EC_OK, body="np.diag(eigenvalues ** t * (Q.T @ h0))"))
+mutant(A3, "eigen_components", "library_power_without_the_split", """
+def eigen_components(W, h0, t):
+    return np.diag(np.linalg.matrix_power(W, t) @ h0)
 """)
+_GDR = """
+def gradient_decay_rate(dHs, X, h0, Hs, U, W):
+    norms = gradient_norms_through_time(dHs, X, h0, Hs, U, W)
+    T = norms.shape[1]
+    lag = {lag}
+    slope = np.polyfit(lag, {fitted}, 1)[0]
+    return float(np.exp(slope)), {predicted}
+"""
+_GDR_OK = dict(lag="np.arange(T - 1, -1, -1)", fitted="np.log(norms).mean(axis=0)", predicted="spectral_radius(W)")
+mutant(A3, "gradient_decay_rate", "decay_rate_lag_counted_forwards", _v(_GDR, _GDR_OK, lag="np.arange(T)"))
+mutant(A3, "gradient_decay_rate", "decay_rate_without_the_logarithm", _v(_GDR, _GDR_OK, fitted="norms.mean(axis=0)"))
+mutant(A3, "gradient_decay_rate", "decay_rate_log_of_the_mean_norm",
+       _v(_GDR, _GDR_OK, fitted="np.log(norms.mean(axis=0))"))
+mutant(A3, "gradient_decay_rate", "decay_rate_predicts_the_largest_singular_value",
+       _v(_GDR, _GDR_OK, predicted="float(np.linalg.norm(W, 2))"))
 mutant(A3, "hidden_state_jacobian", "jacobian_scales_columns", """
 def hidden_state_jacobian(h_next, W):
     return (1.0 - h_next ** 2)[..., None, :] * W
