@@ -486,42 +486,62 @@ def scale_to_spectral_radius(W, rho):
     return W * (rho / np.max(np.abs(np.linalg.eigvals(W).real)))
 """)
 _RR = """
-def ridge_readout(states, targets, alpha):
-    M, H = states.shape
-    Z = np.hstack([states, np.ones((M, 1))])
+def ridge_readout(states, targets, mu):
+    T_tr, H = states.shape
+    Z = np.hstack([states, np.ones((T_tr, 1))])
     P = {P}
-    w = np.linalg.solve(Z.T @ Z + alpha * P, Z.T @ targets)
+    w = np.linalg.solve(Z.T @ Z + mu * P, Z.T @ targets)
     return {out}
 """
 _RR_OK = dict(P="np.diag(np.r_[np.ones(H), 0.0])", out="w[:H].T.copy(), w[H].copy()")
 mutant(A4, "ridge_readout", "ridge_penalises_the_bias", _v(_RR, _RR_OK, P="np.eye(H + 1)"))
 mutant(A4, "ridge_readout", "ridge_V_transposed", _v(_RR, _RR_OK, out="w[:H].copy(), w[H].copy()"))
 mutant(A4, "ridge_readout", "ridge_without_bias", """
-def ridge_readout(states, targets, alpha):
-    M, H = states.shape
-    w = np.linalg.solve(states.T @ states + alpha * np.eye(H), states.T @ targets)
+def ridge_readout(states, targets, mu):
+    T_tr, H = states.shape
+    w = np.linalg.solve(states.T @ states + mu * np.eye(H), states.T @ targets)
     return w.T.copy(), np.zeros(targets.shape[1])
 """)
 mutant(A4, "memory_capacity", "memory_capacity_delay_off_by_one", """
-def memory_capacity(u, states, max_delay, alpha=1e-06):
-    T = u.shape[0]
+def memory_capacity(x, states, max_delay, mu=1e-06):
+    T = x.shape[0]
     steps = np.arange(max_delay, T)
     train, test = steps[:len(steps) // 2], steps[len(steps) // 2:]
     r2 = np.zeros(max_delay)
     for k in range(1, max_delay + 1):
-        V, c = ridge_readout(states[train], u[train - k + 1][:, None], alpha)
+        V, c = ridge_readout(states[train], x[train - k + 1][:, None], mu)
         y = states[test] @ V[0] + c[0]
-        y, target = y - y.mean(), u[test - k + 1] - u[test - k + 1].mean()
+        y, target = y - y.mean(), x[test - k + 1] - x[test - k + 1].mean()
         denom = np.sum(y * y) * np.sum(target * target)
         r2[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
     return float(np.sum(r2)), r2
 """)
 mutant(A4, "esn_forecast", "forecast_from_the_state_one_step_late", """
-def esn_forecast(u, U, W, b, gamma, n_train, washout, alpha):
-    T, H = u.shape[0], W.shape[0]
-    states = leaky_rnn_forward(u.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
-    V, c = ridge_readout(states[washout:n_train - 1], u[washout + 1:n_train].reshape(-1, 1), alpha)
+def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
+    T, H = x.shape[0], W.shape[0]
+    states = leaky_rnn_forward(x.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
+    V, c = ridge_readout(states[washout:n_train - 1], x[washout + 1:n_train].reshape(-1, 1), mu)
     return states[n_train:T] @ V[0] + c[0]
+""")
+mutant(A4, "memory_capacity", "memory_capacity_scored_on_the_training_steps", """
+def memory_capacity(x, states, max_delay, mu=1e-06):
+    T = x.shape[0]
+    steps = np.arange(max_delay, T)
+    r2 = np.zeros(max_delay)
+    for k in range(1, max_delay + 1):
+        V, c = ridge_readout(states[steps], x[steps - k][:, None], mu)
+        y = states[steps] @ V[0] + c[0]
+        y, target = y - y.mean(), x[steps - k] - x[steps - k].mean()
+        denom = np.sum(y * y) * np.sum(target * target)
+        r2[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
+    return float(np.sum(r2)), r2
+""")
+mutant(A4, "esn_forecast", "forecast_trains_on_the_washout", """
+def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
+    T, H = x.shape[0], W.shape[0]
+    states = leaky_rnn_forward(x.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
+    V, c = ridge_readout(states[:n_train - 1], x[1:n_train].reshape(-1, 1), mu)
+    return states[n_train - 1:T - 1] @ V[0] + c[0]
 """)
 
 

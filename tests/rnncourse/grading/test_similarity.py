@@ -82,7 +82,7 @@ def _renamed(source):
 
 def test_copy_with_every_local_name_renamed_is_still_flagged(tmp_path):
     source, renamed = _renamed(inspect.getsource(esn.esn_forecast))
-    assert {"u", "T", "H", "states", "V", "c"} <= renamed
+    assert {"x", "T", "H", "states", "V", "c"} <= renamed
     names = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
     names |= {n.arg for n in ast.walk(ast.parse(source)) if isinstance(n, ast.arg)}
     assert not names & renamed, names & renamed
