@@ -204,14 +204,14 @@ def information_flow(Hs, G, W):
     For the states ``h_t = Hs[:, t]`` and the total gradients ``g_t = G[:, t]`` on them
     (from backpropagation through time), the backward step from t to t - 1 multiplies
     ``g_t`` by ``J_t^T = W^T diag(1 - h_t^2)``. Omega sums the squared deviation from 1 of
-    the ratio of norms it produces, over the steps t = 1..T-1 and the batch:
+    the gain of that step, the ratio of norms it produces, over the steps t = 1..T-1 and the batch:
 
         Omega = sum_{n, t} (||W^T (d_t * g_t)|| / ||g_t|| - 1)^2,   d_t = 1 - h_t^2.
 
-    The gradients treat G as a constant (the usual approximation): with ``v = d_t * g_t``,
-    ``z = W^T v`` and ``r = ||z|| / ||g_t||``, each term adds
-    ``2 (r - 1) v z^T / (||z|| ||g_t||)`` to dOmega/dW and
-    ``-4 (r - 1) h_t * g_t * (W z) / (||z|| ||g_t||)`` to dOmega/dh_t.
+    The gradients treat G as a constant (the usual approximation): with ``chi = d_t * g_t``,
+    ``B = W^T chi`` and the gain ``gain = ||B|| / ||g_t||``, each term adds
+    ``2 (gain - 1) chi B^T / (||B|| ||g_t||)`` to dOmega/dW and
+    ``-4 (gain - 1) h_t * g_t * (W B) / (||B|| ||g_t||)`` to dOmega/dh_t.
 
     Inputs:
     - Hs: hidden states of a tanh RNN, shape (N, T, H).
@@ -230,16 +230,16 @@ def information_flow(Hs, G, W):
     check_shape(W, "W", (H, H), "(H, H)")
     check_shape(G, "G", (N, T, H), "(N, T, H)")
     h, g = Hs[:, 1:], G[:, 1:]
-    v = (1.0 - h**2) * g
-    z = v @ W  # rows: W^T v
-    z_norm = np.sqrt(np.sum(z * z, axis=-1, keepdims=True))
+    chi = (1.0 - h**2) * g
+    B = chi @ W  # rows: W^T chi
+    B_norm = np.sqrt(np.sum(B * B, axis=-1, keepdims=True))
     g_norm = np.sqrt(np.sum(g * g, axis=-1, keepdims=True))
-    if np.any(g_norm == 0) or np.any(z_norm == 0):
+    if np.any(g_norm == 0) or np.any(B_norm == 0):
         raise ValueError("G and W^T diag(1 - h^2) G must be nonzero at every step t >= 1")
-    r = z_norm / g_norm
-    omega = float(np.sum((r - 1.0) ** 2))
-    coef = 2.0 * (r - 1.0) / (z_norm * g_norm)  # (N, T-1, 1)
-    dW = np.einsum("nti,ntj->ij", coef * v, z)
+    gain = B_norm / g_norm
+    omega = float(np.sum((gain - 1.0) ** 2))
+    coef = 2.0 * (gain - 1.0) / (B_norm * g_norm)  # (N, T-1, 1)
+    dW = np.einsum("nti,ntj->ij", coef * chi, B)
     dHs = np.zeros_like(Hs)
-    dHs[:, 1:] = coef * (-2.0 * h * g) * (z @ W.T)
+    dHs[:, 1:] = coef * (-2.0 * h * g) * (B @ W.T)
     return omega, dW, dHs
