@@ -12,7 +12,8 @@ One module per topic, named as in the book:
 - ``esn``: echo state networks: spectral-radius scaling, ridge readout, memory capacity
 - ``gradcheck``: centred-difference gradients and the relative error
 - ``optim``: parameter updates (gradient descent, Adam) and gradient clipping
-- ``longterm``: spectral radius, powers of W, hidden-state Jacobians, gradient norms through time
+- ``longterm``: spectral radius, powers of W and their eigen-components, hidden-state Jacobians, gradient
+  norms through time and their decay rate, the information-flow regulariser
 - ``training``: loss and gradients of a sequence, truncated-BPTT training, sampling
 - ``data``: the identical-halves task, the "hello" example, first-symbol recall, one-hot encoding
 - ``sequence_tasks``: many-to-one RNN, LSTM and GRU classifiers, trained with Adam and clipping
@@ -60,7 +61,15 @@ from .esn import (
     scale_to_spectral_radius,
 )
 from .losses import cross_entropy, sequence_cross_entropy, sequence_cross_entropy_backward
-from .longterm import gradient_norms_through_time, hidden_state_jacobian, matrix_power_eigen, spectral_radius
+from .longterm import (
+    eigen_components,
+    gradient_decay_rate,
+    gradient_norms_through_time,
+    hidden_state_jacobian,
+    information_flow,
+    matrix_power_eigen,
+    spectral_radius,
+)
 from .optim import adam_step, clip_by_norm, clip_by_value, global_norm, sgd_step
 from .rnn import (
     init_rnn_params,
@@ -108,6 +117,9 @@ __all__ = [
     "clip_by_value",
     "spectral_radius",
     "matrix_power_eigen",
+    "eigen_components",
+    "gradient_decay_rate",
+    "information_flow",
     "hidden_state_jacobian",
     "gradient_norms_through_time",
     "rnn_loss_and_grads",

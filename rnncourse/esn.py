@@ -7,9 +7,9 @@ state property: the state forgets its initial value and becomes a function of
 the recent inputs. Only the readout ``o_t = c + V h_t`` is trained, by ridge
 regression, which has a closed form:
 
-    [V c]^T = (Z^T Z + alpha P)^{-1} Z^T Y,   Z = [states, 1],   P = diag(1, ..., 1, 0)
+    [V c]^T = (Z^T Z + mu P)^{-1} Z^T Y,   Z = [states, 1],   P = diag(1, ..., 1, 0)
 
-(the bias ``c`` is not penalised). ``memory_capacity`` measures how much of the
+(the bias ``c`` is not penalised; ``mu`` is the penalty's weight, the book's mu). ``memory_capacity`` measures how much of the
 input's past a reservoir can recall linearly, and ``esn_forecast`` predicts a
 scalar series one step ahead. ``mackey_glass`` generates the classic test series.
 """
@@ -132,18 +132,18 @@ def esn_states(X, h0, U, W, b, gamma=1.0, washout=0):
     return Hs[:, washout:]
 
 
-def ridge_readout(states, targets, alpha):
+def ridge_readout(states, targets, mu):
     """Fit a linear readout ``o = c + V h`` by ridge regression (closed form).
 
-    Minimises ``sum_m ||targets[m] - c - V states[m]||^2 + alpha ||V||_F^2`` (the bias
+    Minimises ``sum_m ||targets[m] - c - V states[m]||^2 + mu ||V||_F^2`` (the bias
     c is not penalised) by solving the normal equations
-    ``(Z^T Z + alpha P) [V c]^T = Z^T targets`` with ``Z = [states, 1]`` and
+    ``(Z^T Z + mu P) [V c]^T = Z^T targets`` with ``Z = [states, 1]`` and
     ``P = diag(1, ..., 1, 0)``.
 
     Inputs:
-    - states: reservoir states, one per row, shape (M, H).
-    - targets: desired outputs, shape (M, K).
-    - alpha: ridge penalty, a number > 0.
+    - states: reservoir states, one per row, shape (T_tr, H).
+    - targets: desired outputs, shape (T_tr, K).
+    - mu: ridge penalty, a number > 0.
 
     Returns a tuple of:
     - V: readout weights, shape (K, H).
@@ -151,42 +151,42 @@ def ridge_readout(states, targets, alpha):
     """
     states = as_float_array(states, "states", 2)
     targets = as_float_array(targets, "targets", 2)
-    M, H = states.shape
-    if targets.shape[0] != M:
+    T_tr, H = states.shape
+    if targets.shape[0] != T_tr:
         raise ValueError(
-            f"targets has shape {targets.shape}, expected (M, K) with M = {M} rows, one per row of states"
+            f"targets has shape {targets.shape}, expected (T_tr, K) with T_tr = {T_tr} rows, one per row of states"
         )
-    alpha = _check_real(alpha, "alpha", 0.0, strict=True)
-    Z = np.hstack([states, np.ones((M, 1), dtype=states.dtype)])
+    mu = _check_real(mu, "mu", 0.0, strict=True)
+    Z = np.hstack([states, np.ones((T_tr, 1), dtype=states.dtype)])
     P = np.eye(H + 1)
     P[H, H] = 0.0
-    coef = np.linalg.solve(Z.T @ Z + alpha * P, Z.T @ targets)  # (H + 1, K)
+    coef = np.linalg.solve(Z.T @ Z + mu * P, Z.T @ targets)  # (H + 1, K)
     return coef[:H].T.copy(), coef[H].copy()
 
 
-def memory_capacity(u, states, max_delay, alpha=1e-6):
-    """Linear memory capacity: how well readouts of ``h_t`` recall the past inputs ``u_{t-k}``.
+def memory_capacity(x, states, max_delay, mu=1e-6):
+    """Linear memory capacity: how well readouts of ``h_t`` recall the past inputs ``x_{t-k}``.
 
     For each delay k = 1..max_delay, a ridge readout is trained to output
-    ``u[t - k]`` from ``states[t]`` on the first half of the steps t = max_delay..T-1
-    and evaluated on the second half; ``r2[k-1]`` is the squared correlation
-    between its outputs and ``u[t - k]`` there. The capacity is the sum of ``r2``.
+    ``x[t - k]`` from ``states[t]`` on the first half of the steps t = max_delay..T-1
+    and evaluated on the second half; ``r2[k-1]``, the book's MC_k, is the squared
+    correlation between its outputs and ``x[t - k]`` there. The capacity is the sum of ``r2``.
 
     Inputs:
-    - u: scalar input sequence that drove the reservoir, shape (T,).
-    - states: reservoir states, shape (T, H); ``states[t]`` is the state after reading ``u[t]``.
+    - x: scalar input sequence that drove the reservoir, shape (T,).
+    - states: reservoir states, shape (T, H); ``states[t]`` is the state after reading ``x[t]``.
     - max_delay: the largest delay, an int >= 1 with ``T - max_delay >= 4``.
-    - alpha: ridge penalty of the readouts (> 0).
+    - mu: ridge penalty of the readouts (> 0).
 
     Returns a tuple of:
     - mc: the memory capacity, ``float(r2.sum())``.
     - r2: squared correlation for each delay, shape (max_delay,).
     """
-    u = as_float_array(u, "u", 1)
+    x = as_float_array(x, "x", 1)
     states = as_float_array(states, "states", 2)
-    T = u.shape[0]
+    T = x.shape[0]
     if states.shape[0] != T:
-        raise ValueError(f"states has shape {states.shape}, expected (T, H) with T = {T} (the length of u)")
+        raise ValueError(f"states has shape {states.shape}, expected (T, H) with T = {T} (the length of x)")
     max_delay = _check_int(max_delay, "max_delay", 1)
     if T - max_delay < 4:
         raise ValueError(f"max_delay must leave at least 4 steps, got max_delay={max_delay} with T={T}")
@@ -195,43 +195,43 @@ def memory_capacity(u, states, max_delay, alpha=1e-6):
     train, test = steps[:half], steps[half:]
     r2 = np.zeros(max_delay)
     for k in range(1, max_delay + 1):
-        V, c = ridge_readout(states[train], u[train - k][:, None], alpha)
+        V, c = ridge_readout(states[train], x[train - k][:, None], mu)
         y = states[test] @ V[0] + c[0]
-        target = u[test - k]
+        target = x[test - k]
         yc, tc = y - y.mean(), target - target.mean()
         denom = np.sum(yc * yc) * np.sum(tc * tc)
         r2[k - 1] = np.sum(yc * tc) ** 2 / denom if denom > 0 else 0.0
     return float(r2.sum()), r2
 
 
-def esn_forecast(u, U, W, b, gamma, n_train, washout, alpha):
+def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
     """Predict a scalar series one step ahead with an echo state network.
 
-    The reservoir (U, W, b, gamma) reads ``u[t]`` at step t from a zero state.
-    A ridge readout is trained to output ``u[t + 1]`` from the state after reading
-    ``u[t]``, for t = washout..n_train-2 (only values up to ``u[n_train - 1]`` are
-    targets). It then predicts ``u[t + 1]`` for t = n_train-1..T-2, the held-out part.
+    The reservoir (U, W, b, gamma) reads ``x[t]`` at step t from a zero state.
+    A ridge readout is trained to output ``x[t + 1]`` from the state after reading
+    ``x[t]``, for t = washout..n_train-2 (only values up to ``x[n_train - 1]`` are
+    targets). It then predicts ``x[t + 1]`` for t = n_train-1..T-2, the held-out part.
 
     Inputs:
-    - u: the series, shape (T,).
+    - x: the series, shape (T,).
     - U, W, b: the reservoir, shapes (H, 1), (H, H), (H,).
     - gamma: time constants, a number or an array of shape (H,), entries >= 1.
     - n_train: length of the training part, an int with washout + 2 <= n_train < T.
     - washout: number of initial steps whose states are not used for training (int >= 0).
-    - alpha: ridge penalty (> 0).
+    - mu: ridge penalty (> 0).
 
     Returns:
-    - predictions: shape (T - n_train,); ``predictions[i]`` predicts ``u[n_train + i]``.
+    - predictions: shape (T - n_train,); ``predictions[i]`` predicts ``x[n_train + i]``.
     """
-    u = as_float_array(u, "u", 1)
-    T = u.shape[0]
+    x = as_float_array(x, "x", 1)
+    T = x.shape[0]
     washout = _check_int(washout, "washout", 0)
     n_train = _check_int(n_train, "n_train", washout + 2)
     if n_train >= T:
         raise ValueError(f"n_train must be smaller than T = {T} (leave a held-out part), got {n_train}")
     H = np.shape(W)[0] if np.ndim(W) == 2 else 0
-    states = leaky_rnn_forward(u[None, :, None], np.zeros((1, H)), U, W, b, gamma)[0]
-    V, c = ridge_readout(states[washout:n_train - 1], u[washout + 1:n_train, None], alpha)
+    states = leaky_rnn_forward(x[None, :, None], np.zeros((1, H)), U, W, b, gamma)[0]
+    V, c = ridge_readout(states[washout:n_train - 1], x[washout + 1:n_train, None], mu)
     return states[n_train - 1:T - 1] @ V[0] + c[0]
 
 
@@ -252,16 +252,17 @@ def nmse(predictions, targets):
     return float(np.mean((p - y) ** 2) / np.var(y))
 
 
-def mackey_glass(T, tau=17, beta=0.2, decay=0.1, n=10, x0=1.2, dt=0.1, discard=500):
+def mackey_glass(T, delay=17, rate=0.2, decay=0.1, exponent=10, x0=1.2, dt=0.1, discard=500):
     """The Mackey-Glass delay differential equation, integrated numerically, one sample per unit time.
 
-    ``dx/ds = beta x(s - tau) / (1 + x(s - tau)^n) - decay x(s)``, integrated with
-    Euler steps of size dt from the constant history x = x0; the first ``discard``
-    samples (the transient) are dropped. tau = 17 gives the classic mildly chaotic series.
+    ``dchi/dt = rate chi(t - delay) / (1 + chi(t - delay)^exponent) - decay chi(t)``, integrated
+    with Euler steps of size dt from the constant history chi = x0; the first ``discard``
+    samples (the transient) are dropped. delay = 17 gives the classic mildly chaotic series.
 
     Inputs:
     - T: number of samples to return (int >= 1).
-    - tau, beta, decay, n, x0: the equation's delay and constants (tau a positive multiple of dt).
+    - delay, rate, decay, exponent, x0: the equation's delay and constants (delay a positive
+      multiple of dt).
     - dt: Euler step, with 1/dt an integer.
     - discard: number of initial samples dropped (int >= 0).
 
@@ -272,14 +273,14 @@ def mackey_glass(T, tau=17, beta=0.2, decay=0.1, n=10, x0=1.2, dt=0.1, discard=5
     discard = _check_int(discard, "discard", 0)
     dt = _check_real(dt, "dt", 0.0, strict=True)
     per_unit = int(round(1 / dt))
-    lag = int(round(tau / dt))
+    lag = int(round(delay / dt))
     if abs(per_unit * dt - 1) > 1e-9 or lag < 1:
-        raise ValueError(f"1/dt must be an integer and tau >= dt, got dt={dt!r}, tau={tau!r}")
+        raise ValueError(f"1/dt must be an integer and delay >= dt, got dt={dt!r}, delay={delay!r}")
     n_steps = (T + discard) * per_unit
     x = np.empty(n_steps + lag + 1)
     x[: lag + 1] = x0
     for i in range(lag, lag + n_steps):
         delayed = x[i - lag]
-        x[i + 1] = x[i] + dt * (beta * delayed / (1 + delayed**n) - decay * x[i])
+        x[i + 1] = x[i] + dt * (rate * delayed / (1 + delayed**exponent) - decay * x[i])
     samples = x[lag + per_unit :: per_unit]
     return samples[discard : discard + T].copy()

@@ -8,15 +8,16 @@ per hidden unit,
 
 ``gamma = 1`` is the vanilla RNN of ``rnncourse.rnn``; a large ``gamma`` makes
 the unit change slowly and remember for about ``gamma`` steps. Writing
-``s_t = tanh(a_t)`` and ``lam = 1 - 1/gamma``, the backward recursion is
+``h_tilde_t = tanh(a_t)`` (the candidate) and ``kappa = 1 - 1/gamma`` (the fraction
+kept per step), the backward recursion is
 
-    dL/da_t     = (1 - s_t^2) * dL/dh_t / gamma
-    dL/dh_{t-1} = lam * dL/dh_t + W^T dL/da_t   (+ the output's gradient at t-1)
+    dL/da_t     = (1 - h_tilde_t^2) * dL/dh_t / gamma
+    dL/dh_{t-1} = kappa * dL/dh_t + W^T dL/da_t   (+ the output's gradient at t-1)
 
 and the parameter gradients are those of the vanilla RNN with this ``dL/da_t``.
 As in ``rnncourse.bptt``, the forward pass returns arrays only and the backward
-pass takes the arrays it needs; ``s_t`` is recovered from the states as
-``s_t = gamma (h_t - lam h_{t-1})``.
+pass takes the arrays it needs; ``h_tilde_t`` is recovered from the states as
+``h_tilde_t = gamma (h_t - kappa h_{t-1})``.
 """
 
 from __future__ import annotations
@@ -87,10 +88,10 @@ def leaky_rnn_forward(X, h0, U, W, b, gamma):
     dtype = np.result_type(X, h0, U, W, b)
     XU = input_projection(X, U, b, dtype)
     Hs = np.empty((N, T, W.shape[0]), dtype=dtype)
-    keep, mix = 1.0 - 1.0 / g, 1.0 / g
+    kappa, mix = 1.0 - 1.0 / g, 1.0 / g
     h = h0
     for t in range(T):
-        h = keep * h + mix * np.tanh(h @ W.T + XU[:, t])
+        h = kappa * h + mix * np.tanh(h @ W.T + XU[:, t])
         Hs[:, t] = h
     return Hs
 
@@ -128,7 +129,7 @@ def leaky_rnn_backward(dHs, X, h0, Hs, U, W, gamma):
     check_shape(Hs, "Hs", (N, T, H), "(N, T, H)")
     check_shape(dHs, "dHs", (N, T, H), "(N, T, H)")
     g = _check_gamma(gamma, H)
-    keep = 1.0 - 1.0 / g
+    kappa = 1.0 - 1.0 / g
     dtype = np.result_type(dHs, X, h0, Hs, U, W)
     dX = np.empty(X.shape, dtype=dtype)
     dU = np.zeros((H, X.shape[2]), dtype=dtype)
@@ -137,12 +138,12 @@ def leaky_rnn_backward(dHs, X, h0, Hs, U, W, gamma):
     dh_next = np.zeros((N, H), dtype=dtype)
     for t in range(T - 1, -1, -1):
         h_prev = Hs[:, t - 1] if t > 0 else h0
-        s = g * (Hs[:, t] - keep * h_prev)  # tanh(a_t), recovered from the states
+        h_tilde = g * (Hs[:, t] - kappa * h_prev)  # tanh(a_t), recovered from the states
         dh = dHs[:, t] + dh_next
-        da = dh / g * (1.0 - s * s)
+        da = dh / g * (1.0 - h_tilde * h_tilde)
         dX[:, t] = da @ U
         dU += da.T @ X[:, t]
         dW += da.T @ h_prev
         db += da.sum(axis=0)
-        dh_next = keep * dh + da @ W
+        dh_next = kappa * dh + da @ W
     return dX, dh_next, dU, dW, db

@@ -18,7 +18,15 @@ import numpy as np
 from ._validate import as_float_array, check_shape
 from .bptt import rnn_step_backward
 
-__all__ = ["spectral_radius", "matrix_power_eigen", "hidden_state_jacobian", "gradient_norms_through_time"]
+__all__ = [
+    "spectral_radius",
+    "matrix_power_eigen",
+    "eigen_components",
+    "hidden_state_jacobian",
+    "gradient_norms_through_time",
+    "gradient_decay_rate",
+    "information_flow",
+]
 
 
 def _square(W, name="W"):
@@ -62,6 +70,35 @@ def matrix_power_eigen(W, t):
         raise ValueError("W must be symmetric (W == W.T) for the decomposition W = Q Lambda Q^T")
     lam, Q = np.linalg.eigh(W)
     return (Q * lam**t) @ Q.T
+
+
+def eigen_components(W, h0, t):
+    """The components of ``h_t = W^t h0`` along the eigenvectors of a symmetric ``W``.
+
+    With ``W = Q Lambda Q^T`` (Q orthogonal, its column i a unit eigenvector for the
+    eigenvalue lambda_i, eigenvalues in ascending order), ``W^t h0`` is the sum over i of
+    ``lambda_i^t (Q[:, i]^T h0) Q[:, i]``: each component is scaled by its own eigenvalue's
+    power. Row i of the result is that component, a vector; the rows sum to ``W^t h0``.
+    A component does not depend on the sign that a solver gives the eigenvector.
+
+    Inputs:
+    - W: a symmetric matrix with distinct eigenvalues, shape (H, H).
+    - h0: the initial state, shape (H,).
+    - t: the number of steps, an int >= 0.
+
+    Returns:
+    - components: shape (H, H); row i is ``lambda_i^t (Q[:, i]^T h0) Q[:, i]``, for the
+      eigenvalues in ascending order.
+    """
+    W = _square(W)
+    h0 = as_float_array(h0, "h0", 1)
+    check_shape(h0, "h0", (W.shape[0],), "(H,)")
+    if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or t < 0:
+        raise ValueError(f"t must be an int >= 0, got {t!r}")
+    if not np.allclose(W, W.T, rtol=1e-10, atol=1e-12):
+        raise ValueError("W must be symmetric (W == W.T) for the decomposition W = Q Lambda Q^T")
+    lam, Q = np.linalg.eigh(W)
+    return (lam**t * (Q.T @ h0))[:, None] * Q.T
 
 
 def hidden_state_jacobian(h_next, W):
@@ -125,3 +162,84 @@ def gradient_norms_through_time(dHs, X, h0, Hs, U, W):
         _, dh_next, _, _, _ = rnn_step_backward(total, X[:, t], h_prev, Hs[:, t], U, W)
     return norms
 
+
+
+def gradient_decay_rate(dHs, X, h0, Hs, U, W):
+    """Measure how fast the gradient's norm decays per step of lag, beside the rate that W predicts.
+
+    The gradient norms ``n_t`` on every state come from ``gradient_norms_through_time``
+    (a loss on the last state: ``dHs`` is zero but at the last step). The lag of step t is
+    ``k = T - 1 - t``. The measured rate is ``exp(s)``, with ``s`` the least-squares slope of
+    the batch mean of ``ln n_t`` against k over all T lags; a gradient that shrinks by a factor
+    r per step gives r. The predicted rate is the spectral radius of W, the factor per step
+    of the linearised backward pass once the largest eigenvalue dominates.
+
+    Inputs:
+    - dHs: upstream gradients, shape (N, T, H), nonzero at the last step only; T >= 2.
+    - X: input sequence, shape (N, T, D).
+    - h0: initial hidden state, shape (N, H).
+    - Hs: hidden states returned by rnn_forward, shape (N, T, H).
+    - U: input-to-hidden weights, shape (H, D).
+    - W: hidden-to-hidden weights, shape (H, H).
+
+    Returns a tuple of:
+    - measured: the measured rate per step, a Python float.
+    - predicted: the spectral radius of W, a Python float.
+    """
+    norms = gradient_norms_through_time(dHs, X, h0, Hs, U, W)
+    T = norms.shape[1]
+    if T < 2:
+        raise ValueError(f"dHs has shape {np.shape(dHs)}, expected at least two steps (T >= 2) to fit a rate")
+    if np.any(dHs[:, :-1]) or not np.all(norms > 0):
+        raise ValueError("dHs must be zero before the last step and nonzero at it (a loss on the last state)")
+    lag = (T - 1 - np.arange(T)).astype(float)
+    log_norm = np.log(norms).mean(axis=0)
+    slope = np.polyfit(lag, log_norm, 1)[0]
+    return float(np.exp(slope)), spectral_radius(W)
+
+
+def information_flow(Hs, G, W):
+    """Pascanu et al.'s information-flow regulariser Omega and its gradients, with G held constant.
+
+    For the states ``h_t = Hs[:, t]`` and the total gradients ``g_t = G[:, t]`` on them
+    (from backpropagation through time), the backward step from t to t - 1 multiplies
+    ``g_t`` by ``J_t^T = W^T diag(1 - h_t^2)``. Omega sums the squared deviation from 1 of
+    the gain of that step, the ratio of norms it produces, over the steps t = 1..T-1 and the batch:
+
+        Omega = sum_{n, t} (||W^T (d_t * g_t)|| / ||g_t|| - 1)^2,   d_t = 1 - h_t^2.
+
+    The gradients treat G as a constant (the usual approximation): with ``chi = d_t * g_t``,
+    ``B = W^T chi`` and the gain ``gain = ||B|| / ||g_t||``, each term adds
+    ``2 (gain - 1) chi B^T / (||B|| ||g_t||)`` to dOmega/dW and
+    ``-4 (gain - 1) h_t * g_t * (W B) / (||B|| ||g_t||)`` to dOmega/dh_t.
+
+    Inputs:
+    - Hs: hidden states of a tanh RNN, shape (N, T, H).
+    - G: total gradients on those states, shape (N, T, H), nonzero wherever Omega is taken.
+    - W: hidden-to-hidden weights, shape (H, H).
+
+    Returns a tuple of:
+    - omega: Omega, a Python float.
+    - dW: dOmega/dW with G constant, shape (H, H).
+    - dHs: dOmega/dHs with G constant, shape (N, T, H) (zero at t = 0).
+    """
+    Hs = as_float_array(Hs, "Hs", 3)
+    G = as_float_array(G, "G", 3)
+    W = _square(W)
+    N, T, H = Hs.shape
+    check_shape(W, "W", (H, H), "(H, H)")
+    check_shape(G, "G", (N, T, H), "(N, T, H)")
+    h, g = Hs[:, 1:], G[:, 1:]
+    chi = (1.0 - h**2) * g
+    B = chi @ W  # rows: W^T chi
+    B_norm = np.sqrt(np.sum(B * B, axis=-1, keepdims=True))
+    g_norm = np.sqrt(np.sum(g * g, axis=-1, keepdims=True))
+    if np.any(g_norm == 0) or np.any(B_norm == 0):
+        raise ValueError("G and W^T diag(1 - h^2) G must be nonzero at every step t >= 1")
+    gain = B_norm / g_norm
+    omega = float(np.sum((gain - 1.0) ** 2))
+    coef = 2.0 * (gain - 1.0) / (B_norm * g_norm)  # (N, T-1, 1)
+    dW = np.einsum("nti,ntj->ij", coef * chi, B)
+    dHs = np.zeros_like(Hs)
+    dHs[:, 1:] = coef * (-2.0 * h * g) * (B @ W.T)
+    return omega, dW, dHs

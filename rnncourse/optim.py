@@ -162,7 +162,7 @@ def clip_by_norm(grads, max_norm):
 
     Inputs:
     - grads: dict from names to float arrays; not modified.
-    - max_norm: the threshold v, a positive number.
+    - max_norm: the threshold g_max, a positive number.
 
     Returns:
     - clipped: a new dict with the same keys, shapes and dtypes.
@@ -176,8 +176,12 @@ def clip_by_norm(grads, max_norm):
 def clip_by_value(grads, clip_value):
     """Clip every gradient entry to ``[-clip_value, clip_value]`` (elementwise, or value, clipping).
 
-    Unlike ``clip_by_norm``, this changes the direction of the gradient whenever
-    some entries are clipped and others are not.
+    Unlike ``clip_by_norm``, this turns the gradient whenever some entries are clipped
+    and others are not. It never flips a sign, so the result still has a positive inner
+    product with the gradient (a descent direction to first order), but its length grows
+    with the number of clipped entries, up to ``clip_value`` times the square root of the
+    number of entries: the step length, not the direction, is what a too large threshold
+    or learning rate gets wrong.
 
     Inputs:
     - grads: dict from names to float arrays; not modified.

@@ -318,11 +318,35 @@ mutant(A3, "spectral_radius", "spectral_radius_of_real_parts", """
 def spectral_radius(W):
     return float(np.max(np.abs(np.linalg.eigvals(W).real)))
 """)
-mutant(A3, "matrix_power_eigen", "matrix_power_Q_transposed", """
-def matrix_power_eigen(W, t):
+_EC = """
+def eigen_components(W, h0, t):
     eigenvalues, Q = np.linalg.eigh(W)
-    return Q.T @ np.diag(eigenvalues ** t) @ Q
+    return {body}
+"""
+_EC_OK = dict(body="(eigenvalues ** t * (Q.T @ h0))[:, None] * Q.T")
+mutant(A3, "eigen_components", "components_along_rows_of_Q", _v(_EC, _EC_OK, body="(eigenvalues ** t * (Q @ h0))[:, None] * Q"))
+mutant(A3, "eigen_components", "components_without_the_power", _v(_EC, _EC_OK, body="(Q.T @ h0)[:, None] * Q.T"))
+mutant(A3, "eigen_components", "components_as_coordinates_on_the_diagonal",
+       _v(_EC, _EC_OK, body="np.diag(eigenvalues ** t * (Q.T @ h0))"))
+mutant(A3, "eigen_components", "library_power_without_the_split", """
+def eigen_components(W, h0, t):
+    return np.diag(np.linalg.matrix_power(W, t) @ h0)
 """)
+_GDR = """
+def gradient_decay_rate(dHs, X, h0, Hs, U, W):
+    norms = gradient_norms_through_time(dHs, X, h0, Hs, U, W)
+    T = norms.shape[1]
+    lag = {lag}
+    slope = np.polyfit(lag, {fitted}, 1)[0]
+    return float(np.exp(slope)), {predicted}
+"""
+_GDR_OK = dict(lag="np.arange(T - 1, -1, -1)", fitted="np.log(norms).mean(axis=0)", predicted="spectral_radius(W)")
+mutant(A3, "gradient_decay_rate", "decay_rate_lag_counted_forwards", _v(_GDR, _GDR_OK, lag="np.arange(T)"))
+mutant(A3, "gradient_decay_rate", "decay_rate_without_the_logarithm", _v(_GDR, _GDR_OK, fitted="norms.mean(axis=0)"))
+mutant(A3, "gradient_decay_rate", "decay_rate_log_of_the_mean_norm",
+       _v(_GDR, _GDR_OK, fitted="np.log(norms.mean(axis=0))"))
+mutant(A3, "gradient_decay_rate", "decay_rate_predicts_the_largest_singular_value",
+       _v(_GDR, _GDR_OK, predicted="float(np.linalg.norm(W, 2))"))
 mutant(A3, "hidden_state_jacobian", "jacobian_scales_columns", """
 def hidden_state_jacobian(h_next, W):
     return (1.0 - h_next ** 2)[..., None, :] * W
@@ -457,42 +481,62 @@ def scale_to_spectral_radius(W, rho):
     return W * (rho / np.max(np.abs(np.linalg.eigvals(W).real)))
 """)
 _RR = """
-def ridge_readout(states, targets, alpha):
-    M, H = states.shape
-    Z = np.hstack([states, np.ones((M, 1))])
+def ridge_readout(states, targets, mu):
+    T_tr, H = states.shape
+    Z = np.hstack([states, np.ones((T_tr, 1))])
     P = {P}
-    w = np.linalg.solve(Z.T @ Z + alpha * P, Z.T @ targets)
+    w = np.linalg.solve(Z.T @ Z + mu * P, Z.T @ targets)
     return {out}
 """
 _RR_OK = dict(P="np.diag(np.r_[np.ones(H), 0.0])", out="w[:H].T.copy(), w[H].copy()")
 mutant(A4, "ridge_readout", "ridge_penalises_the_bias", _v(_RR, _RR_OK, P="np.eye(H + 1)"))
 mutant(A4, "ridge_readout", "ridge_V_transposed", _v(_RR, _RR_OK, out="w[:H].copy(), w[H].copy()"))
 mutant(A4, "ridge_readout", "ridge_without_bias", """
-def ridge_readout(states, targets, alpha):
-    M, H = states.shape
-    w = np.linalg.solve(states.T @ states + alpha * np.eye(H), states.T @ targets)
+def ridge_readout(states, targets, mu):
+    T_tr, H = states.shape
+    w = np.linalg.solve(states.T @ states + mu * np.eye(H), states.T @ targets)
     return w.T.copy(), np.zeros(targets.shape[1])
 """)
 mutant(A4, "memory_capacity", "memory_capacity_delay_off_by_one", """
-def memory_capacity(u, states, max_delay, alpha=1e-06):
-    T = u.shape[0]
+def memory_capacity(x, states, max_delay, mu=1e-06):
+    T = x.shape[0]
     steps = np.arange(max_delay, T)
     train, test = steps[:len(steps) // 2], steps[len(steps) // 2:]
     r2 = np.zeros(max_delay)
     for k in range(1, max_delay + 1):
-        V, c = ridge_readout(states[train], u[train - k + 1][:, None], alpha)
+        V, c = ridge_readout(states[train], x[train - k + 1][:, None], mu)
         y = states[test] @ V[0] + c[0]
-        y, target = y - y.mean(), u[test - k + 1] - u[test - k + 1].mean()
+        y, target = y - y.mean(), x[test - k + 1] - x[test - k + 1].mean()
         denom = np.sum(y * y) * np.sum(target * target)
         r2[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
     return float(np.sum(r2)), r2
 """)
 mutant(A4, "esn_forecast", "forecast_from_the_state_one_step_late", """
-def esn_forecast(u, U, W, b, gamma, n_train, washout, alpha):
-    T, H = u.shape[0], W.shape[0]
-    states = leaky_rnn_forward(u.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
-    V, c = ridge_readout(states[washout:n_train - 1], u[washout + 1:n_train].reshape(-1, 1), alpha)
+def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
+    T, H = x.shape[0], W.shape[0]
+    states = leaky_rnn_forward(x.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
+    V, c = ridge_readout(states[washout:n_train - 1], x[washout + 1:n_train].reshape(-1, 1), mu)
     return states[n_train:T] @ V[0] + c[0]
+""")
+mutant(A4, "memory_capacity", "memory_capacity_scored_on_the_training_steps", """
+def memory_capacity(x, states, max_delay, mu=1e-06):
+    T = x.shape[0]
+    steps = np.arange(max_delay, T)
+    r2 = np.zeros(max_delay)
+    for k in range(1, max_delay + 1):
+        V, c = ridge_readout(states[steps], x[steps - k][:, None], mu)
+        y = states[steps] @ V[0] + c[0]
+        y, target = y - y.mean(), x[steps - k] - x[steps - k].mean()
+        denom = np.sum(y * y) * np.sum(target * target)
+        r2[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
+    return float(np.sum(r2)), r2
+""")
+mutant(A4, "esn_forecast", "forecast_trains_on_the_washout", """
+def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
+    T, H = x.shape[0], W.shape[0]
+    states = leaky_rnn_forward(x.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
+    V, c = ridge_readout(states[:n_train - 1], x[1:n_train].reshape(-1, 1), mu)
+    return states[n_train - 1:T - 1] @ V[0] + c[0]
 """)
 
 

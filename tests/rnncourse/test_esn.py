@@ -60,14 +60,14 @@ def test_esn_states_drop_the_washout():
         esn_states(X, h0, p["U"], p["W"], p["b"], washout=10)
 
 
-@pytest.mark.parametrize("M, H, K, alpha", [(1, 1, 1, 0.1), (5, 3, 1, 1e-3), (40, 6, 3, 2.0), (8, 12, 2, 0.5)])
-def test_ridge_matches_lstsq_on_the_augmented_system(M, H, K, alpha):
-    rng = np.random.default_rng(M + H)
-    S, Y = rng.normal(size=(M, H)), rng.normal(size=(M, K))
-    V, c = ridge_readout(S, Y, alpha)
+@pytest.mark.parametrize("T_tr, H, K, mu", [(1, 1, 1, 0.1), (5, 3, 1, 1e-3), (40, 6, 3, 2.0), (8, 12, 2, 0.5)])
+def test_ridge_matches_lstsq_on_the_augmented_system(T_tr, H, K, mu):
+    rng = np.random.default_rng(T_tr + H)
+    S, Y = rng.normal(size=(T_tr, H)), rng.normal(size=(T_tr, K))
+    V, c = ridge_readout(S, Y, mu)
     assert V.shape == (K, H) and c.shape == (K,)
-    # min ||[S 1] w - Y||^2 + alpha ||w_{1:H}||^2 is least squares on [[S, 1], [sqrt(alpha) I, 0]] w = [Y; 0].
-    A = np.vstack([np.hstack([S, np.ones((M, 1))]), np.hstack([np.sqrt(alpha) * np.eye(H), np.zeros((H, 1))])])
+    # min ||[S 1] w - Y||^2 + mu ||w_{1:H}||^2 is least squares on [[S, 1], [sqrt(mu) I, 0]] w = [Y; 0].
+    A = np.vstack([np.hstack([S, np.ones((T_tr, 1))]), np.hstack([np.sqrt(mu) * np.eye(H), np.zeros((H, 1))])])
     B = np.vstack([Y, np.zeros((H, K))])
     w = np.linalg.lstsq(A, B, rcond=None)[0]
     np.testing.assert_allclose(V, w[:H].T, rtol=1e-8, atol=1e-10)
@@ -87,7 +87,7 @@ def test_ridge_bad_input():
     S = np.zeros((5, 2))
     with pytest.raises(ValueError, match="targets has shape"):
         ridge_readout(S, np.zeros((4, 1)), 1.0)
-    with pytest.raises(ValueError, match="alpha"):
+    with pytest.raises(ValueError, match="mu"):
         ridge_readout(S, np.zeros((5, 1)), 0.0)
     with pytest.raises(ValueError, match="targets must be 2-dimensional"):
         ridge_readout(S, np.zeros(5), 1.0)
@@ -110,9 +110,9 @@ def test_memory_capacity_of_a_delay_line():
 
 
 def test_mackey_glass_and_forecast():
-    x = mackey_glass(1200)
-    assert x.shape == (1200,) and 0.2 < x.min() < x.max() < 1.5
-    u = (x - x.mean()) / x.std()
+    chi = mackey_glass(1200)
+    assert chi.shape == (1200,) and 0.2 < chi.min() < chi.max() < 1.5
+    u = (chi - chi.mean()) / chi.std()
     p = make_reservoir(60, 1, 0.9, np.random.default_rng(6), input_scale=0.5, bias_scale=0.2)
     pred = esn_forecast(u, p["U"], p["W"], p["b"], 1.0, 1000, 100, 1e-6)
     assert pred.shape == (200,)
@@ -132,3 +132,14 @@ def test_nmse():
     assert nmse(y, y) == 0.0
     with pytest.raises(ValueError, match="predictions has shape"):
         nmse(y[:3], y)
+
+
+def test_mackey_glass_keywords_follow_the_notation():
+    # delay, rate and exponent are the equation's constants (the book writes them as numbers)
+    default = mackey_glass(50, discard=0)
+    np.testing.assert_array_equal(mackey_glass(50, delay=17, rate=0.2, decay=0.1, exponent=10, discard=0), default)
+    # one Euler step by hand from the constant history 1.2
+    first = mackey_glass(1, delay=2, rate=0.3, decay=0.2, exponent=4, x0=1.2, dt=1.0, discard=0)
+    assert first[0] == pytest.approx(1.2 + 0.3 * 1.2 / (1 + 1.2**4) - 0.2 * 1.2, rel=1e-14)
+    with pytest.raises(ValueError, match="delay >= dt"):
+        mackey_glass(10, delay=0.05)

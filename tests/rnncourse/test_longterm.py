@@ -147,3 +147,71 @@ def test_gradient_norms_bad_input():
         gradient_norms_through_time(np.zeros((2, 3, 4)), X, h0, Hs[:, :2], U, W)
     with pytest.raises(ValueError, match=r"^W has shape \(4, 3\), expected a square matrix"):
         gradient_norms_through_time(np.zeros((2, 3, 4)), X, h0, Hs, U, W[:, :3])
+
+
+def test_eigen_components_sum_to_the_power_and_scale_by_their_eigenvalue():
+    rng = np.random.default_rng(7)
+    A = rng.normal(size=(5, 5))
+    W, h0 = (A + A.T) / 3, rng.normal(size=5)
+    lam = np.linalg.eigvalsh(W)
+    C0, C7 = rc.eigen_components(W, h0, 0), rc.eigen_components(W, h0, 7)
+    # rows sum to W^t h0, computed independently by repeated products
+    np.testing.assert_allclose(C7.sum(axis=0), np.linalg.matrix_power(W, 7) @ h0, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(C0.sum(axis=0), h0, rtol=1e-12, atol=1e-13)
+    # each component is an eigenvector of its eigenvalue, scaled by lambda_i^t
+    np.testing.assert_allclose(C7 @ W, lam[:, None] * C7, atol=1e-10)
+    np.testing.assert_allclose(C7, lam[:, None] ** 7 * C0, atol=1e-12)
+    # the components are orthogonal to each other
+    G = C0 @ C0.T
+    np.testing.assert_allclose(G - np.diag(np.diag(G)), 0.0, atol=1e-12)
+
+
+def test_eigen_components_bad_input():
+    with pytest.raises(ValueError, match="symmetric"):
+        rc.eigen_components(np.array([[0.0, 1.0], [0.0, 0.0]]), np.ones(2), 1)
+    with pytest.raises(ValueError, match=r"^h0 has shape \(3,\), expected \(H,\)"):
+        rc.eigen_components(np.eye(2), np.ones(3), 1)
+    with pytest.raises(ValueError, match="t must be an int"):
+        rc.eigen_components(np.eye(2), np.ones(2), 1.5)
+
+
+def test_gradient_decay_rate_of_a_nearly_linear_network_is_the_spectral_radius():
+    # A symmetric W with one eigenvalue rho and the others at most rho / 4: the gradient's
+    # norm on h_t shrinks by rho per step once the others have died out, so the fitted rate is
+    # close to rho when the inputs are tiny (tanh nearly linear).
+    rng = np.random.default_rng(8)
+    N, T, D, H = 4, 40, 2, 6
+    Q, _ = np.linalg.qr(rng.normal(size=(H, H)))
+    for rho in (0.6, 0.9):
+        W = (Q * np.r_[rho, rng.uniform(-rho / 4, rho / 4, H - 1)]) @ Q.T
+        U, b = 1e-4 * rng.normal(size=(H, D)), np.zeros(H)
+        X, h0 = rng.normal(size=(N, T, D)), np.zeros((N, H))
+        Hs = rc.rnn_forward(X, h0, U, W, b)
+        dHs = np.zeros((N, T, H))
+        dHs[:, -1] = rng.normal(size=(N, H))
+        measured, predicted = rc.gradient_decay_rate(dHs, X, h0, Hs, U, W)
+        assert predicted == pytest.approx(rho, rel=1e-12)
+        assert measured == pytest.approx(rho, rel=0.03)
+        # the definition: exp of the least-squares slope of the mean log norm against the lag
+        norms = gradient_norms_through_time(dHs, X, h0, Hs, U, W)
+        lag = np.arange(T)[::-1]
+        slope = np.sum((lag - lag.mean()) * np.log(norms).mean(0)) / np.sum((lag - lag.mean()) ** 2)
+        assert measured == pytest.approx(np.exp(slope), rel=1e-12)
+    with pytest.raises(ValueError, match="zero before the last step"):
+        rc.gradient_decay_rate(np.ones((N, T, H)), X, h0, Hs, U, W)
+
+
+def test_information_flow_gradients_against_finite_differences():
+    rng = np.random.default_rng(9)
+    N, T, H = 2, 6, 4
+    Hs, G, W = np.tanh(rng.normal(size=(N, T, H))), rng.normal(size=(N, T, H)), rng.normal(size=(H, H))
+    omega, dW, dHs = rc.information_flow(Hs, G, W)
+    assert rc.relative_error(dW, rc.numerical_gradient(lambda _: rc.information_flow(Hs, G, W)[0], W)) < 1e-7
+    assert rc.relative_error(dHs, rc.numerical_gradient(lambda _: rc.information_flow(Hs, G, W)[0], Hs)) < 1e-7
+    # Omega from its definition, one term at a time
+    direct = sum((np.linalg.norm(hidden_state_jacobian(Hs[n, t], W).T @ G[n, t]) / np.linalg.norm(G[n, t]) - 1) ** 2
+                 for n in range(N) for t in range(1, T))
+    assert omega == pytest.approx(direct, rel=1e-12)
+    # an orthogonal W with states at 0 is an isometry: Omega = 0
+    Q, _ = np.linalg.qr(rng.normal(size=(H, H)))
+    assert rc.information_flow(np.zeros((N, T, H)), G, Q)[0] == pytest.approx(0.0, abs=1e-20)

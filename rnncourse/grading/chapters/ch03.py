@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ... import longterm, optim, rnn
-from ..spec import Task
+from ..checks import TestFailure, describe
+from ..spec import Probe, Task, _value_of
 from ._common import rnn_params as _rnn_params
+
 
 def _cases_spectral_radius(rng):
     cases = [("W = [[0, 1], [1, 1]] (the golden ratio)", {"W": np.array([[0.0, 1.0], [1.0, 1.0]])}),
@@ -17,13 +19,72 @@ def _cases_spectral_radius(rng):
     return cases
 
 
-def _cases_matrix_power_eigen(rng):
-    cases = [("W = [[0, 1], [1, 1]], t = 10", {"W": np.array([[0.0, 1.0], [1.0, 1.0]]), "t": 10}),
-             ("t = 0 (the identity)", {"W": np.array([[2.0, 1.0], [1.0, -1.0]]), "t": 0})]
+def _cases_eigen_components(rng):
+    cases = [("W = [[0, 1], [1, 1]], h0 = (1, 0), t = 10",
+              {"W": np.array([[0.0, 1.0], [1.0, 1.0]]), "h0": np.array([1.0, 0.0]), "t": 10}),
+             ("t = 0: the components of h0 itself",
+              {"W": np.array([[2.0, 1.0], [1.0, -1.0]]), "h0": np.array([0.3, -2.0]), "t": 0})]
     for H, t in [(1, 3), (3, 1), (4, 5), (6, 12)]:
         A = rng.normal(0, 1, (H, H))
-        cases.append((f"random symmetric W, H={H}, t={t}", {"W": (A + A.T) / (2 * np.sqrt(H)), "t": t}))
+        cases.append((f"random symmetric W, H={H}, t={t}",
+                      {"W": (A + A.T) / (2 * np.sqrt(H)), "h0": rng.normal(0, 1, H), "t": t}))
     return cases
+
+
+def _planted_network(rng, N, T, D, H, rho, input_scale):
+    """A tanh RNN whose symmetric W has one eigenvalue rho and the others at most rho / 4 in size."""
+    Q, _ = np.linalg.qr(rng.normal(0, 1, (H, H)))
+    W = (Q * np.r_[rho, rng.uniform(-rho / 4, rho / 4, H - 1)]) @ Q.T
+    W = (W + W.T) / 2
+    U, b = input_scale * rng.normal(0, 1, (H, D)), np.zeros(H)
+    X, h0 = rng.normal(0, 1, (N, T, D)), np.zeros((N, H))
+    Hs = rnn.rnn_forward(X, h0, U, W, b)
+    dHs = np.zeros((N, T, H))
+    dHs[:, -1] = rng.normal(0, 1, (N, H))
+    return {"dHs": dHs, "X": X, "h0": h0, "Hs": Hs, "U": U, "W": W}
+
+
+def _cases_gradient_decay_rate(rng):
+    cases = []
+    for N, T, D, H, scale in [(1, 2, 1, 1, 1.5), (2, 5, 3, 4, 1.0), (3, 12, 2, 5, 1.5), (2, 30, 2, 6, 0.5)]:
+        p = _rnn_params(rng, D, H, scale=scale)
+        X, h0 = rng.normal(0, 1, (N, T, D)), rng.uniform(-1, 1, (N, H))
+        Hs = rnn.rnn_forward(X, h0, p["U"], p["W"], p["b"])
+        dHs = np.zeros((N, T, H))
+        dHs[:, -1] = rng.normal(0, 1, (N, H))
+        cases.append((f"N={N}, T={T}, D={D}, H={H}, a loss on the last state",
+                      {"dHs": dHs, "X": X, "h0": h0, "Hs": Hs, "U": p["U"], "W": p["W"]}))
+    return cases
+
+
+def _experiment_probes(task, rng):
+    """The measured rate must agree with the rate that W predicts where theory says it must.
+
+    Nearly linear networks (tiny inputs) whose symmetric W has one eigenvalue rho and all
+    others at most rho / 4: the gradient's norm then shrinks by rho per step once the
+    others have died out, so a correct measurement over 40 steps lands within 3% of rho,
+    and the predicted rate is rho itself. A wrong measurement (no logarithm, the wrong sign
+    of the lag, the norms of the wrong steps) misses by far more.
+    """
+    probes = []
+    for rho in (float(rng.uniform(0.55, 0.7)), float(rng.uniform(0.8, 0.95))):
+        kwargs = _planted_network(rng, 4, 40, 2, 6, rho, 1e-4)
+        what = f"gradient_decay_rate on a nearly linear network whose W has spectral radius {rho:.3f}"
+
+        def judge(outcome, what=what, rho=rho):
+            got = _value_of(task, what, outcome)
+            if not isinstance(got, (tuple, list)) or len(got) != 2:
+                raise TestFailure(f"{what}: expected a tuple (measured, predicted), got {describe(got)}")
+            measured, predicted = (float(np.asarray(v)) if np.size(v) == 1 else np.nan for v in got)
+            if not abs(predicted - rho) <= 1e-8 * rho:
+                raise TestFailure(f"{what}: the predicted rate is {predicted:.6g}, expected the spectral radius "
+                                  f"{rho:.6g}. Hint: {task.hint}.")
+            if not abs(measured - rho) <= 0.03 * rho:
+                raise TestFailure(f"{what}: the measured rate {measured:.4g} is not within 3% of {rho:.4g}, the "
+                                  f"rate at which such a gradient must shrink. Hint: {task.hint}.")
+
+        probes.append(Probe(what, kwargs, judge))
+    return probes
 
 
 def _cases_hidden_state_jacobian(rng):
@@ -76,15 +137,21 @@ TASKS = [
     Task("spectral_radius", 3, longterm.spectral_radius, _cases_spectral_radius,
          "the spectral radius is about the size of the eigenvalues, which can be negative or complex; the "
          "result is a single number"),
-    Task("matrix_power_eigen", 3, longterm.matrix_power_eigen, _cases_matrix_power_eigen,
-         "only the eigenvalues are raised to the power; the eigenvectors of a symmetric matrix form an "
-         "orthogonal matrix whose transpose is its inverse, and the zeroth power is the identity"),
+    Task("eigen_components", 3, longterm.eigen_components, _cases_eigen_components,
+         "each row is one eigenvector scaled by its eigenvalue to the power t and by how much of h0 lies along "
+         "it; the eigenvectors are the columns of the solver's matrix, in the order of ascending eigenvalues, and "
+         "the rows must add up to W^t h0", outputs=None),
     Task("hidden_state_jacobian", 3, longterm.hidden_state_jacobian, _cases_hidden_state_jacobian,
          "entry (i, j) scales W[i, j] by the slope of unit i, the unit that the row of W feeds; a batch of "
          "states gives one Jacobian per example"),
     Task("gradient_norms_through_time", 3, longterm.gradient_norms_through_time, _cases_gradient_norms_through_time,
          "the total gradient on a state is its own part plus what the next step sends back through the "
          "transposed Jacobian; record the norm of the total for every example"),
+    Task("gradient_decay_rate", 3, longterm.gradient_decay_rate, _cases_gradient_decay_rate,
+         "the measured rate is the exponential of the slope of the logarithm of the gradient norms against the "
+         "lag (steps back from the last state), fitted over all steps and averaged over the batch; the "
+         "prediction is the spectral radius of W", outputs=("measured", "predicted"),
+         calls=("gradient_norms_through_time", "spectral_radius"), extra={"experiment": _experiment_probes}),
     Task("global_norm", 3, optim.global_norm, _cases_global_norm,
          "one norm over every entry of every array together, not a sum of per-array norms"),
     Task("clip_by_norm", 3, optim.clip_by_norm, _cases_clip_by_norm,

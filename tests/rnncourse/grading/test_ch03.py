@@ -14,8 +14,8 @@ from support import raises_message
 
 CASES = {name: task.cases for name, task in TASKS.items()}
 
-NAMES = ["spectral_radius", "matrix_power_eigen", "hidden_state_jacobian", "gradient_norms_through_time",
-         "global_norm", "clip_by_norm"]
+NAMES = ["spectral_radius", "eigen_components", "hidden_state_jacobian", "gradient_norms_through_time",
+         "gradient_decay_rate", "global_norm", "clip_by_norm"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -28,7 +28,8 @@ def test_reference_passes_its_cases_silently(name, seed, capfd):
 def test_cases_cover_small_sizes():
     rng = np.random.default_rng
     assert any(kw["W"].shape == (1, 1) for _, kw in CASES["spectral_radius"](rng(0)))
-    assert any(kw["t"] == 0 for _, kw in CASES["matrix_power_eigen"](rng(0)))
+    assert any(kw["t"] == 0 for _, kw in CASES["eigen_components"](rng(0)))
+    assert any(kw["W"].shape == (1, 1) for _, kw in CASES["eigen_components"](rng(0)))
     shapes = [kw["h_next"].shape for _, kw in CASES["hidden_state_jacobian"](rng(0))]
     assert any(len(s) == 1 for s in shapes) and any(len(s) == 2 and s[0] == 1 for s in shapes)
     shapes = [kw["X"].shape for _, kw in CASES["gradient_norms_through_time"](rng(0))]
@@ -38,8 +39,14 @@ def test_cases_cover_small_sizes():
 def _bug(name):
     if name == "spectral_radius":
         return lambda W: float(np.max(np.linalg.eigvals(W).real))  # forgets the absolute value
-    if name == "matrix_power_eigen":
-        return lambda W, t: np.diag(np.linalg.eigvalsh(W) ** t)  # returns Lambda^t, not W^t
+    if name == "eigen_components":
+        # the library shortcut: W^t h0 is right, but it is not split along the eigenvectors
+        return lambda W, h0, t: np.diag(np.linalg.matrix_power(W, t) @ h0)
+    if name == "gradient_decay_rate":
+        def endpoints(dHs, X, h0, Hs, U, W):  # the ratio of the first and last norms, not the fitted slope
+            n = rnncourse.gradient_norms_through_time(dHs, X, h0, Hs, U, W).mean(axis=0)
+            return float((n[0] / n[-1]) ** (1 / (n.size - 1))), rnncourse.spectral_radius(W)
+        return endpoints
     if name == "hidden_state_jacobian":
         return lambda h_next, W: W * (1 - h_next**2)[..., None, :]  # scales columns, not rows
     if name == "gradient_norms_through_time":
@@ -58,7 +65,8 @@ def _bug(name):
     "name, message",
     [
         ("spectral_radius", r"spectral_radius, case 2 of 6 \(a rotation .*\): got 0, expected 2"),
-        ("matrix_power_eigen", r"matrix_power_eigen, case 1 of 6 .* entries differ"),
+        ("eigen_components", r"eigen_components, case 1 of 6 .* entries differ"),
+        ("gradient_decay_rate", r"gradient_decay_rate, case 2 of 4 .*output measured"),
         ("hidden_state_jacobian", r"hidden_state_jacobian, case 2 of 5 \(h_next of shape \(3,\)\)"),
         ("gradient_norms_through_time", r"gradient_norms_through_time, case 3 of 5 .*entries differ"),
         ("global_norm", r"global_norm, case 2 of 4 .*: got .*, expected"),
@@ -68,3 +76,36 @@ def _bug(name):
 def test_typical_mistakes_fail_with_a_specific_message(name, message):
     with raises_message(message):
         check_against_reference(name, _bug(name))
+
+
+def test_experiment_accepts_the_reference_and_rejects_wrong_measurements():
+    from rnncourse.grading import _run_check
+
+    for seed in range(3):
+        _run_check("gradient_decay_rate", "experiment", rnncourse.gradient_decay_rate, seed)
+
+    def no_logarithm(dHs, X, h0, Hs, U, W):  # fits the norms themselves, not their logarithm
+        n = rnncourse.gradient_norms_through_time(dHs, X, h0, Hs, U, W).mean(axis=0)
+        lag = np.arange(n.size)[::-1]
+        return float(np.exp(np.polyfit(lag, n, 1)[0])), rnncourse.spectral_radius(W)
+
+    def lag_reversed(dHs, X, h0, Hs, U, W):  # counts the lag from the first state: the inverse rate
+        measured, predicted = rnncourse.gradient_decay_rate(dHs, X, h0, Hs, U, W)
+        return 1 / measured, predicted
+
+    def prediction_is_the_measurement(dHs, X, h0, Hs, U, W):  # no prediction at all
+        measured = rnncourse.gradient_decay_rate(dHs, X, h0, Hs, U, W)[0]
+        return measured, measured
+
+    for wrong, message in [(no_logarithm, "measured rate"), (lag_reversed, "measured rate"),
+                           (prediction_is_the_measurement, "predicted rate")]:
+        with raises_message(message):
+            _run_check("gradient_decay_rate", "experiment", wrong, 0)
+
+
+def test_a_library_power_does_not_pass_eigen_components():
+    def shortcut(W, h0, t):  # W^t h0 spread evenly over the rows: sums right, components wrong
+        return np.tile(np.linalg.matrix_power(W, t) @ h0 / len(h0), (len(h0), 1))
+
+    with raises_message(r"eigen_components, case 1 of 6"):
+        check_against_reference("eigen_components", shortcut)

@@ -62,9 +62,9 @@ def backward_without_leak_path(dHs, X, h0, Hs, U, W, gamma):
     return dX, dh_next, dU, dW, db
 
 
-def ridge_penalising_the_bias(states, targets, alpha):
+def ridge_penalising_the_bias(states, targets, mu):
     Z = np.hstack([states, np.ones((states.shape[0], 1))])
-    w = np.linalg.solve(Z.T @ Z + alpha * np.eye(Z.shape[1]), Z.T @ targets)
+    w = np.linalg.solve(Z.T @ Z + mu * np.eye(Z.shape[1]), Z.T @ targets)
     return w[:-1].T.copy(), w[-1].copy()
 
 
@@ -72,8 +72,14 @@ def scale_by_largest_entry(W, rho):
     return W * rho / np.max(np.abs(W))
 
 
-def forecast_persistence(u, U, W, b, gamma, n_train, washout, alpha):
-    return u[n_train - 1:-1].copy()  # predicts "no change"
+def forecast_persistence(x, U, W, b, gamma, n_train, washout, mu):
+    return x[n_train - 1:-1].copy()  # predicts "no change"
+
+
+def forecast_trained_on_the_washout(x, U, W, b, gamma, n_train, washout, mu):
+    states = rnncourse.leaky_rnn_forward(x[None, :, None], np.zeros((1, W.shape[0])), U, W, b, gamma)[0]
+    V, c = rnncourse.ridge_readout(states[:n_train - 1], x[1:n_train, None], mu)  # ignores the washout
+    return states[n_train - 1:-1] @ V[0] + c[0]
 
 
 @pytest.mark.parametrize("name, func, message", [
@@ -94,8 +100,11 @@ def test_numerical_check_catches_a_missing_leak_path():
 
 
 def test_forecast_check_rejects_persistence_and_names_the_error():
-    with raises_message(r"normalised mean squared error .* expected below 0.001"):
+    with raises_message(r"normalised mean squared error .* expected at most .*twice what the method reaches"):
         check_forecast_error("esn_forecast", forecast_persistence)
+    # the held-out check is meaningful: a forecaster that also trains on the washout states fails it
+    with raises_message(r"held-out .* Mackey-Glass series .* expected at most"):
+        check_forecast_error("esn_forecast", forecast_trained_on_the_washout)
     with raises_message("not implemented"):
         check_forecast_error("esn_forecast", lambda **kw: (_ for _ in ()).throw(NotImplementedError()))
 

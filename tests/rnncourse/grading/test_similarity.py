@@ -82,7 +82,7 @@ def _renamed(source):
 
 def test_copy_with_every_local_name_renamed_is_still_flagged(tmp_path):
     source, renamed = _renamed(inspect.getsource(esn.esn_forecast))
-    assert {"u", "T", "H", "states", "V", "c"} <= renamed
+    assert {"x", "T", "H", "states", "V", "c"} <= renamed
     names = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
     names |= {n.arg for n in ast.walk(ast.parse(source)) if isinstance(n, ast.arg)}
     assert not names & renamed, names & renamed
@@ -95,9 +95,9 @@ HONEST_ESN_FORECAST = '''
 import math
 
 
-def esn_forecast(u, U, W, b, gamma, n_train, washout, alpha):
+def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
     """Predict a scalar series one step ahead with an echo state network."""
-    series = [float(v) for v in u]
+    series = [float(v) for v in x]
     size = len(W)
     leak = np.ones(size) / np.asarray(gamma, dtype=float)
     state = [0.0] * size
@@ -118,7 +118,7 @@ def esn_forecast(u, U, W, b, gamma, n_train, washout, alpha):
         gram += np.outer(row, row)
         cross += row * series[t + 1]
     for i in range(size):
-        gram[i, i] += alpha
+        gram[i, i] += mu
     weights = np.linalg.solve(gram, cross)
     forecast = []
     for t in range(n_train - 1, len(series) - 1):
@@ -132,9 +132,9 @@ def test_honest_alternative_implementation_is_right_and_not_flagged(tmp_path):
     exec(HONEST_ESN_FORECAST, namespace)
     rng = np.random.default_rng(3)
     H = 6
-    args = dict(u=np.sin(np.arange(60) / 4) + 0.1 * rng.normal(size=60), U=rng.normal(0, 0.5, (H, 1)),
+    args = dict(x=np.sin(np.arange(60) / 4) + 0.1 * rng.normal(size=60), U=rng.normal(0, 0.5, (H, 1)),
                 W=rng.normal(0, 0.3, (H, H)), b=rng.normal(0, 0.2, H), gamma=rng.uniform(1, 3, H), n_train=45,
-                washout=5, alpha=1e-3)
+                washout=5, mu=1e-3)
     np.testing.assert_allclose(namespace["esn_forecast"](**args), esn.esn_forecast(**args),
                                rtol=1e-7, atol=1e-9)
     # Long enough to be judged (a short function would pass unflagged for that reason alone).
