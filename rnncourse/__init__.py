@@ -14,14 +14,18 @@ One module per topic, named as in the book:
 - ``optim``: parameter updates (gradient descent, Adam) and gradient clipping
 - ``longterm``: spectral radius, powers of W, hidden-state Jacobians, gradient norms through time
 - ``training``: loss and gradients of a sequence, truncated-BPTT training, sampling
-- ``data``: the identical-halves task, the "hello" example, one-hot encoding
+- ``data``: the identical-halves task, the "hello" example, one-hot encoding, the copy and
+  repeat-copy tasks
+- ``ntm``: Neural Turing Machine memory: content and location addressing, read, erase/add
+  write, each with its backward pass
+- ``act``: adaptive computation time: halting distribution, ponder cost, an ACT RNN step
 - ``grading``: the checks the assignments' test cells call
 - ``plotting``: the book's figures (unrolled graphs, task diagrams, heat maps); not imported
   here, so that ``import rnncourse`` does not load matplotlib: use ``from rnncourse import plotting``
 """
 
 from .activations import log_softmax, sigmoid, softmax
-from .data import decode, encode, hello_example, identical_halves, one_hot
+from .data import copy_task, decode, encode, hello_example, identical_halves, one_hot, repeat_copy_task
 from .bptt import output_backward, rnn_backward, rnn_step_backward, stacked_rnn_backward
 from .gated import (
     coupled_lstm_forward,
@@ -64,6 +68,24 @@ from .rnn import (
     stacked_rnn_forward,
 )
 from .training import rnn_loss_and_grads, sample, train_truncated_bptt
+from .ntm import (
+    circular_shift,
+    circular_shift_backward,
+    content_addressing,
+    content_addressing_backward,
+    cosine_similarity,
+    interpolate_weights,
+    interpolate_weights_backward,
+    memory_read,
+    memory_read_backward,
+    memory_write,
+    memory_write_backward,
+    ntm_addressing,
+    ntm_addressing_backward,
+    sharpen,
+    sharpen_backward,
+)
+from .act import act_halting_distribution, act_halting_distribution_backward, act_step_forward, ponder_cost
 
 __version__ = "0.1.0"
 
@@ -129,4 +151,25 @@ __all__ = [
     "gru_forward",
     "gru_backward",
     "gru_cho_step_forward",
+    "copy_task",
+    "repeat_copy_task",
+    "cosine_similarity",
+    "content_addressing",
+    "content_addressing_backward",
+    "interpolate_weights",
+    "interpolate_weights_backward",
+    "circular_shift",
+    "circular_shift_backward",
+    "sharpen",
+    "sharpen_backward",
+    "ntm_addressing",
+    "ntm_addressing_backward",
+    "memory_read",
+    "memory_read_backward",
+    "memory_write",
+    "memory_write_backward",
+    "act_halting_distribution",
+    "act_halting_distribution_backward",
+    "ponder_cost",
+    "act_step_forward",
 ]
