@@ -268,6 +268,14 @@ def circular_shift(w_g, s):
     w_g = _weighting(w_g, "w_g")
     N, S = w_g.shape
     s = _weighting(s, "s", N, S)
+    used = np.flatnonzero(np.any(s != 0, axis=0))
+    if 2 * len(used) < S:
+        # A controller allows a few shifts (say -1, 0, +1): sum those rolls, O(N S) each,
+        # instead of forming the (N, S, S) circulant matrices.
+        w_tilde = np.zeros(np.broadcast_shapes(w_g.shape, s.shape), dtype=np.result_type(w_g, s))
+        for k in used:
+            w_tilde += s[:, k, None] * np.roll(w_g, k, axis=1)
+        return w_tilde
     return np.einsum("nij,nj->ni", s[:, _offsets(S)], w_g)
 
 

@@ -60,6 +60,17 @@ def test_shift_equals_weighted_rolls_and_the_explicit_sum():
     np.testing.assert_allclose(rc.circular_shift(w, s), loop, rtol=1e-14)
 
 
+def test_shift_by_a_few_rolls_equals_the_full_circular_convolution():
+    # circular_shift sums rolls when only a few shifts have weight: both routes must agree.
+    rng = np.random.default_rng(13)
+    S = 9
+    w = simplex(rng, 2, S)
+    s = np.zeros((2, S))
+    s[:, [0, 1, S - 1]] = simplex(rng, 2, 3)
+    loop = np.array([[sum(w[n, j] * s[n, (i - j) % S] for j in range(S)) for i in range(S)] for n in range(2)])
+    np.testing.assert_allclose(rc.circular_shift(w, s), loop, rtol=1e-14)
+
+
 def test_sharpen_worked_example():
     w_tilde = np.array([[0.15, 0.21, 0.46, 0.15, 0.03]])
     np.testing.assert_allclose(rc.sharpen(w_tilde, np.array([2.0])), np.array([[225, 441, 2116, 225, 9]]) / 3016,
