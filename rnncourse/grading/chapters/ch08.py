@@ -41,9 +41,9 @@ def _cases_content_addressing(rng):
     q[0] = 0.0
     cases.append(("a zero query (example 0) and an empty slot (example 1, slot 3), beta = 3",
                   {"memory": memory, "q": q, "beta": np.full(2, 3.0)}))
-    cases.append(("slots and query of norm about 1e-3, beta = 5",
-                  {"memory": 1e-3 * rng.normal(0, 1, (2, 4, 3)), "q": 1e-3 * rng.normal(0, 1, (2, 3)),
-                   "beta": np.full(2, 5.0)}))
+    # No case with tiny but nonzero norms: there the usual guards (sqrt(||x||^2 + 1e-16),
+    # max(||x||, 1e-8), a 1e-8 added to the product of the norms) differ measurably, and the
+    # task accepts any of them.
     return cases
 
 
