@@ -15,19 +15,23 @@ One module per topic, named as in the book:
 - ``longterm``: spectral radius, powers of W and their eigen-components, hidden-state Jacobians, gradient
   norms through time and their decay rate, the information-flow regulariser
 - ``training``: loss and gradients of a sequence, truncated-BPTT training, sampling
-- ``data``: the identical-halves task, the "hello" example, first-symbol recall, one-hot encoding
+- ``data``: the identical-halves task, the "hello" example, first-symbol recall, one-hot encoding,
+  the copy and repeat-copy tasks
 - ``sequence_tasks``: many-to-one RNN, LSTM and GRU classifiers, trained with Adam and clipping
 - ``bidirectional``: bidirectional RNNs over the vanilla, LSTM and GRU cells, forward and backward
 - ``seq2seq``: encoder-decoders: context vector, teacher forcing, greedy decoding, gradients
 - ``attention``: additive and dot-product attention, weights, context, attention decoder and model
 - ``transduction``: the digit reversal/sorting task of chapters 6-7 and its trainer (Adam, clipping)
+- ``ntm``: Neural Turing Machine memory: content and location addressing, read, erase/add
+  write, each with its backward pass
+- ``act``: adaptive computation time: halting distribution, ponder cost, an ACT RNN step
 - ``grading``: the checks the assignments' test cells call
 - ``plotting``: the book's figures (unrolled graphs, task diagrams, heat maps); not imported
   here, so that ``import rnncourse`` does not load matplotlib: use ``from rnncourse import plotting``
 """
 
 from .activations import log_softmax, sigmoid, softmax
-from .data import decode, encode, first_symbol_recall, hello_example, identical_halves, one_hot
+from .data import copy_task, decode, encode, first_symbol_recall, hello_example, identical_halves, one_hot, repeat_copy_task
 from .bptt import output_backward, rnn_backward, rnn_step_backward, stacked_rnn_backward
 from .gated import (
     cell_gradient_decay_rate,
@@ -87,6 +91,24 @@ from .sequence_tasks import (
     train_classifier,
 )
 from .training import rnn_loss_and_grads, sample, train_truncated_bptt
+from .ntm import (
+    circular_shift,
+    circular_shift_backward,
+    content_addressing,
+    content_addressing_backward,
+    cosine_similarity,
+    interpolate_weights,
+    interpolate_weights_backward,
+    memory_read,
+    memory_read_backward,
+    memory_write,
+    memory_write_backward,
+    ntm_addressing,
+    ntm_addressing_backward,
+    sharpen,
+    sharpen_backward,
+)
+from .act import act_halting_distribution, act_halting_distribution_backward, act_step_forward, ponder_cost
 
 __version__ = "0.1.0"
 
@@ -163,6 +185,27 @@ __all__ = [
     "gru_backward",
     "gru_cho_step_forward",
     "cell_gradient_decay_rate",
+    "copy_task",
+    "repeat_copy_task",
+    "cosine_similarity",
+    "content_addressing",
+    "content_addressing_backward",
+    "interpolate_weights",
+    "interpolate_weights_backward",
+    "circular_shift",
+    "circular_shift_backward",
+    "sharpen",
+    "sharpen_backward",
+    "ntm_addressing",
+    "ntm_addressing_backward",
+    "memory_read",
+    "memory_read_backward",
+    "memory_write",
+    "memory_write_backward",
+    "act_halting_distribution",
+    "act_halting_distribution_backward",
+    "ponder_cost",
+    "act_step_forward",
 ]
 
 # Chapters 6 and 7: bidirectional RNNs, encoder-decoders, attention, the transduction task.

@@ -6,6 +6,8 @@
   pair "hell" -> "ello" for a character-level model.
 - ``first_symbol_recall``: a long-lag classification task; the label is the symbol shown at
   the first of T steps, followed by T - 1 random distractor symbols (chapter 5).
+- ``copy_task`` and ``repeat_copy_task``: the Neural Turing Machine's copy and repeat-copy
+  tasks (Graves, Wayne and Danihelka 2014) with random binary vectors.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 
 from ._validate import as_index_array
 
-__all__ = ["one_hot", "encode", "decode", "identical_halves", "hello_example", "first_symbol_recall"]
+__all__ = ["one_hot", "encode", "decode", "identical_halves", "hello_example", "first_symbol_recall", "copy_task", "repeat_copy_task"]
 
 
 def one_hot(indices, K):
@@ -144,3 +146,83 @@ def first_symbol_recall(n, T, K=4, M=4, rng=None):
     X = np.zeros((n, T, K + M))
     X[np.arange(n)[:, None], np.arange(T)[None, :], symbols] = 1.0
     return X, y
+
+
+def _check_task_args(n, length, width, rng):
+    for name, value in (("n", n), ("length", length), ("width", width)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    rng = np.random.default_rng(0) if rng is None else rng
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {rng!r}")
+    return rng
+
+
+def copy_task(n, length, width=8, rng=None):
+    """The copy task: read ``length`` random binary vectors, then a delimiter, then output them.
+
+    Steps 0..length-1 present the vectors on channels 0..width-1; step ``length`` sets the
+    delimiter channel ``width`` and nothing else; during the last ``length`` steps the input
+    is zero and the target is the sequence again, in the same order. The targets of the
+    first ``length + 1`` steps are zero and are not scored (``mask`` is False there).
+
+    Inputs:
+    - n: number of sequences (positive int).
+    - length: number of vectors to copy (positive int).
+    - width: bits per vector (positive int; Graves et al. use 8).
+    - rng: ``numpy.random.Generator`` (default ``np.random.default_rng(0)``).
+
+    Returns a tuple of:
+    - X: inputs, shape (n, 2 length + 1, width + 1), entries 0.0 or 1.0.
+    - Y: targets, shape (n, 2 length + 1, width), entries 0.0 or 1.0.
+    - mask: bool array of shape (2 length + 1,), True on the steps whose output is scored.
+    """
+    rng = _check_task_args(n, length, width, rng)
+    T = 2 * length + 1
+    bits = rng.integers(0, 2, size=(n, length, width)).astype(float)
+    X = np.zeros((n, T, width + 1))
+    X[:, :length, :width] = bits
+    X[:, length, width] = 1.0
+    Y = np.zeros((n, T, width))
+    Y[:, length + 1:] = bits
+    mask = np.zeros(T, dtype=bool)
+    mask[length + 1:] = True
+    return X, Y, mask
+
+
+def repeat_copy_task(n, length, repeats, width=8, rng=None):
+    """The repeat-copy task: output the sequence ``repeats`` times, then an end marker.
+
+    Steps 0..length-1 present random binary vectors on channels 0..width-1. Step ``length``
+    is the delimiter: channel ``width`` is 1 and channel ``width + 1`` holds the number of
+    repeats (as a float). Then the input is zero for ``repeats * length + 1`` steps, during
+    which the target is the sequence ``repeats`` times over, followed by one step whose only
+    nonzero target is the end-marker channel ``width``.
+
+    Inputs:
+    - n: number of sequences (positive int).
+    - length: number of vectors in the sequence (positive int).
+    - repeats: how many copies to output (positive int).
+    - width: bits per vector (positive int).
+    - rng: ``numpy.random.Generator`` (default ``np.random.default_rng(0)``).
+
+    Returns a tuple of:
+    - X: inputs, shape (n, T, width + 2) with ``T = length + 1 + repeats * length + 1``.
+    - Y: targets, shape (n, T, width + 1); channel ``width`` is the end marker.
+    - mask: bool array of shape (T,), True on the steps after the delimiter (scored).
+    """
+    rng = _check_task_args(n, length, width, rng)
+    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
+        raise ValueError(f"repeats must be a positive int, got {repeats!r}")
+    T = length + 1 + repeats * length + 1
+    bits = rng.integers(0, 2, size=(n, length, width)).astype(float)
+    X = np.zeros((n, T, width + 2))
+    X[:, :length, :width] = bits
+    X[:, length, width] = 1.0
+    X[:, length, width + 1] = float(repeats)
+    Y = np.zeros((n, T, width + 1))
+    Y[:, length + 1:T - 1, :width] = np.tile(bits, (1, repeats, 1))
+    Y[:, T - 1, width] = 1.0
+    mask = np.zeros(T, dtype=bool)
+    mask[length + 1:] = True
+    return X, Y, mask

@@ -1,4 +1,4 @@
-"""The visible tests of assignments 1-5 pass correct answers and catch the mistakes students make.
+"""The visible tests of assignments 1-5 and 8 pass correct answers and catch the mistakes students make.
 
 For each assignment the released notebook (``exercises/``, which ``test_release`` keeps equal to
 a fresh ``nbgrader generate_assignment``) is filled with the source's answers and executed in one
@@ -24,7 +24,7 @@ from support import EXERCISES, ROOT, SOLUTIONS, jupyter_env, read
 
 pytestmark = pytest.mark.slow
 
-VISIBLE_ASSIGNMENTS = ["01_rnn_forward", "02_bptt", "03_long_term", "04_leaky_esn", "05_gated"]
+VISIBLE_ASSIGNMENTS = ["01_rnn_forward", "02_bptt", "03_long_term", "04_leaky_esn", "05_gated", "08_ntm"]
 CELL_TIMEOUT = 120  # seconds per cell; each visible cell takes well under a second or two
 
 
@@ -757,6 +757,152 @@ mutant(A5, "cell_gradient_decay_rate", "decay_predicted_with_the_first_steps_gat
 mutant(A5, "cell_gradient_decay_rate", "decay_predicted_as_the_log_of_the_mean_gate",
        _v(_CGD, _CGD_OK, predicted="np.log(np.mean(forget))"))
 
+
+# ---------------------------------------------------------------- 08_ntm
+A8 = "08_ntm"
+_CA = """
+def content_addressing(memory, q, beta):
+    dots = {dots}
+    norm_slots = {norm_slots}
+    norm_q = np.sqrt(np.sum(q ** 2, axis=1) + 1e-16)
+    scores = beta[:, None] * dots / (norm_slots * norm_q[:, None])
+    {shift}
+    e = np.exp(scores)
+    return e / np.sum(e, {axis}keepdims=True)
+"""
+_CA_OK = dict(dots="np.sum(memory * q[:, None, :], axis=2)", norm_slots="np.sqrt(np.sum(memory ** 2, axis=2) + 1e-16)",
+              shift="scores = scores - np.max(scores, axis=1, keepdims=True)", axis="axis=1, ")
+mutant(A8, "content_addressing", "content_softmax_without_max_shift", _v(_CA, _CA_OK, shift="pass"))
+mutant(A8, "content_addressing", "content_softmax_over_the_batch",
+       _v(_CA, _CA_OK, shift="scores = scores - np.max(scores, axis=0, keepdims=True)", axis="axis=0, "))
+mutant(A8, "content_addressing", "content_dot_product_not_cosine", """
+def content_addressing(memory, q, beta):
+    scores = beta[:, None] * np.sum(memory * q[:, None, :], axis=2)
+    scores = scores - np.max(scores, axis=1, keepdims=True)
+    e = np.exp(scores)
+    return e / np.sum(e, axis=1, keepdims=True)
+""")
+mutant(A8, "content_addressing", "content_norms_without_guard",
+       _v(_CA, _CA_OK, norm_slots="np.sqrt(np.sum(memory ** 2, axis=2))"))
+mutant(A8, "content_addressing", "content_norm_over_the_slots",
+       _v(_CA, _CA_OK, norm_slots="np.sqrt(np.sum(memory ** 2, axis=1, keepdims=True) + 1e-16)[:, :, 0]"))
+mutant(A8, "interpolate_weights", "interpolation_gate_swapped", """
+def interpolate_weights(w_c, w_prev, zeta):
+    return zeta[:, None] * w_prev + (1.0 - zeta[:, None]) * w_c
+""")
+mutant(A8, "interpolate_weights", "interpolation_gate_along_the_slots", """
+def interpolate_weights(w_c, w_prev, zeta):
+    return zeta * w_c + (1.0 - zeta) * w_prev
+""")
+mutant(A8, "circular_shift", "shift_in_the_opposite_direction", """
+def circular_shift(w_g, s):
+    return sum(s[:, k, None] * np.roll(w_g, -k, axis=1) for k in range(w_g.shape[1]))
+""")
+mutant(A8, "circular_shift", "shift_without_wrapping_around", """
+def circular_shift(w_g, s):
+    N, S = w_g.shape
+    out = np.zeros_like(w_g)
+    for i in range(S):
+        for j in range(i + 1):
+            out[:, i] += w_g[:, j] * s[:, i - j]
+    return out
+""")
+mutant(A8, "circular_shift", "shift_with_the_first_example_s", """
+def circular_shift(w_g, s):
+    return sum(s[0, k] * np.roll(w_g, k, axis=1) for k in range(w_g.shape[1]))
+""")
+mutant(A8, "sharpen", "sharpen_by_the_literal_power", """
+def sharpen(w_tilde, xi):
+    powered = w_tilde ** xi[:, None]
+    return powered / np.sum(powered, axis=1, keepdims=True)
+""")
+mutant(A8, "sharpen", "sharpen_without_renormalising", """
+def sharpen(w_tilde, xi):
+    return w_tilde ** xi[:, None]
+""")
+mutant(A8, "sharpen", "sharpen_exponent_along_the_slots", """
+def sharpen(w_tilde, xi):
+    logits = np.log(np.maximum(w_tilde, 1e-300)) * xi
+    e = np.exp(logits - np.max(logits, axis=1, keepdims=True))
+    return e / np.sum(e, axis=1, keepdims=True)
+""")
+_SB = """
+def sharpen_backward(dw, w_tilde, xi):
+    positive = w_tilde > 0
+    logs = np.log(np.where(positive, w_tilde, 1.0))
+    logits = np.where(positive, xi[:, None] * logs, -np.inf)
+    top = np.max(logits, axis=1, keepdims=True)
+    log_total = top + np.log(np.sum(np.exp(logits - top), axis=1, keepdims=True))
+    w = np.exp(logits - log_total)
+    g = {g}
+    dxi = {dxi}
+    at_zero = np.where(xi[:, None] == 1.0, 0.0, -np.inf)
+    ratio = {ratio}
+    return xi[:, None] * g * ratio, dxi
+"""
+_SB_OK = dict(g="dw - np.sum(w * dw, axis=1, keepdims=True)", dxi="np.sum(w * g * logs, axis=1)",
+              ratio="np.exp(np.where(positive, (xi[:, None] - 1.0) * logs, at_zero) - log_total)")
+mutant(A8, "sharpen_backward", "sharpen_backward_without_the_softmax_term", _v(_SB, _SB_OK, g="dw"))
+mutant(A8, "sharpen_backward", "sharpen_backward_dxi_without_the_log", _v(_SB, _SB_OK, dxi="np.sum(w * g, axis=1)"))
+mutant(A8, "sharpen_backward", "sharpen_backward_by_the_literal_power", """
+def sharpen_backward(dw, w_tilde, xi):
+    powered = w_tilde ** xi[:, None]
+    w = powered / np.sum(powered, axis=1, keepdims=True)
+    g = dw - np.sum(w * dw, axis=1, keepdims=True)
+    logs = np.log(np.where(w_tilde > 0, w_tilde, 1.0))
+    return xi[:, None] * g * w / np.where(w_tilde > 0, w_tilde, 1.0), np.sum(w * g * logs, axis=1)
+""")
+mutant(A8, "sharpen_backward", "sharpen_backward_forgets_the_chain_through_the_log",
+       _v(_SB, _SB_OK, ratio="np.ones_like(w_tilde)"))
+mutant(A8, "memory_read", "read_sums_over_the_entries", """
+def memory_read(memory, w):
+    return np.einsum("ns,nsm->ns", w, memory)
+""")
+mutant(A8, "memory_read", "read_with_the_first_example_memory", """
+def memory_read(memory, w):
+    return w @ memory[0]
+""")
+_MW = """
+def memory_write(memory, w, u, v):
+    weights = w[:, :, None]
+    {body}
+"""
+mutant(A8, "memory_write", "write_adds_then_erases",
+       _MW.format(body="return (memory + weights * v[:, None, :]) * (1.0 - weights * u[:, None, :])"))
+mutant(A8, "memory_write", "write_erases_without_the_weighting",
+       _MW.format(body="return memory * (1.0 - u[:, None, :]) + weights * v[:, None, :]"))
+mutant(A8, "memory_write", "write_in_place",
+       _MW.format(body="memory *= 1.0 - weights * u[:, None, :]\n    memory += weights * v[:, None, :]\n"
+                       "    return memory"))
+_AH = """
+def act_halting_distribution(p_tilde, iota=0.01):
+    N, nu_max = p_tilde.shape
+    running = np.cumsum(p_tilde, axis=1)
+    reached = running >= {threshold}
+    nu = np.where(reached.any(axis=1), np.argmax(reached, axis=1) + 1, nu_max){cast}
+    p = np.zeros_like(p_tilde)
+    R = np.zeros(N, dtype=p_tilde.dtype)
+    for n in range(N):
+        steps = int(nu[n])
+        p[n, :steps - 1] = p_tilde[n, :steps - 1]
+        R[n] = 1.0 - np.sum(p_tilde[n, :{upto}])
+        p[n, steps - 1] = R[n]
+    return p, nu, R
+"""
+_AH_OK = dict(threshold="1.0 - iota", cast="", upto="steps - 1")
+mutant(A8, "act_halting_distribution", "halting_ignores_the_margin", _v(_AH, _AH_OK, threshold="1.0"))
+mutant(A8, "act_halting_distribution", "halting_remainder_includes_step_nu", _v(_AH, _AH_OK, upto="steps"))
+mutant(A8, "act_halting_distribution", "halting_steps_as_floats", _v(_AH, _AH_OK, cast=".astype(float)"))
+mutant(A8, "act_halting_distribution", "halting_steps_counted_from_zero", """
+def act_halting_distribution(p_tilde, iota=0.01):
+    N, nu_max = p_tilde.shape
+    reached = np.cumsum(p_tilde, axis=1) >= 1.0 - iota
+    last = np.where(reached.any(axis=1), np.argmax(reached, axis=1), nu_max - 1)
+    p = np.where(np.arange(nu_max)[None, :] < last[:, None], p_tilde, 0.0)
+    R = 1.0 - p.sum(axis=1)
+    p[np.arange(N), last] = R
+    return p, last, R
+""")
 
 # ---------------------------------------------------------------- running the notebooks
 def _kernel_env():

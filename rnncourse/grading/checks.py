@@ -17,7 +17,7 @@ import textwrap
 
 import numpy as np
 
-__all__ = ["TestFailure", "assert_close", "assert_scalar_close", "compare", "describe"]
+__all__ = ["TestFailure", "assert_close", "assert_equal_integers", "assert_scalar_close", "compare", "describe"]
 
 
 class TestFailure(AssertionError):
@@ -112,6 +112,24 @@ def assert_scalar_close(what, got, expected, rtol=1e-6, atol=1e-8, hint=None):
         raise TestFailure(f"{what}: got {got:.8g}, expected {expected:.8g}.{tail}")
 
 
+def assert_equal_integers(what, got, expected, hint=None):
+    """Assert that ``got`` is an integer array equal to ``expected`` (counts, indices): no tolerance."""
+    expected = np.asarray(expected)
+    tail = f" Hint: {hint}." if hint else ""
+    if type(got) is not np.ndarray:
+        raise TestFailure(f"{what}: expected a numpy array of integers of shape {_shape_str(expected.shape)}, "
+                          f"got {describe(got)}.{tail}")
+    if got.shape != expected.shape:
+        raise TestFailure(f"{what}: shape {_shape_str(got.shape)}, expected {_shape_str(expected.shape)}.{tail}")
+    if got.dtype == bool or not np.issubdtype(got.dtype, np.integer):
+        raise TestFailure(f"{what}: dtype {got.dtype}, expected an integer dtype (these are counts).{tail}")
+    wrong = got != expected
+    if wrong.any():
+        where = tuple(int(i) for i in np.argwhere(wrong)[0])
+        raise TestFailure(f"{what}: {int(wrong.sum())} of {wrong.size} entries differ, the first at index {where} "
+                          f"(got {int(got[where])}, expected {int(expected[where])}).{tail}")
+
+
 def compare(what, got, expected, hint, names=None, top=True):
     """Compare a result with the reference's: a float, an array, a tuple or a dict of them.
 
@@ -134,6 +152,8 @@ def compare(what, got, expected, hint, names=None, top=True):
             compare(f"{what}, value for key {k!r}" if top else f"{what}[{k!r}]", got[k], expected[k], hint, top=False)
     elif isinstance(expected, float):
         assert_scalar_close(what, got, expected, hint=hint)
+    elif isinstance(expected, np.ndarray) and np.issubdtype(expected.dtype, np.integer):
+        assert_equal_integers(what, got, expected, hint=hint)
     else:
         assert_close(what, got, expected, hint=hint)
         if got.dtype != expected.dtype:
