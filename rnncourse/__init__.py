@@ -15,6 +15,8 @@ One module per topic, named as in the book:
 - ``longterm``: spectral radius, powers of W, hidden-state Jacobians, gradient norms through time
 - ``training``: loss and gradients of a sequence, truncated-BPTT training, sampling
 - ``data``: the identical-halves task, the "hello" example, one-hot encoding
+- ``charlm``: character-level language models: a corpus, vocabulary and batching, an LSTM
+  language model (training, sampling with temperature, perplexity), an n-gram baseline
 - ``grading``: the checks the assignments' test cells call
 - ``plotting``: the book's figures (unrolled graphs, task diagrams, heat maps); not imported
   here, so that ``import rnncourse`` does not load matplotlib: use ``from rnncourse import plotting``
@@ -65,6 +67,29 @@ from .rnn import (
     stacked_rnn_forward,
 )
 from .training import rnn_loss_and_grads, sample, train_truncated_bptt
+from .charlm import (
+    CORPUS_FILES,
+    UNKNOWN,
+    batch_stream,
+    bits_per_character,
+    build_vocab,
+    decode_text,
+    encode_text,
+    evaluate_lm,
+    fit_ngram,
+    init_lm_params,
+    lm_forward,
+    lm_loss_and_grads,
+    lm_train_step,
+    ngram_distribution,
+    ngram_log_probs,
+    perplexity,
+    python_corpus,
+    sample_lm,
+    temperature_softmax,
+    train_lm,
+    truncated_bptt_chunks,
+)
 
 __version__ = "0.1.0"
 
@@ -131,4 +156,25 @@ __all__ = [
     "gru_forward",
     "gru_backward",
     "gru_cho_step_forward",
+    "UNKNOWN",
+    "CORPUS_FILES",
+    "python_corpus",
+    "build_vocab",
+    "encode_text",
+    "decode_text",
+    "batch_stream",
+    "truncated_bptt_chunks",
+    "init_lm_params",
+    "lm_forward",
+    "lm_loss_and_grads",
+    "lm_train_step",
+    "train_lm",
+    "evaluate_lm",
+    "temperature_softmax",
+    "sample_lm",
+    "perplexity",
+    "bits_per_character",
+    "fit_ngram",
+    "ngram_log_probs",
+    "ngram_distribution",
 ]
