@@ -19,7 +19,7 @@ The pieces, in the order the book uses them:
   global norm, then Adam, both from ``optim``), ``train_lm`` (the loop, with a progress line),
   ``evaluate_lm`` (loss per character on held-out text);
 - generation and evaluation: ``temperature_softmax``, ``sample_lm``, ``perplexity``,
-  ``bits_per_character``;
+  ``bpc``;
 - a baseline: ``fit_ngram``, ``ngram_log_probs``, ``ngram_distribution`` (an n-gram model with
   interpolated Kneser-Ney or add-k smoothing).
 
@@ -66,7 +66,7 @@ __all__ = [
     "temperature_softmax",
     "sample_lm",
     "perplexity",
-    "bits_per_character",
+    "bpc",
     "fit_ngram",
     "ngram_log_probs",
     "ngram_distribution",
@@ -141,7 +141,9 @@ def _check_vocab(vocab):
 
 def _check_lm_params(params):
     if not isinstance(params, dict):
-        raise ValueError(f"params must be a dict with keys {list(LM_PARAM_NAMES)}, got a {type(params).__name__}")
+        raise ValueError(
+            f"params must be a dict with keys {list(LM_PARAM_NAMES)}, got a {type(params).__name__}"
+        )
     missing = [k for k in LM_PARAM_NAMES if k not in params]
     if missing:
         raise ValueError(f"params is missing {missing}, expected keys {list(LM_PARAM_NAMES)}")
@@ -423,7 +425,9 @@ def lm_loss_and_grads(params, inputs, targets, h0=None, C0=None):
     K, H, X, h0, C0 = _inputs_and_states(params, inputs, h0, C0)
     targets = _check_tokens(targets, "targets", K, 2)
     if targets.shape != X.shape[:2]:
-        raise ValueError(f"targets has shape {targets.shape}, expected (N, T) = {X.shape[:2]} to match inputs")
+        raise ValueError(
+            f"targets has shape {targets.shape}, expected (N, T) = {X.shape[:2]} to match inputs"
+        )
     U, W, b, V, c = (params[k] for k in LM_PARAM_NAMES)
     Hs, Cs, gates = lstm_forward(X, h0, C0, U, W, b, return_cache=True)
     O = output_forward(Hs, V, c)
@@ -458,7 +462,9 @@ def lm_train_step(params, adam_state, inputs, targets, h0=None, C0=None, lr=2e-3
     lr = _positive_number(lr, "lr")
     max_norm = _positive_number(max_norm, "max_norm")
     if not isinstance(adam_state, dict):
-        raise ValueError(f"adam_state must be a dict (empty before the first step), got a {type(adam_state).__name__}")
+        raise ValueError(
+            f"adam_state must be a dict (empty before the first step), got a {type(adam_state).__name__}"
+        )
     loss, grads, state = lm_loss_and_grads(params, inputs, targets, h0, C0)
     grad_norm = global_norm(grads)
     adam_step(params, clip_by_norm(grads, max_norm), adam_state, lr=lr)
@@ -666,7 +672,7 @@ def perplexity(O, Y):
     return float(np.exp(sequence_cross_entropy(O, Y) / O.shape[1]))
 
 
-def bits_per_character(O, Y):
+def bpc(O, Y):
     """Bits per character: the mean negative log-likelihood in base 2, ``bpc = L / (N T ln 2)``.
 
     ``bpc = log2(PPL)``; a uniform model over K characters needs ``log2 K`` bits.
@@ -747,7 +753,9 @@ def fit_ngram(ids, order, K, smoothing="kneser-ney", k=1.0):
     K = _positive_int(K, "K")
     order = _positive_int(order, "order")
     if K**order >= 2**62:
-        raise ValueError(f"order must keep K ** order below 2 ** 62 (codes are int64), got order {order} with K = {K}")
+        raise ValueError(
+            f"order must keep K ** order below 2 ** 62 (codes are int64), got order {order} with K = {K}"
+        )
     if smoothing not in ("kneser-ney", "add-k"):
         raise ValueError(f"smoothing must be 'kneser-ney' or 'add-k', got {smoothing!r}")
     k = _positive_number(k, "k")
@@ -840,7 +848,11 @@ def ngram_log_probs(model, ids):
     if ids.shape[0] < 2:
         raise ValueError(f"ids has shape {ids.shape}, expected at least 2 tokens")
     padded = np.concatenate([np.full(max(n - 1, 0), -1, dtype=np.int64), ids.astype(np.int64)])
-    hist = np.lib.stride_tricks.sliding_window_view(padded[:-1], max(n - 1, 0))[1:] if n > 1 else np.zeros((ids.shape[0] - 1, 0), np.int64)
+    if n > 1:
+        # row t - 1 holds the n - 1 characters before ids[t] (-1 before the stream's start)
+        hist = np.lib.stride_tricks.sliding_window_view(padded[:-1], n - 1)[1:]
+    else:
+        hist = np.zeros((ids.shape[0] - 1, 0), np.int64)
     return np.log(_ngram_probs(model, hist, ids[1:].astype(np.int64)))
 
 

@@ -10,7 +10,7 @@ import pytest
 from rnncourse import (
     UNKNOWN,
     batch_stream,
-    bits_per_character,
+    bpc,
     build_vocab,
     decode_text,
     encode_text,
@@ -122,7 +122,8 @@ def model(seed, K=5, H=3, dtype=np.float64):
 
 def test_init_lm_params_shapes_and_forget_bias():
     p = init_lm_params(7, 4, rng=np.random.default_rng(0), forget_bias=1.5)
-    assert {k: v.shape for k, v in p.items()} == {"U": (16, 7), "W": (16, 4), "b": (16,), "V": (7, 4), "c": (7,)}
+    shapes = {k: v.shape for k, v in p.items()}
+    assert shapes == {"U": (16, 7), "W": (16, 4), "b": (16,), "V": (7, 4), "c": (7,)}
     np.testing.assert_array_equal(p["b"], np.r_[np.zeros(4), np.full(4, 1.5), np.zeros(8)])
     assert init_lm_params(7, 4, dtype=np.float32)["W"].dtype == np.float32
 
@@ -203,21 +204,26 @@ def test_lm_train_step_clips_then_applies_adam():
         np.testing.assert_array_equal(p[k], q[k])
 
 
+Z12 = np.zeros((1, 2), int)
+
+
 @pytest.mark.parametrize(
     "call, match",
     [
         (lambda p: lm_forward(p, np.array([[0, 9]])), r"inputs must hold indices in \[0, 5\)"),
-        (lambda p: lm_forward(p, np.zeros((2, 3), int), np.zeros((2, 3)), None), "h0 and C0 must be given together"),
+        (lambda p: lm_forward(p, np.zeros((2, 3), int), np.zeros((2, 3)), None),
+         "h0 and C0 must be given together"),
         (lambda p: lm_forward(p, np.zeros((2, 3), int), np.zeros((2, 4)), np.zeros((2, 4))),
          r"h0 has shape \(2, 4\), expected \(N, H\) = \(2, 3\)"),
         (lambda p: lm_loss_and_grads(p, np.zeros((2, 3), int), np.zeros((2, 4), int)), "targets has shape"),
-        (lambda p: lm_train_step(p, {}, np.zeros((1, 2), int), np.zeros((1, 2), int), lr=0), "lr must be a positive"),
-        (lambda p: lm_train_step(p, {}, np.zeros((1, 2), int), np.zeros((1, 2), int), max_norm=-1.0), "max_norm must"),
-        (lambda p: lm_train_step(p, None, np.zeros((1, 2), int), np.zeros((1, 2), int)), "adam_state must be a dict"),
-        (lambda p: lm_forward({k: v for k, v in p.items() if k != "c"}, np.zeros((1, 2), int)), r"params is missing \['c'\]"),
-        (lambda p: lm_forward({**p, "U": p["U"].T}, np.zeros((1, 2), int)), r"params\['U'\] has shape \(5, 12\)"),
-        (lambda p: sample_lm(p, np.array([0]), 3, np.random.default_rng(0), temperature=-1), "temperature must be"),
-        (lambda p: sample_lm(p, np.array([], int), 3, np.random.default_rng(0)), "prime must hold at least one"),
+        (lambda p: lm_train_step(p, {}, Z12, Z12, lr=0), "lr must be a positive"),
+        (lambda p: lm_train_step(p, {}, Z12, Z12, max_norm=-1.0), "max_norm must"),
+        (lambda p: lm_train_step(p, None, Z12, Z12), "adam_state must be a dict"),
+        (lambda p: lm_forward({k: v for k, v in p.items() if k != "c"}, Z12), r"params is missing \['c'\]"),
+        (lambda p: lm_forward({**p, "U": p["U"].T}, Z12), r"params\['U'\] has shape \(5, 12\)"),
+        (lambda p: sample_lm(p, np.array([0]), 3, np.random.default_rng(0), temperature=-1),
+         "temperature must be"),
+        (lambda p: sample_lm(p, np.array([], int), 3, np.random.default_rng(0)), "prime must hold"),
         (lambda p: sample_lm(p, np.array([0]), 3, 0), "rng must be a numpy.random.Generator"),
         (lambda p: sample_lm(p, np.array([0]), -1, np.random.default_rng(0)), "n must be an int >= 0"),
         (lambda p: train_lm(p, np.zeros(50, int), None, 2, 5, 0), "n_updates must be a positive int"),
@@ -290,7 +296,7 @@ def test_perplexity_of_a_uniform_model_is_the_vocabulary_size():
         Y = np.random.default_rng(K).integers(0, K, (3, 11))
         O = np.full((3, 11, K), 0.37)  # equal logits: the uniform distribution
         assert perplexity(O, Y) == pytest.approx(K, rel=1e-12)
-        assert bits_per_character(O, Y) == pytest.approx(math.log2(K), rel=1e-12)
+        assert bpc(O, Y) == pytest.approx(math.log2(K), rel=1e-12)
 
 
 def test_perplexity_and_bpc_from_the_probabilities_of_the_targets():
@@ -298,7 +304,7 @@ def test_perplexity_and_bpc_from_the_probabilities_of_the_targets():
     O, Y = rng.normal(size=(2, 4, 3)), rng.integers(0, 3, (2, 4))
     probs = softmax(O)[np.arange(2)[:, None], np.arange(4)[None, :], Y]
     assert perplexity(O, Y) == pytest.approx(np.prod(probs) ** (-1 / 8), rel=1e-12)  # geometric mean
-    assert bits_per_character(O, Y) == pytest.approx(-np.mean(np.log2(probs)), rel=1e-12)
+    assert bpc(O, Y) == pytest.approx(-np.mean(np.log2(probs)), rel=1e-12)
     O_perfect = np.where(np.eye(3)[Y] == 1, 50.0, -50.0)
     assert perplexity(O_perfect, Y) == pytest.approx(1.0, abs=1e-12)
 
@@ -325,7 +331,8 @@ def test_training_lowers_the_validation_loss_on_a_tiny_corpus():
                        progress=False)
     val = history["val_loss"]
     assert history["eval_update"].tolist() == [0, 40, 80, 120]
-    assert val[0] == pytest.approx(evaluate_lm(init_lm_params(len(vocab), 16, rng=np.random.default_rng(0)), val_ids))
+    fresh = init_lm_params(len(vocab), 16, rng=np.random.default_rng(0))
+    assert val[0] == pytest.approx(evaluate_lm(fresh, val_ids))
     assert val[-1] < 0.5 * val[0]
     assert val[-1] == pytest.approx(evaluate_lm(p, val_ids))
     assert history["train_loss"].shape == history["grad_norm"].shape == (120,)
@@ -362,7 +369,8 @@ def test_train_lm_carries_the_state_between_chunks_and_resets_it_after_a_pass():
 
 def kneser_ney_by_hand(text_ids, order, K, context, w):
     """Interpolated Kneser-Ney written from the definitions with Counters (an independent route)."""
-    seqs = {j: Counter(tuple(text_ids[i : i + j]) for i in range(len(text_ids) - j + 1)) for j in range(1, order + 1)}
+    seqs = {j: Counter(tuple(text_ids[i : i + j]) for i in range(len(text_ids) - j + 1))
+            for j in range(1, order + 1)}
 
     def counts(j):
         if j == order:
@@ -462,7 +470,8 @@ def test_ngram_log_probs_match_the_distributions_position_by_position():
         (lambda: fit_ngram(np.array([0, 1, 5]), 2, 3), r"ids must hold indices in \[0, 3\)"),
         (lambda: fit_ngram(np.array([0, 1]), 3, 3), "at least order = 3"),
         (lambda: fit_ngram(np.array([0, 1, 2]), 40, 3), "K \\*\\* order below"),
-        (lambda: ngram_log_probs({"order": 2}, np.array([0, 1])), "model must be the dict that fit_ngram returns"),
+        (lambda: ngram_log_probs({"order": 2}, np.array([0, 1])),
+         "model must be the dict that fit_ngram returns"),
         (lambda: ngram_log_probs(fit_ngram(np.array([0, 1, 2]), 2, 3), np.array([0])), "at least 2 tokens"),
     ],
 )
