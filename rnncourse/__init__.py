@@ -25,6 +25,8 @@ One module per topic, named as in the book:
 - ``ntm``: Neural Turing Machine memory: content and location addressing, read, erase/add
   write, each with its backward pass
 - ``act``: adaptive computation time: halting distribution, ponder cost, an ACT RNN step
+- ``charlm``: character-level language models: a corpus, vocabulary and batching, an LSTM
+  language model (training, sampling with temperature, perplexity), an n-gram baseline
 - ``grading``: the checks the assignments' test cells call
 - ``plotting``: the book's figures (unrolled graphs, task diagrams, heat maps); not imported
   here, so that ``import rnncourse`` does not load matplotlib: use ``from rnncourse import plotting``
@@ -109,6 +111,29 @@ from .ntm import (
     sharpen_backward,
 )
 from .act import act_halting_distribution, act_halting_distribution_backward, act_step_forward, ponder_cost
+from .charlm import (
+    CORPUS_FILES,
+    UNKNOWN,
+    batch_stream,
+    bpc,
+    build_vocab,
+    decode_text,
+    encode_text,
+    evaluate_lm,
+    fit_ngram,
+    init_lm_params,
+    lm_forward,
+    lm_loss_and_grads,
+    lm_train_step,
+    ngram_distribution,
+    ngram_log_probs,
+    perplexity,
+    python_corpus,
+    sample_lm,
+    temperature_softmax,
+    train_lm,
+    truncated_bptt_chunks,
+)
 
 __version__ = "0.1.0"
 
@@ -280,4 +305,25 @@ __all__ += [
     "digit_transduction_task",
     "train_transduction",
     "transduction_accuracy",
+    "UNKNOWN",
+    "CORPUS_FILES",
+    "python_corpus",
+    "build_vocab",
+    "encode_text",
+    "decode_text",
+    "batch_stream",
+    "truncated_bptt_chunks",
+    "init_lm_params",
+    "lm_forward",
+    "lm_loss_and_grads",
+    "lm_train_step",
+    "train_lm",
+    "evaluate_lm",
+    "temperature_softmax",
+    "sample_lm",
+    "perplexity",
+    "bpc",
+    "fit_ngram",
+    "ngram_log_probs",
+    "ngram_distribution",
 ]
