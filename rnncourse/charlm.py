@@ -709,7 +709,11 @@ def _lookup(table_codes, table_values, query):
 
 
 def _discount(counts):
-    """Kneser-Ney's absolute discount ``n1 / (n1 + 2 n2)`` from the counts of one order (in (0, 1))."""
+    """Kneser-Ney's absolute discount of one order, the book's Xi = #_1 / (#_1 + 2 #_2).
+
+    #_1, #_2 (``n1``, ``n2`` here) are the numbers of n-grams of the order seen once and twice.
+    The result is clipped to [0.05, 0.95], and is 0.5 when no n-gram was seen once.
+    """
     n1, n2 = np.sum(counts == 1), np.sum(counts == 2)
     if n1 == 0:
         return 0.5
@@ -727,23 +731,29 @@ def fit_ngram(ids, order, K, smoothing="kneser-ney", k=1.0):
 
     The model predicts a character from the ``order - 1`` characters before it.
 
+    In the book's symbols (chapter 9): chi is the context (the last n - 1 characters), y the
+    character after it, #(chi y) the number of times chi was followed by y in ``ids`` and
+    #(chi) = sum_y #(chi y).
+
     - ``"kneser-ney"``: interpolated Kneser-Ney (Kneser & Ney 1995; Chen & Goodman 1999). At
-      the highest order, ``p(w | h) = (max(c(hw) - d, 0) + d N(h) p'(w | h')) / c(h)``, with
-      c the counts, ``N(h)`` the number of distinct characters seen after h, h' the context h
-      without its first character and ``p'`` the model one order lower. Lower orders use the
-      same formula with *continuation counts* (the number of distinct characters seen before
-      an n-gram) in place of c; the lowest interpolates with the uniform distribution 1/K.
-      Each order's discount d is ``n1 / (n1 + 2 n2)`` (n1, n2: n-grams seen once, twice). A
-      context never seen falls back to the order below.
-    - ``"add-k"``: ``p(w | h) = (c(hw) + k) / (c(h) + k K)`` at the full order only.
+      the highest order, ``p^(n)(y | chi) = (max(#(chi y) - Xi, 0) + Xi #_+(chi .)
+      p^(n-1)(y | chi')) / #(chi)``, with ``#_+(chi .)`` the number of distinct characters seen
+      after chi, chi' the context chi without its first character and ``p^(n-1)`` the model one
+      order lower. Lower orders use the same formula with *continuation counts* (the number of
+      distinct characters seen before an n-gram) in place of #; the lowest interpolates with
+      the uniform distribution 1/K. Each order's discount Xi is ``#_1 / (#_1 + 2 #_2)``
+      (#_1, #_2: n-grams seen once, twice; see ``_discount``). A context never seen falls back
+      to the order below.
+    - ``"add-k"``: additive smoothing with pseudo-count Gamma (the argument ``k``),
+      ``p(y | chi) = (#(chi y) + Gamma) / (#(chi) + Gamma K)``, at the full order only.
 
     Inputs:
     - ids: int array of shape (L,), the training stream, entries in [0, K).
-    - order: n, the length of the n-grams (context of n - 1 characters), an int >= 1 with
+    - order: n, the length of the n-grams (context chi of n - 1 characters), an int >= 1 with
       ``K ** order < 2 ** 62``.
     - K: vocabulary size, a positive int.
     - smoothing: ``"kneser-ney"`` or ``"add-k"``.
-    - k: the pseudo-count of add-k smoothing, a positive number.
+    - k: the book's Gamma, the pseudo-count of additive ("add-k") smoothing, a positive number.
 
     Returns:
     - model: a dict (``order``, ``K``, ``smoothing``, ``k``, and per order j = 1..n the sorted
