@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from . import ch01, ch02, ch03, ch04
+from . import ch01, ch02, ch03, ch04, ch06, ch07
 
-TASKS = {task.name: task for module in (ch01, ch02, ch03, ch04) for task in module.TASKS}
+TASKS = {task.name: task for module in (ch01, ch02, ch03, ch04, ch06, ch07) for task in module.TASKS}
 
 
 def find(grade_id):
