@@ -67,8 +67,8 @@ def _decoder(rng, K, H_d, eos_bias=0.0):
 
 def _cases_seq2seq_forward(rng):
     cases = []
-    for N, T_x, T_y, D, H, K, bi in [(1, 1, 1, 2, 1, 2, True), (2, 5, 3, 3, 2, 4, True), (3, 2, 6, 4, 3, 5, False),
-                                     (2, 4, 4, 2, 3, 3, True)]:
+    for N, T_x, T_y, D, H, K, bi in [(1, 1, 1, 2, 1, 2, True), (2, 5, 3, 3, 2, 4, True),
+                                     (3, 2, 6, 4, 3, 5, False), (2, 4, 4, 2, 3, 3, True)]:
         H_d = 2 * H if bi else H
         kind = "bidirectional" if bi else "unidirectional"
         cases.append((f"N={N}, T_x={T_x}, T_y={T_y}, D={D}, H={H}, K={K}, a {kind} encoder",
@@ -92,16 +92,16 @@ def _cases_greedy_decode(rng):
         cases.append((f"N={N}, T_x={T_x}, D={D}, H={H}, K={K}, bos=0, eos=1, max_len={max_len}, pad={pad}, "
                       f"a {kind} encoder",
                       {"X": rng.normal(0, 1, (N, T_x, D)), "enc": _encoder(rng, D, H, bi),
-                       "dec": _decoder(rng, K, H_d, bias), "bos": 0, "eos": 1, "max_len": max_len, "cell": "rnn",
-                       "pad": pad}))
+                       "dec": _decoder(rng, K, H_d, bias), "bos": 0, "eos": 1, "max_len": max_len,
+                       "cell": "rnn", "pad": pad}))
     return cases
 
 
 def _trained(rng, H, length, n_steps):
     K = len(transduction.TRANSDUCTION_VOCAB)
     enc, dec = seq2seq.init_seq2seq_params(K, H, K, rng=np.random.default_rng(int(rng.integers(2**31))))
-    transduction.train_transduction(enc, dec, length, n_steps, rng=np.random.default_rng(int(rng.integers(2**31))),
-                                    lr=0.01)
+    batches = np.random.default_rng(int(rng.integers(2**31)))
+    transduction.train_transduction(enc, dec, length, n_steps, rng=batches, lr=0.01)
     return enc, dec
 
 
@@ -111,7 +111,8 @@ def _cases_decoding_accuracy(rng):
     for N, length, H, n_steps in [(40, 3, 8, 150), (40, 5, 8, 300), (1, 1, 4, 40)]:
         enc, dec = _trained(rng, H, length, n_steps)
         src, _, Y = transduction.digit_transduction_task(N, length, "reverse", rng)
-        cases.append((f"N={N} strings of {length} digits to reverse, a model with H={H} trained for {n_steps} updates",
+        cases.append((f"N={N} strings of {length} digits to reverse, a model with H={H} trained for "
+                      f"{n_steps} updates",
                       {"X": one_hot(src, K), "Y": Y, "enc": enc, "dec": dec, "bos": transduction.BOS,
                        "eos": transduction.EOS, "cell": "rnn"}))
     # An untrained unidirectional model that says eos often, against random targets ending with eos.
@@ -137,22 +138,24 @@ def _token_probes(task, rng):
             got = _value_of(task, what, outcome)
             changed = [k for k in outcome.modified if k not in task.mutates]
             if changed:
-                raise TestFailure(f"{what}: the function modified its argument {changed[0]}; compute new arrays instead")
+                raise TestFailure(f"{what}: the function modified its argument {changed[0]}; "
+                                  "compute new arrays instead")
 
             def check():
                 if type(got) is not np.ndarray or not np.issubdtype(got.dtype, np.integer):
+                    dtype = f" of dtype {got.dtype}" if type(got) is np.ndarray else ""
                     raise TestFailure(f"{what}: expected an integer array of shape {expected.shape}, got "
-                                      f"{describe(got)}{'' if type(got) is not np.ndarray else f' of dtype {got.dtype}'}"
-                                      f".{tail}")
+                                      f"{describe(got)}{dtype}.{tail}")
                 if got.shape != expected.shape:
-                    raise TestFailure(f"{what}: shape {got.shape}, expected {expected.shape} (one row per sequence, "
-                                      f"one column per decoding step until every sequence has finished or max_len "
-                                      f"steps).{tail}")
+                    raise TestFailure(f"{what}: shape {got.shape}, expected {expected.shape} (one row per "
+                                      "sequence, one column per decoding step until every sequence has "
+                                      f"finished or max_len steps).{tail}")
                 bad = np.argwhere(got != expected)
                 if len(bad):
                     first = tuple(int(j) for j in bad[0])
-                    raise TestFailure(f"{what}: {len(bad)} of {got.size} tokens differ; the first at index {first} "
-                                      f"(got {int(got[first])}, expected {int(expected[first])}).{tail}")
+                    raise TestFailure(f"{what}: {len(bad)} of {got.size} tokens differ; the first at index "
+                                      f"{first} (got {int(got[first])}, expected {int(expected[first])})."
+                                      f"{tail}")
 
             _with_warnings(outcome, check)
 
@@ -162,18 +165,19 @@ def _token_probes(task, rng):
 
 TASKS = [
     Task("birnn_forward", 6, birnn_forward, _cases_birnn_forward,
-         "the backward direction reads the inputs from the last to the first with its own parameters and initial "
-         "state; its states must be put back in time order before they are joined to the forward states"),
+         "the backward direction reads the inputs from the last to the first with its own parameters and "
+         "initial state; its states must be put back in time order before they are joined to the forward "
+         "states"),
     Task("seq2seq_encoder_forward", 6, seq2seq.seq2seq_encoder_forward, _cases_seq2seq_encoder_forward,
          "the context is the last state of each direction: the forward state at the last position and the "
          "backward state at the first; a unidirectional encoder's context is its last state",
          outputs=("Hs_enc", "m"), calls=("birnn_forward",)),
     Task("seq2seq_forward", 6, seq2seq.seq2seq_forward, _cases_seq2seq_forward,
-         "the decoder starts from the context m, reads the one-hot vector of each input token (K entries), and "
-         "every decoder state gives one row of logits", calls=("seq2seq_encoder_forward",)),
+         "the decoder starts from the context m, reads the one-hot vector of each input token (K entries), "
+         "and every decoder state gives one row of logits", calls=("seq2seq_encoder_forward",)),
     ExactTask("greedy_decode", 6, seq2seq.greedy_decode, _cases_greedy_decode,
-              "the first input is bos, each later input is the previous step's arg max; after a sequence's eos "
-              "write pad (eos itself when pad is None), and stop once every sequence has emitted eos",
+              "the first input is bos, each later input is the previous step's arg max; after a sequence's "
+              "eos write pad (eos itself when pad is None), and stop once every sequence has emitted eos",
               calls=("seq2seq_encoder_forward",), extra={"visible": _token_probes, "hidden": _token_probes}),
     Task("decoding_accuracy", 6, seq2seq.decoding_accuracy, _cases_decoding_accuracy,
          "decode greedily for at most T_y steps; a position counts only if the sequence had not emitted eos "

@@ -18,7 +18,8 @@ from ._common import pick
 
 
 def _scorer(rng, H_a, H_q, H_k):
-    return {"W_a": rng.normal(0, 1 / np.sqrt(H_q), (H_a, H_q)), "U_a": rng.normal(0, 1 / np.sqrt(H_k), (H_a, H_k)),
+    return {"W_a": rng.normal(0, 1 / np.sqrt(H_q), (H_a, H_q)),
+            "U_a": rng.normal(0, 1 / np.sqrt(H_k), (H_a, H_k)),
             "V_a": rng.normal(0, 1, (1, H_a))}
 
 
@@ -58,8 +59,10 @@ def _cases_attention_weights(rng):
              ("one step: E of shape (N, T_x) = (3, 5)", {"E": rng.normal(0, 2, (3, 5))}),
              ("scores near 1000 (exp overflows without a shift): N=2, T_y=2, T_x=3",
               {"E": 1000.0 + rng.normal(0, 3, (2, 2, 3))})]
-    cases.append(("N=3, T_y=2, T_x=5 with a mask", {"E": rng.normal(0, 2, (3, 2, 5)), "mask": _mask(rng, 3, 5)}))
-    cases.append(("one step: E (N, T_x) = (4, 3) with a mask", {"E": rng.normal(0, 2, (4, 3)), "mask": _mask(rng, 4, 3)}))
+    cases.append(("N=3, T_y=2, T_x=5 with a mask",
+                  {"E": rng.normal(0, 2, (3, 2, 5)), "mask": _mask(rng, 3, 5)}))
+    cases.append(("one step: E (N, T_x) = (4, 3) with a mask",
+                  {"E": rng.normal(0, 2, (4, 3)), "mask": _mask(rng, 4, 3)}))
     return cases
 
 
@@ -117,8 +120,8 @@ def _fd_attention_context_backward(kw, rng):
 def _step_dec(rng, K, H, H_e, H_a):
     return {"U": rng.normal(0, 1 / np.sqrt(K), (H, K)), "U_m": rng.normal(0, 1 / np.sqrt(H_e), (H, H_e)),
             "W": rng.normal(0, 1 / np.sqrt(H), (H, H)), "b": rng.normal(0, 0.5, H),
-            "W_a": rng.normal(0, 1 / np.sqrt(H), (H_a, H)), "U_a": rng.normal(0, 1 / np.sqrt(H_e), (H_a, H_e)),
-            "V_a": rng.normal(0, 1.5, (1, H_a))}
+            "W_a": rng.normal(0, 1 / np.sqrt(H), (H_a, H)),
+            "U_a": rng.normal(0, 1 / np.sqrt(H_e), (H_a, H_e)), "V_a": rng.normal(0, 1.5, (1, H_a))}
 
 
 def _cases_attention_decoder_step_forward(rng):
@@ -126,11 +129,12 @@ def _cases_attention_decoder_step_forward(rng):
     for N, T_x, K, H, H_e, H_a, masked in [(1, 1, 2, 1, 2, 1, False), (2, 4, 5, 3, 6, 2, False),
                                            (3, 5, 4, 2, 4, 3, True), (4, 3, 3, 5, 2, 4, False)]:
         kw = {"x": one_hot(rng.integers(0, K, N), K), "h_prev": rng.uniform(-1, 1, (N, H)),
-              "Hs_enc": rng.uniform(-1, 1, (N, T_x, H_e)), "dec": _step_dec(rng, K, H, H_e, H_a), "cell": "rnn"}
+              "Hs_enc": rng.uniform(-1, 1, (N, T_x, H_e)), "dec": _step_dec(rng, K, H, H_e, H_a),
+              "cell": "rnn"}
         if masked:
             kw["mask"] = _mask(rng, N, T_x)
-        cases.append((f"N={N}, T_x={T_x}, K={K}, H={H}, H_e={H_e}, H_a={H_a}" + (", with a mask" if masked else ""),
-                      kw))
+        label = f"N={N}, T_x={T_x}, K={K}, H={H}, H_e={H_e}, H_a={H_a}" + (", with a mask" if masked else "")
+        cases.append((label, kw))
     return cases
 
 
@@ -138,7 +142,8 @@ def _cases_reversal_alignment(rng):
     K = len(transduction.TRANSDUCTION_VOCAB)
     cases = []
     for N, length in [(30, 4), (1, 1)]:
-        enc, dec = attention.init_attention_seq2seq_params(K, 8, K, 8, rng=np.random.default_rng(int(rng.integers(2**31))))
+        init = np.random.default_rng(int(rng.integers(2**31)))
+        enc, dec = attention.init_attention_seq2seq_params(K, 8, K, 8, rng=init)
         transduction.train_transduction(enc, dec, length, 300 if length > 1 else 30, attention=True, lr=0.01,
                                         rng=np.random.default_rng(int(rng.integers(2**31))))
         src, Y_in, _ = transduction.digit_transduction_task(N, length, "reverse", rng)
@@ -147,16 +152,18 @@ def _cases_reversal_alignment(rng):
         cases.append((f"N={N} strings of {length} digits, a model with 8 units trained to reverse them",
                       {"Hs_enc": Hs_enc, "Y_in": Y_in, "dec": step, "cell": "rnn"}))
     for N, T_x, T_y, K, H, H_e, H_a in [(2, 3, 3, 4, 2, 6, 3), (3, 5, 7, 6, 4, 2, 5)]:
-        cases.append((f"an untrained decoder: N={N}, T_x={T_x}, T_y={T_y}, K={K}, H={H}, H_e={H_e}, H_a={H_a}",
+        cases.append((f"an untrained decoder: N={N}, T_x={T_x}, T_y={T_y}, K={K}, H={H}, H_e={H_e}, "
+                      f"H_a={H_a}",
                       {"Hs_enc": rng.uniform(-1, 1, (N, T_x, H_e)), "Y_in": rng.integers(0, K, (N, T_y)),
                        "dec": _step_dec(rng, K, H, H_e, H_a), "cell": "rnn"}))
     return cases
 
 
 TASKS = [
-    Task("additive_attention_forward", 7, attention.additive_attention_forward, _cases_additive_attention_forward,
-         "each score pairs one query with one key: project both into H_a dimensions (W_a q, U_a k), add, take "
-         "tanh and the dot product with V_a; E[n, t, j] belongs to query t and key j"),
+    Task("additive_attention_forward", 7, attention.additive_attention_forward,
+         _cases_additive_attention_forward,
+         "each score pairs one query with one key: project both into H_a dimensions (W_a q, U_a k), add, "
+         "take tanh and the dot product with V_a; E[n, t, j] belongs to query t and key j"),
     Task("dot_product_attention_scores", 7, attention.dot_product_attention_scores,
          _cases_dot_product_attention_scores,
          "E[n, t, j] is the dot product of query t with key j of the same example; scaled divides by the "
@@ -166,16 +173,20 @@ TASKS = [
          "masked positions get weight exactly 0"),
     Task("attention_context", 7, attention.attention_context, _cases_attention_context,
          "the context of step t is the sum over the source positions j of alpha[n, t, j] times values[n, j]"),
-    Task("attention_weights_backward", 7, attention.attention_weights_backward, _cases_attention_weights_backward,
-         "each step's softmax has the Jacobian diag(alpha) - alpha alpha^T: subtract the alpha-weighted sum of "
-         "dalpha over the source positions, then multiply by alpha", gradients=_fd_attention_weights_backward),
-    Task("attention_context_backward", 7, attention.attention_context_backward, _cases_attention_context_backward,
-         "dalpha[n, t, j] is the dot product of dm_t with v_j; each value collects alpha[n, t, j] dm_t summed over "
-         "the target steps t", outputs=("dalpha", "dvalues"), gradients=_fd_attention_context_backward),
+    Task("attention_weights_backward", 7, attention.attention_weights_backward,
+         _cases_attention_weights_backward,
+         "each step's softmax has the Jacobian diag(alpha) - alpha alpha^T: subtract the alpha-weighted sum "
+         "of dalpha over the source positions, then multiply by alpha",
+         gradients=_fd_attention_weights_backward),
+    Task("attention_context_backward", 7, attention.attention_context_backward,
+         _cases_attention_context_backward,
+         "dalpha[n, t, j] is the dot product of dm_t with v_j; each value collects alpha[n, t, j] dm_t summed "
+         "over the target steps t", outputs=("dalpha", "dvalues"),
+         gradients=_fd_attention_context_backward),
     Task("attention_decoder_step_forward", 7, attention.attention_decoder_step_forward,
          _cases_attention_decoder_step_forward,
-         "the query is the previous decoder state; the encoder states are both keys and values; the new state "
-         "is tanh(b + W h_prev + U x + U_m m) with the new context m", outputs=("h_next", "m", "alpha"),
+         "the query is the previous decoder state; the encoder states are both keys and values; the new "
+         "state is tanh(b + W h_prev + U x + U_m m) with the new context m", outputs=("h_next", "m", "alpha"),
          calls=("additive_attention_forward", "attention_weights", "attention_context")),
     Task("reversal_alignment", 7, attention.reversal_alignment, _cases_reversal_alignment,
          "start from a zero state, feed the one-hot of Y_in[:, t] at step t and keep every step's weights; "
