@@ -327,3 +327,9 @@ __all__ += [
     "ngram_log_probs",
     "ngram_distribution",
 ]
+
+# Assignments 6 and 7: the measured bottleneck and the measured alignment.
+from .seq2seq import decoding_accuracy
+from .attention import reversal_alignment
+
+__all__ += ["decoding_accuracy", "reversal_alignment"]

@@ -62,6 +62,7 @@ __all__ = [
     "attention_seq2seq_backward",
     "attention_seq2seq_loss_and_grads",
     "attention_greedy_decode",
+    "reversal_alignment",
 ]
 
 STEP_KEYS = ("U", "U_m", "W", "b", "W_a", "U_a", "V_a")
@@ -660,3 +661,46 @@ def attention_greedy_decode(X, enc, dec, bos, eos, max_len, cell="rnn", pad=None
             break
     return np.stack(tokens, axis=1), np.stack(alphas, axis=1)
 
+
+
+def reversal_alignment(Hs_enc, Y_in, dec, cell="rnn"):
+    """Teacher-forced attention weights of a decoder, and how closely they follow a reversal.
+
+    From ``h^d_0 = 0``, step t runs ``attention_decoder_step_forward(onehot(Y_in[:, t]),
+    h^d_{t-1}, Hs_enc, dec, cell)`` (one-hot over K, the number of columns of ``dec["U"]``)
+    and keeps its weights ``alpha_t``. To reverse a source of T_x tokens, target step t
+    (0-based) writes source token T_x - 1 - t, so that is where its attention should be.
+
+    Inputs:
+    - Hs_enc: encoder states (keys and values), shape (N, T_x, H_e).
+    - Y_in: decoder input tokens, shape (N, T_y) with T_y >= T_x, ints in [0, K).
+    - dec: the decoder step's parameters (see ``attention_decoder_step_forward``).
+    - cell: ``"rnn"`` or ``"gru"``.
+
+    Returns a tuple of:
+    - alpha: the attention weights of every step, shape (N, T_y, T_x).
+    - mass: shape (T_x,); ``mass[t]`` is the weight that step t puts on source position
+      T_x - 1 - t, averaged over the batch.
+    - hit_rate: the fraction of the N*T_x pairs (n, t < T_x) whose largest weight is on
+      position T_x - 1 - t, a float.
+    """
+    Hs_enc = as_float_array(Hs_enc, "Hs_enc", 3)
+    if not isinstance(dec, dict) or "U" not in dec:
+        raise ValueError(f"dec must be a dict with keys {list(STEP_KEYS)}")
+    K = np.shape(dec["U"])[1]
+    N, T_x, _ = Hs_enc.shape
+    Y_in = check_tokens(Y_in, "Y_in", K, N)
+    T_y = Y_in.shape[1]
+    if T_y < T_x:
+        raise ValueError(f"Y_in has shape {Y_in.shape}, expected T_y >= T_x = {T_x} steps (one per source token)")
+    Xd = one_hot(Y_in, K).astype(Hs_enc.dtype)
+    h = np.zeros((N, np.shape(dec["W"])[1]), dtype=Hs_enc.dtype)
+    alphas = []
+    for t in range(T_y):
+        h, _, alpha_t = attention_decoder_step_forward(Xd[:, t], h, Hs_enc, dec, cell)
+        alphas.append(alpha_t)
+    alpha = np.stack(alphas, axis=1)
+    steps = np.arange(T_x)
+    on_target = alpha[:, steps, T_x - 1 - steps]  # (N, T_x)
+    hits = alpha[:, :T_x].argmax(axis=2) == T_x - 1 - steps
+    return alpha, on_target.mean(axis=0), float(hits.mean())

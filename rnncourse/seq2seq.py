@@ -53,6 +53,7 @@ __all__ = [
     "seq2seq_loss_and_grads",
     "greedy_decode",
     "beam_search_decode",
+    "decoding_accuracy",
 ]
 
 MODEL_CELLS = ("rnn", "gru")
@@ -432,3 +433,42 @@ def beam_search_decode(X, enc, dec, bos, eos, max_len, beam_width, cell="rnn", p
     for n, (_, p) in enumerate(results):
         tokens[n, : len(p)] = p
     return tokens, np.array([s for s, _ in results])
+
+
+def decoding_accuracy(X, Y, enc, dec, bos, eos, cell="rnn"):
+    """How often an encoder-decoder emits its targets: greedily, and under teacher forcing.
+
+    Greedy decoding runs for at most T_y steps (``greedy_decode(X, enc, dec, bos, eos, T_y,
+    cell)``). Position t of sequence n counts as right when that sequence had not finished
+    before t (no eos among its tokens at positions 0 .. t-1) and its token at t is ``Y[n, t]``;
+    positions after a sequence's eos, and positions after decoding stopped, count as wrong.
+    Under teacher forcing (``seq2seq_forward`` with ``Y_in = [bos, Y[:, :-1]]``) position t is
+    right when the arg max of the logits ``O[n, t]`` is ``Y[n, t]``.
+
+    Inputs:
+    - X: source inputs, shape (N, T_x, D).
+    - Y: target tokens, shape (N, T_y), ints in [0, K) (usually ending with eos).
+    - enc, dec, cell: as in ``seq2seq_forward``.
+    - bos, eos: token indices in [0, K).
+
+    Returns a tuple of:
+    - sequence_accuracy: fraction of the N sequences whose T_y positions are all right when
+      decoding greedily, a float.
+    - token_accuracy: fraction of the N*T_y positions right when decoding greedily, a float.
+    - forced_token_accuracy: fraction of the N*T_y positions right under teacher forcing, a float.
+    """
+    cell = check_cell(cell, MODEL_CELLS)
+    X = as_float_array(X, "X", 3)
+    K = _check_decoder(dec, cell, seq2seq_encoder_forward(X[:1], enc, cell)[1].shape[1])
+    Y = check_tokens(Y, "Y", K, X.shape[0])
+    check_decode_args(bos, eos, 1, K, None)
+    N, T_y = Y.shape
+    tokens = greedy_decode(X, enc, dec, bos, eos, T_y, cell)
+    out = np.full((N, T_y), -1, dtype=np.int64)  # -1: a position the decoder never reached
+    out[:, : tokens.shape[1]] = tokens
+    ended = np.cumsum(out == eos, axis=1)
+    finished_before = np.concatenate([np.zeros((N, 1), dtype=bool), ended[:, :-1] > 0], axis=1)
+    right = (out == Y) & ~finished_before
+    Y_in = np.concatenate([np.full((N, 1), bos, dtype=Y.dtype), Y[:, :-1]], axis=1)
+    forced = seq2seq_forward(X, Y_in, enc, dec, cell).argmax(axis=2) == Y
+    return float(right.all(axis=1).mean()), float(right.mean()), float(forced.mean())

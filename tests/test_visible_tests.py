@@ -1,4 +1,4 @@
-"""The visible tests of assignments 1-5 and 8 pass correct answers and catch the mistakes students make.
+"""The visible tests of assignments 1-8 pass correct answers and catch the mistakes students make.
 
 For each assignment the released notebook (``exercises/``, which ``test_release`` keeps equal to
 a fresh ``nbgrader generate_assignment``) is filled with the source's answers and executed in one
@@ -24,7 +24,7 @@ from support import EXERCISES, ROOT, SOLUTIONS, jupyter_env, read
 
 pytestmark = pytest.mark.slow
 
-VISIBLE_ASSIGNMENTS = ["01_rnn_forward", "02_bptt", "03_long_term", "04_leaky_esn", "05_gated", "08_ntm"]
+VISIBLE_ASSIGNMENTS = ["01_rnn_forward", "02_bptt", "03_long_term", "04_leaky_esn", "05_gated", "06_seq2seq", "07_attention", "08_ntm"]
 CELL_TIMEOUT = 120  # seconds per cell; each visible cell takes well under a second or two
 
 
@@ -756,6 +756,227 @@ mutant(A5, "cell_gradient_decay_rate", "decay_predicted_with_the_first_steps_gat
                                 "W[H:2 * H].T + b[H:2 * H])"))
 mutant(A5, "cell_gradient_decay_rate", "decay_predicted_as_the_log_of_the_mean_gate",
        _v(_CGD, _CGD_OK, predicted="np.log(np.mean(forget))"))
+
+
+# ---------------------------------------------------------------- 06_seq2seq
+A6 = "06_seq2seq"
+_BIRNN = """
+def birnn_forward(X, h0_fwd, h0_bwd, fwd, bwd, cell="rnn", C0_fwd=None, C0_bwd=None):
+    def run(inputs, h, p):
+        states = []
+        for t in range(inputs.shape[1]):
+            h = np.tanh(inputs[:, t] @ p["U"].T + h @ {W} + p["b"])
+            states.append(h)
+        return np.stack(states, axis=1)
+
+    forward_states = run(X, h0_fwd, fwd)
+    backward_states = {backward}
+    return np.concatenate([forward_states, backward_states], axis=2)
+"""
+_BIRNN_OK = dict(W='p["W"].T', backward="run(X[:, ::-1], h0_bwd, bwd)[:, ::-1]")
+mutant(A6, "birnn_forward", "birnn_forgets_to_reverse_back",
+       _v(_BIRNN, _BIRNN_OK, backward="run(X[:, ::-1], h0_bwd, bwd)"))
+mutant(A6, "birnn_forward", "birnn_backward_direction_reads_forwards", _v(_BIRNN, _BIRNN_OK, backward="run(X, h0_bwd, bwd)"))
+mutant(A6, "birnn_forward", "birnn_backward_direction_with_forward_parameters",
+       _v(_BIRNN, _BIRNN_OK, backward="run(X[:, ::-1], h0_bwd, fwd)[:, ::-1]"))
+mutant(A6, "birnn_forward", "birnn_backward_direction_from_h0_fwd",
+       _v(_BIRNN, _BIRNN_OK, backward="run(X[:, ::-1], h0_fwd, bwd)[:, ::-1]"))
+mutant(A6, "birnn_forward", "birnn_W_transposed", _v(_BIRNN, _BIRNN_OK, W='p["W"]'))
+_ENC = """
+def seq2seq_encoder_forward(X, enc, cell="rnn"):
+    N = X.shape[0]
+    if "fwd" in enc:
+        H = enc["fwd"]["W"].shape[0]
+        zeros = np.zeros((N, H))
+        Hs_enc = birnn_forward(X, zeros, zeros, enc["fwd"], enc["bwd"], cell)
+        return Hs_enc, {m}
+    h, states = np.zeros((N, enc["W"].shape[0])), []
+    for t in range(X.shape[1]):
+        h = np.tanh(X[:, t] @ enc["U"].T + h @ enc["W"].T + enc["b"])
+        states.append(h)
+    Hs_enc = np.stack(states, axis=1)
+    return Hs_enc, {m_uni}
+"""
+_ENC_OK = dict(m="np.concatenate([Hs_enc[:, -1, :H], Hs_enc[:, 0, H:]], axis=1)", m_uni="Hs_enc[:, -1].copy()")
+mutant(A6, "seq2seq_encoder_forward", "context_from_the_last_position_only", _v(_ENC, _ENC_OK, m="Hs_enc[:, -1].copy()"))
+mutant(A6, "seq2seq_encoder_forward", "context_from_the_first_position_only", _v(_ENC, _ENC_OK, m="Hs_enc[:, 0].copy()"))
+mutant(A6, "seq2seq_encoder_forward", "unidirectional_context_is_the_first_state",
+       _v(_ENC, _ENC_OK, m_uni="Hs_enc[:, 0].copy()"))
+_S2S = """
+def seq2seq_forward(X, Y_in, enc, dec, cell="rnn"):
+    _, m = seq2seq_encoder_forward(X, enc, cell)
+    K = dec["V"].shape[0]
+    inputs = np.eye(K)[{tokens}]
+    h = {h0}
+    logits = []
+    for t in range(Y_in.shape[1]):
+        h = np.tanh(inputs[:, t] @ dec["U"].T + h @ dec["W"].T + dec["b"])
+        logits.append({logits})
+    return np.stack(logits, axis=1)
+"""
+_S2S_OK = dict(tokens="Y_in", h0="m", logits='h @ dec["V"].T + dec["c"]')
+mutant(A6, "seq2seq_forward", "decoder_starts_from_zeros", _v(_S2S, _S2S_OK, h0="np.zeros_like(m)"))
+mutant(A6, "seq2seq_forward", "decoder_without_output_bias", _v(_S2S, _S2S_OK, logits='h @ dec["V"].T'))
+mutant(A6, "seq2seq_forward", "decoder_reads_the_next_token",
+       _v(_S2S, _S2S_OK, tokens="np.concatenate([Y_in[:, 1:], Y_in[:, :1]], axis=1)"))
+_GREEDY = """
+def greedy_decode(X, enc, dec, bos, eos, max_len, cell="rnn", pad=None):
+    _, m = seq2seq_encoder_forward(X, enc, cell)
+    K = dec["V"].shape[0]
+    if pad is None:
+        pad = eos
+    h = m
+    previous = np.full(X.shape[0], bos)
+    finished = np.zeros(X.shape[0], dtype=bool)
+    columns = []
+    for _ in range(max_len):
+        h = np.tanh(np.eye(K)[previous] @ dec["U"].T + h @ dec["W"].T + dec["b"])
+        choice = np.argmax(h @ dec["V"].T + dec["c"], axis=1)
+        columns.append({column})
+        finished = finished | (choice == eos)
+        previous = {previous}
+        {stop}
+    return np.stack(columns, axis=1)
+"""
+_GREEDY_OK = dict(column="np.where(finished, pad, choice)", previous="choice",
+                  stop="if finished.all():\n            break")
+mutant(A6, "greedy_decode", "greedy_never_stops_early", _v(_GREEDY, _GREEDY_OK, stop="pass"))
+mutant(A6, "greedy_decode", "greedy_ignores_pad", _v(_GREEDY, _GREEDY_OK, column="choice"))
+mutant(A6, "greedy_decode", "greedy_always_reads_bos", _v(_GREEDY, _GREEDY_OK, previous="np.full(X.shape[0], bos)"))
+mutant(A6, "greedy_decode", "greedy_returns_floats", _v(_GREEDY, _GREEDY_OK, column="np.where(finished, pad, choice) * 1.0"))
+_ACC = """
+def decoding_accuracy(X, Y, enc, dec, bos, eos, cell="rnn"):
+    N, T_y = Y.shape
+    tokens = greedy_decode(X, enc, dec, bos, eos, T_y, cell)
+    right = np.zeros((N, T_y), dtype=bool)
+    for n in range(N):
+        for t in range(tokens.shape[1]):
+            {stop}
+            right[n, t] = tokens[n, t] == Y[n, t]
+    Y_in = {Y_in}
+    forced = np.argmax(seq2seq_forward(X, Y_in, enc, dec, cell), axis=2) == Y
+    return float(np.mean(np.all(right, axis=1))), float(np.mean(right)), float(np.mean(forced))
+"""
+_ACC_OK = dict(stop="if t > 0 and eos in tokens[n, :t]:\n                break",
+               Y_in="np.concatenate([np.full((N, 1), bos), Y[:, :-1]], axis=1)")
+mutant(A6, "decoding_accuracy", "accuracy_counts_positions_after_eos", _v(_ACC, _ACC_OK, stop="pass"))
+mutant(A6, "decoding_accuracy", "accuracy_forces_the_targets_unshifted", _v(_ACC, _ACC_OK, Y_in="Y"))
+
+# ---------------------------------------------------------------- 07_attention
+A7 = "07_attention"
+_ADD = """
+def additive_attention_forward(queries, keys, W_a, U_a, V_a):
+    single = queries.ndim == 2
+    Q = queries[:, None, :] if single else queries
+    projected_queries = Q @ {W_a}
+    projected_keys = keys @ U_a.T
+    hidden = {hidden}
+    E = hidden @ V_a[0]
+    return {E}
+"""
+_ADD_OK = dict(W_a="W_a.T", hidden="np.tanh(projected_queries[:, :, None, :] + projected_keys[:, None, :, :])",
+               E="E[:, 0] if single else E")
+mutant(A7, "additive_attention_forward", "additive_without_tanh",
+       _v(_ADD, _ADD_OK, hidden="projected_queries[:, :, None, :] + projected_keys[:, None, :, :]"))
+mutant(A7, "additive_attention_forward", "additive_scores_transposed",
+       _v(_ADD, _ADD_OK, E="np.swapaxes(E, 1, 2)[:, :, 0] if single else np.swapaxes(E, 1, 2)"))
+mutant(A7, "additive_attention_forward", "additive_W_a_transposed", _v(_ADD, _ADD_OK, W_a="W_a.T[::-1]"))
+_DOT = """
+def dot_product_attention_scores(queries, keys, scaled=False):
+    single = queries.ndim == 2
+    Q = queries[:, None, :] if single else queries
+    E = {E}
+    if scaled:
+        E = E / {scale}
+    return E[:, 0] if single else E
+"""
+_DOT_OK = dict(E="Q @ np.swapaxes(keys, 1, 2)", scale="np.sqrt(Q.shape[-1])")
+mutant(A7, "dot_product_attention_scores", "dot_product_forgets_the_scale", _v(_DOT, _DOT_OK, scale="1.0"))
+mutant(A7, "dot_product_attention_scores", "dot_product_scales_by_H_a", _v(_DOT, _DOT_OK, scale="Q.shape[-1]"))
+mutant(A7, "dot_product_attention_scores", "dot_product_scales_by_T_x", _v(_DOT, _DOT_OK, scale="np.sqrt(keys.shape[1])"))
+_SM = """
+def attention_weights(E, mask=None):
+    if mask is not None:
+        {masking}
+    shifted = E - np.max(E, axis={axis}, keepdims=True)
+    e = np.exp({exponent})
+    return e / np.sum(e, axis={axis}, keepdims=True)
+"""
+_SM_OK = dict(masking="keep = mask if E.ndim == 2 else mask[:, None, :]\n        E = np.where(keep, E, -np.inf)",
+              axis="-1", exponent="shifted")
+mutant(A7, "attention_weights", "softmax_over_the_target_steps", _v(_SM, _SM_OK, axis="1"))
+mutant(A7, "attention_weights", "softmax_over_the_batch", _v(_SM, _SM_OK, axis="0"))
+mutant(A7, "attention_weights", "softmax_ignores_the_mask", _v(_SM, _SM_OK, masking="pass"))
+mutant(A7, "attention_weights", "softmax_masks_with_zero_scores",
+       _v(_SM, _SM_OK, masking="keep = mask if E.ndim == 2 else mask[:, None, :]\n        E = np.where(keep, E, 0.0)"))
+mutant(A7, "attention_weights", "softmax_without_the_shift", _v(_SM, _SM_OK, exponent="E"))
+mutant(A7, "attention_context", "context_summed_over_the_target_steps", """
+def attention_context(alpha, values):
+    if alpha.ndim == 2:
+        return np.einsum("nj,njh->nh", alpha, values)
+    return np.repeat(np.einsum("ntj,njh->nh", alpha, values)[:, None], alpha.shape[1], axis=1)
+""")
+mutant(A7, "attention_context", "context_unweighted_mean", """
+def attention_context(alpha, values):
+    if alpha.ndim == 2:
+        return values.mean(axis=1)
+    return np.repeat(values.mean(axis=1)[:, None], alpha.shape[1], axis=1)
+""")
+mutant(A7, "attention_weights_backward", "softmax_backward_without_the_subtraction", """
+def attention_weights_backward(dalpha, alpha):
+    return alpha * dalpha
+""")
+mutant(A7, "attention_weights_backward", "softmax_backward_sum_over_the_wrong_axis", """
+def attention_weights_backward(dalpha, alpha):
+    return alpha * (dalpha - np.sum(alpha * dalpha, axis=0, keepdims=True))
+""")
+_CB = """
+def attention_context_backward(dMs, alpha, values):
+    if alpha.ndim == 2:
+        dalpha = np.einsum("nh,njh->nj", dMs, values)
+        dvalues = alpha[:, :, None] * dMs[:, None, :]
+    else:
+        dalpha = {dalpha}
+        dvalues = {dvalues}
+    return dalpha, dvalues
+"""
+_CB_OK = dict(dalpha="dMs @ np.swapaxes(values, 1, 2)", dvalues="np.swapaxes(alpha, 1, 2) @ dMs")
+mutant(A7, "attention_context_backward", "context_backward_dvalues_of_the_first_step_only",
+       _v(_CB, _CB_OK, dvalues="alpha[:, 0, :, None] * dMs[:, 0, None, :]"))
+mutant(A7, "attention_context_backward", "context_backward_dvalues_averaged_over_steps",
+       _v(_CB, _CB_OK, dvalues="np.swapaxes(alpha, 1, 2) @ dMs / alpha.shape[1]"))
+_STEP = """
+def attention_decoder_step_forward(x, h_prev, Hs_enc, dec, cell="rnn", mask=None):
+    E = additive_attention_forward({query}, Hs_enc, dec["W_a"], dec["U_a"], dec["V_a"])
+    alpha = attention_weights(E, {mask})
+    m = attention_context(alpha, Hs_enc)
+    h_next = np.tanh(dec["b"] + h_prev @ dec["W"].T + x @ dec["U"].T{context})
+    return h_next, m, alpha
+"""
+_STEP_OK = dict(query="h_prev", mask="mask", context=' + m @ dec["U_m"].T')
+mutant(A7, "attention_decoder_step_forward", "step_without_the_context", _v(_STEP, _STEP_OK, context=""))
+mutant(A7, "attention_decoder_step_forward", "step_drops_the_mask", _v(_STEP, _STEP_OK, mask="None"))
+mutant(A7, "attention_decoder_step_forward", "step_query_is_zero", _v(_STEP, _STEP_OK, query="np.zeros_like(h_prev)"))
+_ALIGN = """
+def reversal_alignment(Hs_enc, Y_in, dec, cell="rnn"):
+    K = dec["U"].shape[1]
+    N, T_x, _ = Hs_enc.shape
+    h = np.zeros((N, dec["W"].shape[1]))
+    steps = []
+    for t in range(Y_in.shape[1]):
+        h_new, _, weights = attention_decoder_step_forward(np.eye(K)[Y_in[:, t]], h, Hs_enc, dec, cell)
+        {carry}
+        steps.append(weights)
+    alpha = np.stack(steps, axis=1)
+    written = {written}
+    mass = np.array([np.mean(alpha[:, t, written[t]]) for t in range(T_x)])
+    hits = np.argmax(alpha[:, :T_x], axis=2) == written
+    return alpha, mass, float(np.mean(hits))
+"""
+_ALIGN_OK = dict(carry="h = h_new", written="T_x - 1 - np.arange(T_x)")
+mutant(A7, "reversal_alignment", "alignment_state_not_carried", _v(_ALIGN, _ALIGN_OK, carry="pass"))
+mutant(A7, "reversal_alignment", "alignment_expects_the_identity", _v(_ALIGN, _ALIGN_OK, written="np.arange(T_x)"))
+mutant(A7, "reversal_alignment", "alignment_off_by_one", _v(_ALIGN, _ALIGN_OK, written="(T_x - np.arange(T_x)) % T_x"))
 
 
 # ---------------------------------------------------------------- 08_ntm

@@ -355,3 +355,47 @@ def test_bad_inputs_name_the_argument(arrays):
         attention_greedy_decode(X, enc, dec, 0, 1, -1)
     with pytest.raises(ValueError, match="H_a"):
         init_attention_seq2seq_params(5, 3, 7, 0)
+
+
+# ------------------------------------------------------------------ reversal_alignment
+
+
+def test_reversal_alignment_equals_the_models_weights_and_explicit_summaries():
+    from rnncourse import reversal_alignment, seq2seq_encoder_forward
+
+    rng = np.random.default_rng(3)
+    enc, dec = init_attention_seq2seq_params(5, 3, 6, 4, rng=rng)
+    X = rng.normal(size=(2, 4, 5))
+    Y_in = rng.integers(0, 6, (2, 5))
+    Hs_enc, _ = seq2seq_encoder_forward(X, enc)
+    alpha, mass, hit_rate = reversal_alignment(Hs_enc, Y_in, dec)
+    assert np.allclose(alpha, attention_seq2seq_forward(X, Y_in, enc, dec)[1], rtol=1e-12, atol=0)
+    for t in range(4):
+        assert math.isclose(mass[t], (alpha[0, t, 3 - t] + alpha[1, t, 3 - t]) / 2, rel_tol=1e-12)
+    hits = sum(int(np.argmax(alpha[n, t]) == 3 - t) for n in range(2) for t in range(4))
+    assert type(hit_rate) is float and hit_rate == hits / 8
+
+
+def test_a_trained_reversal_model_attends_to_the_digit_it_writes():
+    from rnncourse import digit_transduction_task, one_hot, reversal_alignment, seq2seq_encoder_forward, train_transduction
+
+    enc, dec = init_attention_seq2seq_params(13, 8, 13, 8, rng=np.random.default_rng(0))
+    train_transduction(enc, dec, 4, 300, attention=True, rng=np.random.default_rng(4), lr=0.01)
+    src, Y_in, _ = digit_transduction_task(100, 4, "reverse", np.random.default_rng(7))
+    _, mass, hit_rate = reversal_alignment(seq2seq_encoder_forward(one_hot(src, 13), enc)[0], Y_in, dec)
+    assert hit_rate > 0.9 and mass.min() > 0.5
+
+
+def test_reversal_alignment_validates_its_inputs():
+    from rnncourse import reversal_alignment
+
+    _, dec = init_attention_seq2seq_params(5, 3, 6, 4, rng=np.random.default_rng(0))
+    Hs_enc = np.zeros((2, 4, 6))
+    with pytest.raises(ValueError, match="T_y >= T_x"):
+        reversal_alignment(Hs_enc, np.zeros((2, 3), dtype=int), dec)
+    with pytest.raises(ValueError, match="Y_in"):
+        reversal_alignment(Hs_enc, np.full((2, 4), 6), dec)
+    with pytest.raises(ValueError, match="dec"):
+        reversal_alignment(Hs_enc, np.zeros((2, 4), dtype=int), {"W": 1})
+    with pytest.raises(ValueError, match="Hs_enc"):
+        reversal_alignment(np.zeros((2, 4)), np.zeros((2, 4), dtype=int), dec)

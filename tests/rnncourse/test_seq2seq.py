@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from rnncourse import (
+    decoding_accuracy,
     beam_search_decode,
     log_softmax,
     birnn_forward,
@@ -297,3 +298,46 @@ def test_bad_inputs_name_the_argument():
     with pytest.raises(ValueError, match="dm"):
         Hs, m = seq2seq_encoder_forward(X, enc)
         seq2seq_encoder_backward(np.zeros_like(Hs), m[:, :3], X, Hs, enc)
+
+
+# ------------------------------------------------------------------ decoding_accuracy
+
+
+def test_decoding_accuracy_matches_transduction_accuracy_and_the_forced_argmax():
+    """Two independent routes: transduction_accuracy pads with PAD (never a target), and an explicit argmax."""
+    from rnncourse import decoding_accuracy, digit_transduction_task, one_hot, train_transduction, transduction_accuracy
+    from rnncourse.transduction import BOS, EOS
+
+    enc, dec = init_seq2seq_params(13, 8, 13, rng=np.random.default_rng(0))
+    train_transduction(enc, dec, 4, 150, rng=np.random.default_rng(1), lr=0.01)
+    seq, tok = transduction_accuracy(enc, dec, 4, n=200, rng=np.random.default_rng(5))
+    src, Y_in, Y = digit_transduction_task(200, 4, "reverse", np.random.default_rng(5))
+    X = one_hot(src, 13)
+    got = decoding_accuracy(X, Y, enc, dec, BOS, EOS)
+    assert all(type(v) is float for v in got)
+    forced = float((seq2seq_forward(X, Y_in, enc, dec).argmax(axis=2) == Y).mean())
+    assert got == pytest.approx((seq, tok, forced), abs=0, rel=0)
+    assert 0.05 < tok < 0.95 and forced >= tok  # a half-trained model: neither trivial value
+
+
+def test_decoding_accuracy_counts_positions_after_eos_as_wrong():
+    # A decoder that emits eos (token 1) at once: only a target that is eos at step 0 could be right.
+    enc = {"U": np.zeros((2, 3)), "W": np.zeros((2, 2)), "b": np.zeros(2)}
+    dec = {"U": np.zeros((2, 3)), "W": np.zeros((2, 2)), "b": np.zeros(2), "V": np.zeros((3, 2)),
+           "c": np.array([0.0, 1.0, 0.0])}
+    X = np.zeros((2, 3, 3))
+    Y = np.array([[1, 1, 1], [2, 0, 1]])
+    seq, tok, forced = decoding_accuracy(X, Y, enc, dec, 0, 1)
+    assert (seq, tok) == (0.0, 1 / 6)  # the eos that later positions hold (as pad) is not emitted
+    assert forced == 4 / 6  # teacher-forced, every step predicts eos: right where Y is eos (4 places)
+
+
+def test_decoding_accuracy_validates_its_inputs():
+    enc, dec = init_seq2seq_params(3, 2, 4, rng=np.random.default_rng(0))
+    X = np.zeros((2, 3, 3))
+    with pytest.raises(ValueError, match="Y"):
+        decoding_accuracy(X, np.zeros((3, 2), dtype=int), enc, dec, 0, 1)
+    with pytest.raises(ValueError, match="Y"):
+        decoding_accuracy(X, np.full((2, 2), 4), enc, dec, 0, 1)
+    with pytest.raises(ValueError, match="eos"):
+        decoding_accuracy(X, np.zeros((2, 2), dtype=int), enc, dec, 0, 4)
