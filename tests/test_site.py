@@ -432,6 +432,12 @@ def test_search_finds_lstm_offline(browser, server, crawl):
         page.goto(record.url, wait_until="load")
         results = page.locator("#search-results ul.search li")
         results.first.wait_for(timeout=20_000)
+        # Sphinx adds the results one by one and writes its summary only after the last one;
+        # reading the list before that sees only the first few pages.
+        page.wait_for_function(
+            "() => /found/.test(document.querySelector('#search-results p.search-summary')?.innerText || '')",
+            timeout=20_000,
+        )
         hrefs = results.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
         _shoot(page, "search-lstm.png")
     finally:
