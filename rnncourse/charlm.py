@@ -17,9 +17,13 @@ The pieces, in the order the book uses them:
 - the model: ``init_lm_params``, ``lm_forward``, ``lm_loss_and_grads`` (the gradient comes from
   ``gated.lstm_backward`` and ``bptt.output_backward``), ``lm_train_step`` (clipping by the
   global norm, then Adam, both from ``optim``), ``train_lm`` (the loop, with a progress line),
-  ``evaluate_lm`` (loss per character on held-out text);
-- generation and evaluation: ``temperature_softmax``, ``sample_lm``, ``perplexity``,
-  ``bpc``;
+  ``evaluate_lm`` (loss per character on held-out text); ``lstm_chunk`` and ``tbptt_step``, the
+  same update written against any recurrence that returns its own backward (assignment 9's form,
+  with plain gradient descent);
+- generation and evaluation: ``temperature_softmax``, ``sample_index`` (a categorical draw from a
+  uniform number, by the inverse of the cumulative distribution), ``lm_step`` and
+  ``sample_sequence`` (generation from any one-step model), ``sample_lm``, ``perplexity``,
+  ``bpc``, ``perplexity_by_context`` (perplexity when the state is reset every ell characters);
 - a baseline: ``fit_ngram``, ``ngram_log_probs``, ``ngram_distribution`` (an n-gram model with
   interpolated Kneser-Ney or add-k smoothing).
 
@@ -61,12 +65,18 @@ __all__ = [
     "lm_forward",
     "lm_loss_and_grads",
     "lm_train_step",
+    "lstm_chunk",
+    "tbptt_step",
     "train_lm",
     "evaluate_lm",
     "temperature_softmax",
+    "sample_index",
+    "lm_step",
+    "sample_sequence",
     "sample_lm",
     "perplexity",
     "bpc",
+    "perplexity_by_context",
     "fit_ngram",
     "ngram_log_probs",
     "ngram_distribution",
@@ -471,6 +481,82 @@ def lm_train_step(params, adam_state, inputs, targets, h0=None, C0=None, lr=2e-3
     return loss / np.shape(inputs)[1], state, grad_norm
 
 
+def lstm_chunk(params, X, h0, C0):
+    """The LSTM over one chunk, and a function that backpropagates through it (the ``lstm`` of ``tbptt_step``).
+
+    Inputs:
+    - params: dict with ``U`` (4H, K), ``W`` (4H, H), ``b`` (4H,) (other keys are ignored).
+    - X: inputs, shape (N, T, K) (one-hot characters).
+    - h0, C0: the states to start from, shape (N, H) each.
+
+    Returns a tuple of:
+    - Hs: hidden states, shape (N, T, H).
+    - Cs: cell states, shape (N, T, H).
+    - backward: a function ``backward(dHs) -> {"U": dU, "W": dW, "b": db}`` that takes the
+      gradient of the loss on every hidden state, shape (N, T, H), and returns the gradients of
+      the LSTM's parameters by BPTT within the chunk (none flows into h0 or C0).
+    """
+    U, W, b = (params[k] for k in ("U", "W", "b"))
+    Hs, Cs, gates = lstm_forward(X, h0, C0, U, W, b, return_cache=True)
+
+    def backward(dHs):
+        _, _, _, dU, dW, db = lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, cache=gates)
+        return {"U": dU, "W": dW, "b": db}
+
+    return Hs, Cs, backward
+
+
+def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+    """One truncated-BPTT step of plain gradient descent on a chunk, from the state carried over.
+
+    The chunk's loss per character is ``L = -(1 / (N T)) sum_n sum_t log yhat_t[n, targets[n, t]]``
+    with ``yhat_t = softmax(c + V h_t)`` and ``h_t`` from ``lstm`` started at ``state``. Its
+    gradient (BPTT within the chunk only: the carried state is a constant) is clipped by its
+    global norm to at most ``g_max`` (``optim.clip_by_norm``), then every parameter takes the
+    step ``theta <- theta - eta g``.
+
+    Inputs:
+    - params: dict with ``U`` (4H, K), ``W`` (4H, H), ``b`` (4H,), ``V`` (K, H), ``c`` (K,);
+      not modified.
+    - inputs, targets: int arrays of shape (N, T), entries in [0, K); ``targets[:, t]`` is the
+      character after ``inputs[:, t]``.
+    - state: the pair ``(h0, C0)`` carried from the previous chunk, shape (N, H) each.
+    - lstm: a function ``lstm(params, X, h0, C0) -> (Hs, Cs, backward)`` as ``lstm_chunk``,
+      with X the one-hot inputs (N, T, K).
+    - eta: the step size, a positive number.
+    - g_max: the clipping threshold on the global gradient norm, a positive number.
+
+    Returns a tuple of:
+    - new_params: a new dict with the keys, shapes and dtypes of ``params``, after the step.
+    - loss: the chunk's loss per character before the step, a Python float.
+    - state: ``(h_T, C_T)``, shape (N, H) each, the states after the chunk's last step.
+    """
+    K, H = _check_lm_params(params)
+    eta = _positive_number(eta, "eta")
+    g_max = _positive_number(g_max, "g_max")
+    inputs = _check_tokens(inputs, "inputs", K, 2)
+    targets = _check_tokens(targets, "targets", K, 2)
+    if targets.shape != inputs.shape:
+        raise ValueError(f"targets has shape {targets.shape}, expected (N, T) = {inputs.shape} to match inputs")
+    if not isinstance(state, (tuple, list)) or len(state) != 2:
+        raise ValueError("state must be a pair (h0, C0) of arrays of shape (N, H)")
+    N, T = inputs.shape
+    h0 = _check_state(state[0], "state[0] (h0)", N, H)
+    C0 = _check_state(state[1], "state[1] (C0)", N, H)
+    if not callable(lstm):
+        raise ValueError(f"lstm must be a function lstm(params, X, h0, C0) -> (Hs, Cs, backward), got {lstm!r}")
+    X = one_hot(inputs, K).astype(params["W"].dtype, copy=False)
+    Hs, Cs, backward = lstm(params, X, h0, C0)
+    O = output_forward(Hs, params["V"], params["c"])
+    # sequence_cross_entropy sums over time and averages over the batch: divide by T for per character.
+    loss = sequence_cross_entropy(O, targets) / T
+    dHs, dV, dc = output_backward(sequence_cross_entropy_backward(O, targets) / T, Hs, params["V"])
+    grads = {**backward(dHs), "V": dV, "c": dc}
+    grads = clip_by_norm(grads, g_max)
+    new_params = {k: params[k] - eta * grads[k] for k in LM_PARAM_NAMES}
+    return new_params, loss, (Hs[:, -1].copy(), Cs[:, -1].copy())
+
+
 def evaluate_lm(params, ids, N=16, chunk_length=200):
     """The model's loss per character on a token stream (no update): mean ``-log yhat_t[y_t]`` in nats.
 
@@ -611,13 +697,96 @@ def temperature_softmax(o, temperature):
     return softmax(o / temperature)
 
 
+def sample_index(p, u):
+    """One categorical draw per row, from a uniform number: the inverse of the cumulative distribution.
+
+    Row n's draw is the smallest k with ``u[n] < F[n, k]``, where ``F[n, k] = sum_{j <= k} p[n, j]
+    / sum_j p[n, j]`` is the cumulative distribution (normalised, so that rounding in the sum
+    cannot leave u beyond the last entry). A u uniform on [0, 1) then gives k with probability
+    ``p[n, k]``, and a class of probability 0 is never drawn. This is how
+    ``numpy.random.Generator.choice`` draws with ``p``: for one row, ``sample_index(p[None],
+    rng.random(1))[0]`` equals ``rng.choice(K, p=p)`` from the same generator state.
+
+    Inputs:
+    - p: probabilities, shape (N, K), entries >= 0, each row with a positive sum.
+    - u: uniform numbers in [0, 1), shape (N,).
+
+    Returns:
+    - k: int64 array of shape (N,), entries in [0, K).
+    """
+    p = as_float_array(p, "p", 2)
+    u = as_float_array(u, "u", 1)
+    N, K = p.shape
+    check_shape(u, "u", (N,), "(N,)")
+    if K < 1 or np.any(p < 0) or not np.all(p.sum(axis=1) > 0):
+        raise ValueError("p must hold probabilities: entries >= 0 and every row with a positive sum (K >= 1)")
+    if np.any(u < 0) or np.any(u >= 1):
+        raise ValueError(f"u must hold numbers in [0, 1), got values from {u.min()} to {u.max()}")
+    F = np.cumsum(p, axis=1)
+    F = F / F[:, -1:]
+    return np.sum(F <= u[:, None], axis=1).astype(np.int64)
+
+
+def lm_step(params):
+    """The language model as a one-step function, for ``sample_sequence`` and ``perplexity_by_context``.
+
+    Inputs:
+    - params: dict with ``U`` (4H, K), ``W`` (4H, H), ``b`` (4H,), ``V`` (K, H), ``c`` (K,).
+
+    Returns:
+    - step: a function ``step(x, state) -> (o, state)``: x is an int array (N,) of characters,
+      state the pair ``(h, C)`` of shape (N, H) each, o the logits (N, K) of the next character
+      and state the pair after reading x. It does not modify its arguments.
+    """
+    K, H = _check_lm_params(params)
+    U, W, b, V, c = (params[k] for k in LM_PARAM_NAMES)
+
+    def step(x, state):
+        h, C = lstm_step_forward(one_hot(np.asarray(x), K).astype(W.dtype, copy=False), state[0], state[1], U, W, b)
+        return output_forward(h, V, c), (h, C)
+
+    return step
+
+
+def sample_sequence(step, state, x, u, temperature):
+    """Generate characters from a one-step model, feeding each draw back as the next input.
+
+    At step t: ``o, state = step(x, state)``, ``p = temperature_softmax(o, temperature)``, and the
+    draw ``x = sample_index(p, u[:, t])`` is both the output at t and the next input.
+
+    Inputs:
+    - step: a function ``step(x, state) -> (o, state)`` with x an int array (N,) and o the logits
+      (N, K) of the next character (``lm_step`` makes one from an LSTM language model).
+    - state: the model's state before the first step (whatever ``step`` accepts).
+    - x: int array of shape (N,), the first input of every row (e.g. the last character of a prime).
+    - u: uniform numbers in [0, 1), shape (N, n): u[:, t] decides the t-th draw.
+    - temperature: tau >= 0.
+
+    Returns:
+    - ids: int64 array of shape (N, n), the drawn characters (x not included).
+    """
+    x = as_index_array(x, "x", 1)
+    u = as_float_array(u, "u", 2)
+    if u.shape[0] != x.shape[0]:
+        raise ValueError(f"u has shape {u.shape}, expected (N, n) with N = {x.shape[0]} rows, one per entry of x")
+    if not callable(step):
+        raise ValueError(f"step must be a function step(x, state) -> (o, state), got {step!r}")
+    N, n = u.shape
+    ids = np.empty((N, n), dtype=np.int64)
+    for t in range(n):
+        o, state = step(x, state)
+        x = sample_index(temperature_softmax(o, temperature), u[:, t])
+        ids[:, t] = x
+    return ids
+
+
 def sample_lm(params, prime, n, rng, temperature=1.0):
     """Generate ``n`` characters from the language model, feeding each one back as the next input.
 
     The model first reads ``prime`` from the zero state (its characters condition the sample
-    and are not part of it). Then, at each of n steps, the last character read is the input
-    ``x_t``, one LSTM step (``gated.lstm_step_forward``) gives ``o_t = c + V h_t``, and the next
-    character is drawn with ``rng.choice(K, p=temperature_softmax(o_t, temperature))``.
+    and are not part of it). Then ``sample_sequence`` draws n characters with ``lm_step``, one
+    uniform number ``rng.random()`` per character: the same draws as
+    ``rng.choice(K, p=temperature_softmax(o_t, temperature))`` at every step.
 
     Inputs:
     - params: dict with ``U`` (4H, K), ``W`` (4H, H), ``b`` (4H,), ``V`` (K, H), ``c`` (K,).
@@ -637,21 +806,17 @@ def sample_lm(params, prime, n, rng, temperature=1.0):
         raise ValueError(f"n must be an int >= 0, got {n!r}")
     _check_rng(rng)
     temperature_softmax(np.zeros(1), temperature)  # validates temperature before any work
-    U, W, b, V, c = (params[k] for k in LM_PARAM_NAMES)
-    h, C = _zero_state(1, H, W.dtype)
+    h, C = _zero_state(1, H, params["W"].dtype)
     if prime.shape[0] > 1:
         _, Hs, Cs = lm_forward(params, prime[None, :-1], h, C)
         h, C = Hs[:, -1], Cs[:, -1]
-    x = np.zeros((1, K), dtype=W.dtype)
-    x[0, prime[-1]] = 1.0
-    out = np.empty(n, dtype=np.int64)
-    for t in range(n):
-        h, C = lstm_step_forward(x, h, C, U, W, b)
-        p = temperature_softmax(output_forward(h, V, c)[0].astype(np.float64), temperature)
-        out[t] = rng.choice(K, p=p)
-        x[:] = 0.0
-        x[0, out[t]] = 1.0
-    return out
+    step = lm_step(params)
+
+    def step64(x, state):  # draw from float64 probabilities whatever the model's dtype
+        o, state = step(x, state)
+        return o.astype(np.float64), state
+
+    return sample_sequence(step64, (h, C), prime[-1:], rng.random((1, n)), temperature)[0]
 
 
 def perplexity(O, Y):
@@ -686,6 +851,45 @@ def bpc(O, Y):
     """
     O = as_float_array(O, "O", 3)
     return float(sequence_cross_entropy(O, Y) / (O.shape[1] * np.log(2)))
+
+
+def perplexity_by_context(step, state0, ids, ells):
+    """Perplexity of a text when the model's state is reset every ell characters, for several ell.
+
+    The model reads ``ids[:, t]`` and predicts ``ids[:, t + 1]`` for t = 0, ..., L - 2, as in
+    ``evaluate_lm``, but before reading ``ids[:, t]`` with ``t % ell == 0`` its state is set back
+    to ``state0``: no prediction sees more than ell characters. Every ell scores the same L - 1
+    predictions per row, so the perplexities are comparable; ell >= L - 1 never resets.
+
+    Inputs:
+    - step: a function ``step(x, state) -> (o, state)`` as for ``sample_sequence``.
+    - state0: the state to start from and to reset to (e.g. zeros).
+    - ids: int array of shape (N, L), L >= 2, N texts of L characters.
+    - ells: int array of shape (E,), the context lengths, entries >= 1.
+
+    Returns:
+    - ppl: float array of shape (E,), the perplexity for each ell.
+    """
+    ids = as_index_array(ids, "ids", 2)
+    ells = as_index_array(ells, "ells", 1)
+    if ids.shape[1] < 2:
+        raise ValueError(f"ids has shape {ids.shape}, expected (N, L) with L >= 2 (a character to predict)")
+    if ells.size and ells.min() < 1:
+        raise ValueError(f"ells must hold context lengths >= 1, got {ells.min()}")
+    if not callable(step):
+        raise ValueError(f"step must be a function step(x, state) -> (o, state), got {step!r}")
+    N, L = ids.shape
+    ppl = np.empty(ells.shape[0])
+    for e, ell in enumerate(ells):
+        state, O = state0, []
+        for t in range(L - 1):
+            if t % ell == 0:
+                state = state0
+            o, state = step(ids[:, t], state)
+            O.append(o)
+        ppl[e] = perplexity(np.stack(O, axis=1), ids[:, 1:])
+    return ppl
+
 
 
 # ------------------------------------------------------------------ the n-gram baseline
