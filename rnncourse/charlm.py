@@ -511,9 +511,9 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
 
     The chunk's loss per character is ``L = -(1 / (N T)) sum_n sum_t log yhat_t[n, targets[n, t]]``
     with ``yhat_t = softmax(c + V h_t)`` and ``h_t`` from ``lstm`` started at ``state``. Its
-    gradient (BPTT within the chunk only: the carried state is a constant) is clipped by its
-    global norm to at most ``g_max`` (``optim.clip_by_norm``), then every parameter takes the
-    step ``theta <- theta - eta g``.
+    gradient g (BPTT within the chunk only: the carried state is a constant) is clipped by its
+    global norm, ``g <- g_max g / ||g||`` when ``||g|| > g_max`` (one norm over all five
+    gradients), then every parameter takes the step ``theta <- theta - eta g``.
 
     Inputs:
     - params: dict with ``U`` (4H, K), ``W`` (4H, H), ``b`` (4H,), ``V`` (K, H), ``c`` (K,);
@@ -521,8 +521,10 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
     - inputs, targets: int arrays of shape (N, T), entries in [0, K); ``targets[:, t]`` is the
       character after ``inputs[:, t]``.
     - state: the pair ``(h0, C0)`` carried from the previous chunk, shape (N, H) each.
-    - lstm: a function ``lstm(params, X, h0, C0) -> (Hs, Cs, backward)`` as ``lstm_chunk``,
-      with X the one-hot inputs (N, T, K).
+    - lstm: a function ``lstm(params, X, h0, C0) -> (Hs, Cs, backward)`` (``lstm_chunk`` is one):
+      X the one-hot inputs (N, T, K), Hs and Cs the hidden and cell states (N, T, H), and
+      ``backward(dHs)`` the gradients ``{"U": dU, "W": dW, "b": db}`` of the loss whose gradient
+      on Hs is dHs (N, T, H).
     - eta: the step size, a positive number.
     - g_max: the clipping threshold on the global gradient norm, a positive number.
 
@@ -856,13 +858,13 @@ def bpc(O, Y):
 def perplexity_by_context(step, state0, ids, ells):
     """Perplexity of a text when the model's state is reset every ell characters, for several ell.
 
-    The model reads ``ids[:, t]`` and predicts ``ids[:, t + 1]`` for t = 0, ..., L - 2, as in
-    ``evaluate_lm``, but before reading ``ids[:, t]`` with ``t % ell == 0`` its state is set back
+    The model reads ``ids[:, t]`` and predicts ``ids[:, t + 1]`` for t = 0, ..., L - 2, but before reading ``ids[:, t]`` with ``t % ell == 0`` its state is set back
     to ``state0``: no prediction sees more than ell characters. Every ell scores the same L - 1
     predictions per row, so the perplexities are comparable; ell >= L - 1 never resets.
 
     Inputs:
-    - step: a function ``step(x, state) -> (o, state)`` as for ``sample_sequence``.
+    - step: a function ``step(x, state) -> (o, state)`` with x an int array (N,) and o the logits
+      (N, K) of the next character.
     - state0: the state to start from and to reset to (e.g. zeros).
     - ids: int array of shape (N, L), L >= 2, N texts of L characters.
     - ells: int array of shape (E,), the context lengths, entries >= 1.

@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from . import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08
+from . import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09
 
-TASKS = {task.name: task for module in (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08) for task in module.TASKS}
+TASKS = {task.name: task for module in (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09) for task in module.TASKS}
 
 
 def find(grade_id):
