@@ -1,4 +1,4 @@
-"""The visible tests of assignments 1-8 pass correct answers and catch the mistakes students make.
+"""The visible tests of assignments 1-9 pass correct answers and catch the mistakes students make.
 
 For each assignment the released notebook (``exercises/``, which ``test_release`` keeps equal to
 a fresh ``nbgrader generate_assignment``) is filled with the source's answers and executed in one
@@ -24,7 +24,7 @@ from support import EXERCISES, ROOT, SOLUTIONS, jupyter_env, read
 
 pytestmark = pytest.mark.slow
 
-VISIBLE_ASSIGNMENTS = ["01_rnn_forward", "02_bptt", "03_long_term", "04_leaky_esn", "05_gated", "06_seq2seq", "07_attention", "08_ntm"]
+VISIBLE_ASSIGNMENTS = ["01_rnn_forward", "02_bptt", "03_long_term", "04_leaky_esn", "05_gated", "06_seq2seq", "07_attention", "08_ntm", "09_char_lm"]
 CELL_TIMEOUT = 120  # seconds per cell; each visible cell takes well under a second or two
 
 
@@ -1124,6 +1124,225 @@ def act_halting_distribution(p_tilde, iota=0.01):
     p[np.arange(N), last] = R
     return p, last, R
 """)
+
+# ---------------------------------------------------------------- 09_char_lm
+A9 = "09_char_lm"
+_TS = """
+def temperature_softmax(o, temperature):
+    if temperature == 0:
+        top = (o == np.max(o, axis={axis}, keepdims=True)).astype(o.dtype)
+        return {greedy}
+    scaled = {scaled}
+    {shift}
+    weights = np.exp(scaled)
+    return weights / np.sum(weights, axis={axis}, keepdims=True)
+"""
+_TS_OK = dict(axis="-1", greedy="top / np.sum(top, axis=-1, keepdims=True)", scaled="o / temperature",
+              shift="scaled = scaled - np.max(scaled, axis=-1, keepdims=True)")
+mutant(A9, "temperature_softmax", "temperature_multiplies_the_logits", _v(_TS, _TS_OK, scaled="o * temperature"))
+mutant(A9, "temperature_softmax", "temperature_softmax_without_max_shift", _v(_TS, _TS_OK, shift="pass"))
+mutant(A9, "temperature_softmax", "temperature_softmax_over_the_first_axis",
+       _v(_TS, _TS_OK, axis="0", shift="scaled = scaled - np.max(scaled, axis=0, keepdims=True)",
+          greedy="top / np.sum(top, axis=0, keepdims=True)"))
+mutant(A9, "temperature_softmax", "temperature_zero_gives_one_hot_without_sharing_ties",
+       _v(_TS, _TS_OK, greedy="np.eye(o.shape[-1])[np.argmax(o, axis=-1)]"))
+mutant(A9, "temperature_softmax", "temperature_zero_not_handled", """
+def temperature_softmax(o, temperature):
+    with np.errstate(all="ignore"):
+        scaled = o / temperature
+        scaled = scaled - np.max(scaled, axis=-1, keepdims=True)
+        weights = np.exp(scaled)
+        return weights / np.sum(weights, axis=-1, keepdims=True)
+""")
+mutant(A9, "temperature_softmax", "temperature_softmax_over_the_last_two_axes", """
+def temperature_softmax(o, temperature):
+    if temperature == 0:
+        top = (o == np.max(o, axis=-1, keepdims=True)).astype(o.dtype)
+        return top / np.sum(top, axis=-1, keepdims=True)
+    scaled = o / temperature
+    scaled = scaled - np.max(scaled, axis=-1, keepdims=True)
+    weights = np.exp(scaled)
+    if weights.ndim == 3:
+        return weights / np.sum(weights, axis=(1, 2), keepdims=True)
+    return weights / np.sum(weights, axis=-1, keepdims=True)
+""")
+_SI = """
+def sample_index(p, u):
+    cumulative = np.cumsum(p, axis={axis})
+    {normalise}
+    return np.sum(cumulative {op} u[:, None], axis=1).astype(np.int64)
+"""
+_SI_OK = dict(axis="1", normalise="cumulative = cumulative / cumulative[:, -1:]", op="<=")
+mutant(A9, "sample_index", "draw_with_strict_comparison", _v(_SI, _SI_OK, op="<"))
+mutant(A9, "sample_index", "draw_without_normalising", _v(_SI, _SI_OK, normalise="pass"))
+mutant(A9, "sample_index", "draw_the_most_likely_class", """
+def sample_index(p, u):
+    return np.argmax(p, axis=1)
+""")
+mutant(A9, "sample_index", "draw_by_scaling_u_to_a_class", """
+def sample_index(p, u):
+    return (u * p.shape[1]).astype(np.int64)
+""")
+mutant(A9, "sample_index", "draw_with_one_minus_u", _v(_SI, _SI_OK, op="<= 1 - "))
+mutant(A9, "sample_index", "draw_as_floats", """
+def sample_index(p, u):
+    cumulative = np.cumsum(p, axis=1)
+    cumulative = cumulative / cumulative[:, -1:]
+    return np.sum(cumulative <= u[:, None], axis=1).astype(float)
+""")
+_SS = """
+def sample_sequence(step, state, x, u, temperature):
+    N, n = u.shape
+    drawn = np.zeros((N, n), dtype=np.int64)
+    current = x
+    for t in range(n):
+        logits, {new_state} = step(current, state)
+        probs = temperature_softmax(logits, {tau})
+        {draw}
+        drawn[:, t] = {record}
+    return drawn
+"""
+_SS_OK = dict(new_state="state", tau="temperature", draw="current = sample_index(probs, u[:, t])", record="current")
+mutant(A9, "sample_sequence", "sequence_without_feeding_back",
+       _v(_SS, _SS_OK, draw="drawn_now = sample_index(probs, u[:, t])", record="drawn_now"))
+mutant(A9, "sample_sequence", "sequence_keeps_the_first_state", _v(_SS, _SS_OK, new_state="_unused"))
+mutant(A9, "sample_sequence", "sequence_ignores_the_temperature", _v(_SS, _SS_OK, tau="1.0"))
+mutant(A9, "sample_sequence", "sequence_uses_the_first_uniform_number_every_step",
+       _v(_SS, _SS_OK, draw="current = sample_index(probs, u[:, 0])"))
+mutant(A9, "sample_sequence", "sequence_greedy_instead_of_sampling",
+       _v(_SS, _SS_OK, draw="current = np.argmax(probs, axis=1)"))
+mutant(A9, "sample_sequence", "sequence_records_the_input_not_the_draw", """
+def sample_sequence(step, state, x, u, temperature):
+    N, n = u.shape
+    drawn = np.zeros((N, n), dtype=np.int64)
+    current = x
+    for t in range(n):
+        drawn[:, t] = current
+        logits, state = step(current, state)
+        current = sample_index(temperature_softmax(logits, temperature), u[:, t])
+    return drawn
+""")
+_PP = """
+def perplexity(O, Y):
+    N, T, K = O.shape
+    shifted = O - np.max(O, axis=2, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=2, keepdims=True))
+    picked = np.take_along_axis(log_probs, Y[:, :, None], axis=2)
+    return {result}
+"""
+_PP_OK = dict(result="float(np.exp(-np.mean(picked)))")
+mutant(A9, "perplexity", "perplexity_of_the_summed_loss", _v(_PP, _PP_OK, result="float(np.exp(-np.sum(picked) / N))"))
+mutant(A9, "perplexity", "perplexity_in_base_two", _v(_PP, _PP_OK, result="float(2 ** (-np.mean(picked)))"))
+mutant(A9, "perplexity", "perplexity_returns_the_cross_entropy", _v(_PP, _PP_OK, result="float(-np.mean(picked))"))
+mutant(A9, "perplexity", "perplexity_as_the_mean_of_the_inverse_probabilities",
+       _v(_PP, _PP_OK, result="float(np.mean(np.exp(-picked)))"))
+mutant(A9, "perplexity", "perplexity_without_max_shift", """
+def perplexity(O, Y):
+    with np.errstate(all="ignore"):
+        e = np.exp(O)
+        p = np.take_along_axis(e / np.sum(e, axis=2, keepdims=True), Y[:, :, None], axis=2)
+        return float(np.exp(-np.mean(np.log(p))))
+""")
+mutant(A9, "perplexity", "perplexity_of_the_most_likely_class", """
+def perplexity(O, Y):
+    shifted = O - np.max(O, axis=2, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=2, keepdims=True))
+    return float(np.exp(-np.mean(np.max(log_probs, axis=2))))
+""")
+_TB = """
+def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+    N, T = inputs.shape
+    K = params["V"].shape[0]
+    h0, C0 = state
+    X = np.eye(K)[inputs]
+    Hs, Cs, lstm_backward = lstm(params, X, {start})
+    O = Hs @ params["V"].T + params["c"]
+    shifted = O - np.max(O, axis=2, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=2, keepdims=True))
+    rows, steps = np.meshgrid(np.arange(N), np.arange(T), indexing="ij")
+    loss = float(-np.mean(log_probs[rows, steps, targets]))
+    dO = np.exp(log_probs)
+    dO[rows, steps, targets] -= 1.0
+    dO /= {denominator}
+    grads = dict(lstm_backward(dO @ params["V"]))
+    grads["V"] = {dV}
+    grads["c"] = dO.sum(axis=(0, 1))
+    {clip}
+    new_params = {{name: {update} for name in params}}
+    return new_params, loss, {last}
+"""
+_TB_OK = dict(start="h0, C0", denominator="N * T", dV='np.einsum("ntk,nth->kh", dO, Hs)',
+              clip="norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))\n"
+                   "    scale = g_max / norm if norm > g_max else 1.0",
+              update="params[name] - eta * scale * grads[name]", last="(Hs[:, -1], Cs[:, -1])")
+mutant(A9, "tbptt_step", "tbptt_starts_from_zeros", _v(_TB, _TB_OK, start="np.zeros_like(h0), np.zeros_like(C0)"))
+mutant(A9, "tbptt_step", "tbptt_gradient_divided_by_n_only", _v(_TB, _TB_OK, denominator="N"))
+mutant(A9, "tbptt_step", "tbptt_transposed_dV", _v(_TB, _TB_OK, dV='np.einsum("ntk,nth->hk", dO, Hs)'))
+mutant(A9, "tbptt_step", "tbptt_clips_each_gradient_on_its_own", _v(_TB, _TB_OK,
+       clip="grads = {k: g * min(1.0, g_max / np.sqrt(np.sum(g ** 2))) for k, g in grads.items()}\n    scale = 1.0"))
+mutant(A9, "tbptt_step", "tbptt_always_rescales_to_g_max", _v(_TB, _TB_OK,
+       clip="norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))\n    scale = g_max / norm"))
+mutant(A9, "tbptt_step", "tbptt_steps_uphill", _v(_TB, _TB_OK, update="params[name] + eta * scale * grads[name]"))
+mutant(A9, "tbptt_step", "tbptt_returns_the_first_state", _v(_TB, _TB_OK, last="(Hs[:, 0], Cs[:, 0])"))
+mutant(A9, "tbptt_step", "tbptt_returns_the_state_it_was_given", _v(_TB, _TB_OK, last="state"))
+mutant(A9, "tbptt_step", "tbptt_updates_the_callers_arrays", _v(_TB, _TB_OK,
+       update="params[name].__isub__(eta * scale * grads[name])"))
+mutant(A9, "tbptt_step", "tbptt_skips_the_output_layer_update", _v(_TB, _TB_OK,
+       update="params[name] - eta * scale * grads[name] if name in ('U', 'W', 'b') else params[name].copy()"))
+_PC = """
+def perplexity_by_context(step, state0, ids, ells):
+    N, L = ids.shape
+    results = np.zeros(len(ells))
+    for which, ell in enumerate(ells):
+        state = state0
+        logits = []
+        for t in range({steps}):
+            if {reset}:
+                state = state0
+            o, state = step(ids[:, t], state)
+            logits.append(o)
+        results[which] = perplexity(np.stack(logits, axis=1), {targets})
+    return results
+"""
+_PC_OK = dict(steps="L - 1", reset="t % ell == 0", targets="ids[:, 1:]")
+mutant(A9, "perplexity_by_context", "context_never_resets", _v(_PC, _PC_OK, reset="False"))
+mutant(A9, "perplexity_by_context", "context_resets_one_step_late", _v(_PC, _PC_OK, reset="t % ell == ell - 1"))
+mutant(A9, "perplexity_by_context", "context_scores_the_inputs", _v(_PC, _PC_OK, targets="ids[:, :-1]"))
+mutant(A9, "perplexity_by_context", "context_reset_to_zeros", _v(_PC, _PC_OK, reset="t % ell == 0 and t > 0"
+       ).replace("if t % ell == 0 and t > 0:\n                state = state0", "if t % ell == 0:\n                state = np.zeros_like(state0)"))
+mutant(A9, "perplexity_by_context", "context_skips_the_guess_after_each_reset", """
+def perplexity_by_context(step, state0, ids, ells):
+    N, L = ids.shape
+    results = np.zeros(len(ells))
+    for which, ell in enumerate(ells):
+        logits, targets = [], []
+        for t in range(L - 1):
+            if t % ell == 0:
+                state = state0
+            o, state = step(ids[:, t], state)
+            if t % ell != 0 or ell == 1:
+                logits.append(o)
+                targets.append(ids[:, t + 1])
+        results[which] = perplexity(np.stack(logits, axis=1), np.stack(targets, axis=1))
+    return results
+""")
+mutant(A9, "perplexity_by_context", "context_averages_the_perplexities_of_the_chunks", """
+def perplexity_by_context(step, state0, ids, ells):
+    N, L = ids.shape
+    results = np.zeros(len(ells))
+    for which, ell in enumerate(ells):
+        chunk_ppl = []
+        for start in range(0, L - 1, ell):
+            state, logits = state0, []
+            stop = min(start + ell, L - 1)
+            for t in range(start, stop):
+                o, state = step(ids[:, t], state)
+                logits.append(o)
+            chunk_ppl.append(perplexity(np.stack(logits, axis=1), ids[:, start + 1:stop + 1]))
+        results[which] = np.mean(chunk_ppl)
+    return results
+""")
+
 
 # ---------------------------------------------------------------- running the notebooks
 def _kernel_env():

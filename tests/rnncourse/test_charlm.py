@@ -20,13 +20,22 @@ from rnncourse import (
     init_lm_params,
     lm_forward,
     lm_loss_and_grads,
+    lm_step,
     lm_train_step,
+    lstm_chunk,
     lstm_forward,
+    lstm_step_forward,
+    numerical_gradient,
+    one_hot,
     ngram_distribution,
     ngram_log_probs,
     perplexity,
+    perplexity_by_context,
     python_corpus,
+    sample_index,
     sample_lm,
+    sample_sequence,
+    tbptt_step,
     sequence_cross_entropy,
     softmax,
     temperature_softmax,
@@ -478,3 +487,203 @@ def test_ngram_log_probs_match_the_distributions_position_by_position():
 def test_ngram_functions_reject_bad_input_naming_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# ------------------------------------------------------------------ assignment 9's forms: draws, steps, context
+
+
+def test_sample_index_is_the_smallest_class_whose_cumulative_probability_exceeds_u():
+    p = np.array([[0.2, 0.5, 0.3], [0.0, 0.6, 0.4], [0.25, 0.25, 0.5], [0.0, 0.0, 1.0]])
+    u = np.array([0.65, 0.0, 0.5, 0.999])
+    k = sample_index(p, u)
+    assert k.dtype == np.int64 and k.tolist() == [1, 1, 2, 2]
+    # rows that do not sum to one are normalised first
+    np.testing.assert_array_equal(sample_index(0.5 * p, u), k)
+
+
+def test_sample_index_draws_each_class_with_its_probability_and_never_a_zero_one():
+    rng = np.random.default_rng(0)
+    p = np.array([0.1, 0.0, 0.45, 0.3, 0.0, 0.15])
+    n = 50_000
+    freq = np.bincount(sample_index(np.tile(p, (n, 1)), rng.random(n)), minlength=6) / n
+    assert freq[1] == 0 and freq[4] == 0
+    assert np.all(np.abs(freq - p) < 4 * np.sqrt(p * (1 - p) / n) + 1e-12)
+
+
+def test_sample_index_equals_numpys_choice_draw_for_draw():
+    for seed in range(5):
+        p = np.random.default_rng(seed).dirichlet(np.ones(7))
+        g1, g2 = np.random.default_rng(seed), np.random.default_rng(seed)
+        ours = [int(sample_index(p[None], g1.random(1))[0]) for _ in range(300)]
+        assert ours == [int(g2.choice(7, p=p)) for _ in range(300)]
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: sample_index(np.ones((2, 3)), np.zeros(3)), r"u has shape \(3,\)"),
+        (lambda: sample_index(np.array([[0.5, -0.1, 0.6]]), np.zeros(1)), "p must hold probabilities"),
+        (lambda: sample_index(np.zeros((1, 3)), np.zeros(1)), "p must hold probabilities"),
+        (lambda: sample_index(np.ones((1, 3)), np.ones(1)), r"u must hold numbers in \[0, 1\)"),
+        (lambda: sample_sequence(lambda x, s: (np.zeros((2, 3)), s), None, np.zeros(2, int), np.zeros((3, 4)), 1.0),
+         r"u has shape \(3, 4\), expected \(N, n\) with N = 2"),
+        (lambda: sample_sequence("model", None, np.zeros(2, int), np.zeros((2, 4)), 1.0), "step must be a function"),
+        (lambda: perplexity_by_context(lambda x, s: (np.zeros((1, 3)), s), None, np.zeros((1, 1), int), np.ones(1, int)),
+         "L >= 2"),
+        (lambda: perplexity_by_context(lambda x, s: (np.zeros((1, 3)), s), None, np.zeros((1, 4), int), np.zeros(1, int)),
+         "ells must hold context lengths >= 1"),
+    ],
+)
+def test_generation_functions_reject_bad_input_naming_the_argument(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_lm_step_is_one_lstm_step_then_the_output_layer():
+    p = model(3)
+    rng = np.random.default_rng(3)
+    x, h, C = rng.integers(0, 5, 4), rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    o, (h2, C2) = lm_step(p)(x, (h, C))
+    h_ref, C_ref = lstm_step_forward(one_hot(x, 5), h, C, p["U"], p["W"], p["b"])
+    np.testing.assert_allclose(h2, h_ref, rtol=1e-14)
+    np.testing.assert_allclose(C2, C_ref, rtol=1e-14)
+    np.testing.assert_allclose(o, h_ref @ p["V"].T + p["c"], rtol=1e-13)
+
+
+def test_sample_sequence_feeds_each_draw_back_and_passes_any_state_along():
+    B = np.random.default_rng(1).normal(size=(4, 4))
+    seen = []
+
+    def counting(x, count):
+        seen.append(np.array(x))
+        return B[x] + count * np.arange(4) * 0.2, count + 1
+
+    u = np.random.default_rng(2).random((3, 7))
+    ids = sample_sequence(counting, 0, np.array([0, 1, 2]), u, 0.9)
+    assert ids.shape == (3, 7) and ids.dtype == np.int64
+    assert seen[0].tolist() == [0, 1, 2]
+    np.testing.assert_array_equal(np.stack(seen[1:], axis=1), ids[:, :-1])
+    # by hand, one row at a time, with numpy's choice as the draw (same uniform numbers)
+    for n in range(3):
+        x = [0, 1, 2][n]
+        for t in range(7):
+            w = temperature_softmax(B[x] + t * np.arange(4) * 0.2, 0.9)
+            F = np.cumsum(w) / np.sum(w)
+            x = int(np.searchsorted(F, u[n, t], side="right"))
+            assert ids[n, t] == x
+
+
+def test_sample_lm_draws_the_same_characters_as_rng_choice_at_every_step():
+    """sample_lm goes through sample_sequence; the draws are rng.choice's, so the book's samples did not change."""
+    p = model(4)
+    prime = np.array([2, 0, 4, 1])
+    for tau in (0.5, 1.0, 1.7):
+        got = sample_lm(p, prime, 30, np.random.default_rng(11), temperature=tau)
+        rng = np.random.default_rng(11)
+        h, C = lstm_forward(one_hot(prime[None, :-1], 5), np.zeros((1, 3)), np.zeros((1, 3)), p["U"], p["W"], p["b"])
+        h, C, x = h[:, -1], C[:, -1], prime[-1]
+        for t in range(30):
+            h, C = lstm_step_forward(one_hot(np.array([x]), 5), h, C, p["U"], p["W"], p["b"])
+            x = rng.choice(5, p=temperature_softmax((h @ p["V"].T + p["c"])[0], tau))
+            assert got[t] == x
+
+
+def test_lstm_chunk_is_lstm_forward_and_its_backward_matches_finite_differences():
+    rng = np.random.default_rng(5)
+    p = model(5)
+    X = one_hot(rng.integers(0, 5, (2, 4)), 5)
+    h0, C0 = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    Hs, Cs, backward = lstm_chunk(p, X, h0, C0)
+    Hs_ref, Cs_ref = lstm_forward(X, h0, C0, p["U"], p["W"], p["b"])
+    np.testing.assert_allclose(Hs, Hs_ref, rtol=1e-14)
+    np.testing.assert_allclose(Cs, Cs_ref, rtol=1e-14)
+    dHs = rng.normal(size=Hs.shape)
+    grads = backward(dHs)
+    assert sorted(grads) == ["U", "W", "b"]
+    for k in grads:
+        num = numerical_gradient(lambda _: lstm_chunk(p, X, h0, C0)[0], p[k], dHs)
+        assert np.max(np.abs(grads[k] - num)) / (np.max(np.abs(num)) + 1e-12) < 1e-7
+
+
+def _chunk_loss(p, inputs, targets, state):
+    """The loss per character by loops over rows and steps, from lstm_step_forward."""
+    total = 0.0
+    N, T = inputs.shape
+    for n in range(N):
+        h, C = state[0][n : n + 1], state[1][n : n + 1]
+        for t in range(T):
+            h, C = lstm_step_forward(one_hot(inputs[n, t : t + 1], 5), h, C, p["U"], p["W"], p["b"])
+            o = (h @ p["V"].T + p["c"])[0]
+            total -= o[targets[n, t]] - np.log(np.sum(np.exp(o - o.max()))) - o.max()
+    return total / (N * T)
+
+
+@pytest.mark.parametrize("clip", [False, True])
+def test_tbptt_step_is_a_clipped_gradient_step_on_the_loss_per_character(clip):
+    rng = np.random.default_rng(6)
+    p = model(6)
+    inputs, targets = rng.integers(0, 5, (3, 4)), rng.integers(0, 5, (3, 4))
+    state = (rng.normal(0, 0.5, (3, 3)), rng.normal(0, 0.5, (3, 3)))
+    g = {k: numerical_gradient(lambda _: _chunk_loss(p, inputs, targets, state), p[k]) for k in p}
+    norm = math.sqrt(sum(float(np.sum(v * v)) for v in g.values()))
+    g_max = norm / 4 if clip else 10 * norm
+    before = {k: v.copy() for k, v in p.items()}
+    new, loss, (h_T, C_T) = tbptt_step(p, inputs, targets, state, lstm_chunk, 0.2, g_max)
+    assert loss == pytest.approx(_chunk_loss(p, inputs, targets, state), rel=1e-12)
+    scale = 0.25 if clip else 1.0
+    for k in p:
+        np.testing.assert_array_equal(p[k], before[k])  # the caller's parameters are left alone
+        np.testing.assert_allclose(new[k], p[k] - 0.2 * scale * g[k], rtol=1e-6, atol=1e-9)
+    Hs, Cs = lstm_forward(one_hot(inputs, 5), *state, p["U"], p["W"], p["b"])
+    np.testing.assert_allclose(h_T, Hs[:, -1], rtol=1e-14)
+    np.testing.assert_allclose(C_T, Cs[:, -1], rtol=1e-14)
+    assert _chunk_loss(new, inputs, targets, state) < loss
+
+
+def test_tbptt_steps_carrying_the_state_lower_the_loss_of_a_text():
+    text = np.tile(np.array([0, 1, 2, 3, 4, 2, 1]), 30)
+    batch = batch_stream(text, 2)
+    chunks = truncated_bptt_chunks(batch, 7)
+    p = model(7)
+    first = None
+    for epoch in range(15):
+        state = (np.zeros((2, 3)), np.zeros((2, 3)))
+        losses = []
+        for inputs, targets in chunks:
+            p, loss, state = tbptt_step(p, inputs, targets, state, lstm_chunk, 0.5, 5.0)
+            losses.append(loss)
+        first = first if first is not None else np.mean(losses)
+    assert np.mean(losses) < 0.5 * first
+
+
+def test_perplexity_by_context_resets_the_state_every_ell_characters():
+    """A model that needs the previous character: only predictions right after a reset are guesses."""
+    def pair_model(x, previous):
+        o = np.zeros((len(x), 3))
+        known = previous >= 0
+        o[np.arange(len(x)), np.where(known, (x + previous) % 3, 0)] = np.where(known, 5.0, 0.0)
+        return o, np.array(x)
+
+    ids = np.random.default_rng(8).integers(0, 3, (2, 20))
+    ids[:, 2:] = 0
+    for t in range(2, 20):
+        ids[:, t] = (ids[:, t - 1] + ids[:, t - 2]) % 3  # the next character is the sum of the last two
+    ells = np.array([1, 2, 3, 7, 19, 50])
+    ppl = perplexity_by_context(pair_model, np.full(2, -1), ids, ells)
+    sure, guess = np.exp(5) / (np.exp(5) + 2), 1 / 3
+    for e, ell in enumerate(ells):
+        resets = sum(1 for t in range(19) if t % ell == 0)
+        expected = np.exp(-(resets * np.log(guess) + (19 - resets) * np.log(sure)) / 19)
+        assert ppl[e] == pytest.approx(expected, rel=1e-12)
+    assert ppl[-1] == ppl[-2]  # ell >= L - 1 never resets after t = 0
+
+
+def test_perplexity_by_context_on_a_trained_model_falls_with_the_context():
+    text = np.tile(np.array([0, 1, 0, 2, 0, 3, 0, 4]), 40)  # after a 0 comes what follows the character before it
+    p = init_lm_params(5, 8, np.random.default_rng(0))
+    train_lm(p, text, None, 4, 16, 200, lr=1e-2, progress=False)
+    ids = batch_stream(text, 4)[:, :40]
+    zeros = (np.zeros((4, 8)), np.zeros((4, 8)))
+    ppl = perplexity_by_context(lm_step(p), zeros, ids, np.array([1, 8, 39]))
+    # one character of context cannot tell what follows a 0; eight can, nearly always
+    assert ppl[0] > 2 * ppl[1] and ppl[1] > ppl[2] and ppl[2] < 1.2
