@@ -122,7 +122,7 @@ def assert_equal_integers(what, got, expected, hint=None):
     if got.shape != expected.shape:
         raise TestFailure(f"{what}: shape {_shape_str(got.shape)}, expected {_shape_str(expected.shape)}.{tail}")
     if got.dtype == bool or not np.issubdtype(got.dtype, np.integer):
-        raise TestFailure(f"{what}: dtype {got.dtype}, expected an integer dtype (these are counts).{tail}")
+        raise TestFailure(f"{what}: dtype {got.dtype}, expected an integer dtype (counts, indices or tokens).{tail}")
     wrong = got != expected
     if wrong.any():
         where = tuple(int(i) for i in np.argwhere(wrong)[0])

@@ -105,7 +105,7 @@ def accuracy_counting_positions_after_eos(X, Y, enc, dec, bos, eos, cell="rnn"):
      r"seq2seq_encoder_forward, case 2 of 4 .*output m: .*entries differ.*backward state at the first"),
     ("seq2seq_forward", decoder_from_zeros, r"seq2seq_forward, case 1 of 4 .*starts from the context m"),
     ("greedy_decode", greedy_without_early_stop, r"greedy_decode, case \d of 5 .*: shape \(\d, \d\), expected"),
-    ("greedy_decode", greedy_returning_floats, r"greedy_decode, case 1 of 5 .*expected an integer array"),
+    ("greedy_decode", greedy_returning_floats, r"greedy_decode, case 1 of 5 .*expected an integer dtype"),
     ("decoding_accuracy", accuracy_counting_positions_after_eos, r"decoding_accuracy, case \d of 4 .*output token_accuracy"),
 ])
 def test_typical_mistakes_fail_with_a_specific_message(name, func, message):
