@@ -8,7 +8,7 @@ One module per topic, named as in the book:
 - ``bptt``: backpropagation through time for the vanilla and stacked RNNs
 - ``gated``: gated units: LSTM, peephole and coupled-gate LSTMs, GRU (and Cho et al.'s
   form), step and sequence forward and backward passes
-- ``leaky``: leaky units (time constants): forward and backward
+- ``leaky``: leaky units (time constants): forward and backward; skip connections through time
 - ``esn``: echo state networks: spectral-radius scaling, ridge readout, memory capacity
 - ``gradcheck``: centred-difference gradients and the relative error
 - ``optim``: parameter updates (gradient descent, Adam) and gradient clipping
@@ -55,7 +55,7 @@ from .gated import (
     peephole_lstm_step_forward,
 )
 from .gradcheck import gradient_errors, numerical_gradient, relative_error
-from .leaky import leaky_rnn_backward, leaky_rnn_forward
+from .leaky import leaky_rnn_backward, leaky_rnn_forward, skip_rnn_forward, skip_rnn_state_jacobians
 from .esn import (
     esn_forecast,
     esn_states,
@@ -191,6 +191,8 @@ __all__ = [
     "train_classifier",
     "leaky_rnn_forward",
     "leaky_rnn_backward",
+    "skip_rnn_forward",
+    "skip_rnn_state_jacobians",
     "scale_to_spectral_radius",
     "make_reservoir",
     "esn_states",

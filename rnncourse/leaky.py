@@ -15,6 +15,11 @@ kept per step), the backward recursion is
     dL/dh_{t-1} = kappa * dL/dh_t + W^T dL/da_t   (+ the output's gradient at t-1)
 
 and the parameter gradients are those of the vanilla RNN with this ``dL/da_t``.
+
+Skip connections through time (chapter 4) are the other way to shorten the paths of the gradient:
+``skip_rnn_forward`` adds a term from the state d steps back,
+``h_t = tanh(b + W h_{t-1} + W_d h_{t-d} + U x_t)``, and ``skip_rnn_state_jacobians`` gives
+``dh_t/dh_0`` by the forward-mode recursion ``J_t = diag(1 - h_t^2) (W J_{t-1} + W_d J_{t-d})``.
 As in ``rnncourse.bptt``, the forward pass returns arrays only and the backward
 pass takes the arrays it needs; ``h_tilde_t`` is recovered from the states as
 ``h_tilde_t = gamma (h_t - kappa h_{t-1})``.
@@ -29,7 +34,7 @@ import numpy as np
 from ._validate import as_float_array, check_shape
 from .rnn import input_projection
 
-__all__ = ["leaky_rnn_forward", "leaky_rnn_backward"]
+__all__ = ["leaky_rnn_forward", "leaky_rnn_backward", "skip_rnn_forward", "skip_rnn_state_jacobians"]
 
 
 def _check_gamma(gamma, H):
@@ -147,3 +152,68 @@ def leaky_rnn_backward(dHs, X, h0, Hs, U, W, gamma):
         db += da.sum(axis=0)
         dh_next = kappa * dh + da @ W
     return dX, dh_next, dU, dW, db
+
+
+def _check_skip(X, h0, U, W, W_d, b, d):
+    X, h0, U, W, b = _check_sequence(X, h0, U, W, b)
+    W_d = as_float_array(W_d, "W_d", 2)
+    check_shape(W_d, "W_d", W.shape, "(H, H)")
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
+        raise ValueError(f"d must be an int >= 1 (the delay of the skip connection in steps), got {d!r}")
+    return X, h0, U, W, W_d, b, int(d)
+
+
+def skip_rnn_forward(X, h0, U, W, W_d, b, d):
+    """Run a tanh RNN with a skip connection of delay d: ``h_t = tanh(b + W h_{t-1} + W_d h_{t-d} + U x_t)``.
+
+    The states before h0 are zero (``h_{t-d} = 0`` for ``t < d``), and ``h0`` itself is the
+    state at t = 0, so ``h_d`` reads it through the skip connection. ``W_d = 0`` gives the vanilla
+    RNN; ``W = 0`` gives d interleaved chains with steps of d.
+
+    Inputs:
+    - X: input sequence, shape (N, T, D).
+    - h0: initial hidden state, shape (N, H).
+    - U: input-to-hidden weights, shape (H, D).
+    - W: weights of the state one step back, shape (H, H).
+    - W_d: weights of the state d steps back, shape (H, H).
+    - b: hidden bias, shape (H,).
+    - d: the delay, an int >= 1.
+
+    Returns:
+    - Hs: hidden states h_1 ... h_T, shape (N, T, H).
+    """
+    X, h0, U, W, W_d, b, d = _check_skip(X, h0, U, W, W_d, b, d)
+    N, T, _ = X.shape
+    XU = input_projection(X, U, b, np.result_type(X, h0, U, W, W_d, b))
+    states = [h0]  # states[k] is h_k
+    for t in range(1, T + 1):
+        far = states[t - d] if t >= d else np.zeros_like(h0)
+        states.append(np.tanh(states[t - 1] @ W.T + far @ W_d.T + XU[:, t - 1]))
+    return np.stack(states[1:], axis=1)
+
+
+def skip_rnn_state_jacobians(X, h0, U, W, W_d, b, d):
+    """The Jacobians ``dh_t/dh_0`` of ``skip_rnn_forward``'s states, for t = 0 ... T.
+
+    Forward mode: ``J_0 = I``, ``J_t = 0`` for ``t < 0``, and
+    ``J_t = diag(1 - h_t^2) (W J_{t-1} + W_d J_{t-d})``: a sum over the paths from h_0 to h_t,
+    each a product of one factor per edge (of length 1 or d).
+
+    Inputs: as ``skip_rnn_forward``.
+
+    Returns:
+    - J: shape (N, T + 1, H, H); ``J[n, t, i, j]`` is the derivative of unit i of h_t with
+      respect to unit j of h_0, for sequence n.
+    """
+    X, h0, U, W, W_d, b, d = _check_skip(X, h0, U, W, W_d, b, d)
+    Hs = skip_rnn_forward(X, h0, U, W, W_d, b, d)
+    N, T, H = Hs.shape
+    J = np.zeros((N, T + 1, H, H), dtype=Hs.dtype)
+    J[:, 0] = np.eye(H)
+    for t in range(1, T + 1):
+        paths = W @ J[:, t - 1]
+        if t >= d:
+            paths = paths + W_d @ J[:, t - d]
+        J[:, t] = (1.0 - Hs[:, t - 1] ** 2)[:, :, None] * paths
+    return J
+

@@ -93,3 +93,65 @@ def test_bad_shapes_name_the_argument():
         leaky_rnn_backward(np.zeros((1, 3, 2)), X, h0, np.zeros((1, 2, 2)), U, W, 2.0)
     with pytest.raises(ValueError, match="Hs has shape"):
         leaky_rnn_backward(np.zeros((1, 2, 2)), X, h0, np.zeros((1, 2, 3)), U, W, 2.0)
+
+
+# ------------------------------------------------------------------ skip connections through time
+
+from rnncourse import skip_rnn_forward, skip_rnn_state_jacobians  # noqa: E402
+
+
+def test_skip_without_the_skip_weights_is_the_vanilla_rnn_and_delay_one_adds_the_weights():
+    rng = np.random.default_rng(1)
+    U, W, b = params(rng, 3, 4)
+    W_d = rng.normal(0, 0.3, (4, 4))
+    X, h0 = rng.normal(size=(2, 6, 3)), rng.uniform(-1, 1, (2, 4))
+    np.testing.assert_allclose(skip_rnn_forward(X, h0, U, W, np.zeros((4, 4)), b, 3), rnn_forward(X, h0, U, W, b),
+                               rtol=0, atol=1e-15)
+    np.testing.assert_allclose(skip_rnn_forward(X, h0, U, W, W_d, b, 1), rnn_forward(X, h0, U, W + W_d, b),
+                               rtol=1e-14, atol=1e-15)
+
+
+def test_skip_by_hand_reads_h0_after_d_steps_and_zeros_before():
+    # H = D = 1, d = 2: h1 = tanh(b + w h0 + u x1); h2 = tanh(b + w h1 + v h0 + u x2); h3 = tanh(b + w h2 + v h1 + u x3)
+    w, v, u, b, h0 = 0.5, -0.7, 1.5, 0.1, 0.3
+    x = [0.2, -1.0, 0.4]
+    h1 = math.tanh(b + w * h0 + u * x[0])
+    h2 = math.tanh(b + w * h1 + v * h0 + u * x[1])
+    h3 = math.tanh(b + w * h2 + v * h1 + u * x[2])
+    Hs = skip_rnn_forward(np.array(x).reshape(1, 3, 1), np.array([[h0]]), np.array([[u]]), np.array([[w]]),
+                          np.array([[v]]), np.array([b]), 2)
+    np.testing.assert_allclose(Hs[0, :, 0], [h1, h2, h3], rtol=1e-15)
+
+
+@pytest.mark.parametrize("d", [1, 3, 5])
+def test_skip_state_jacobians_match_finite_differences(d):
+    rng = np.random.default_rng(d)
+    N, T, D, H = 2, 8, 2, 4
+    U, W, b = params(rng, D, H)
+    W_d = rng.normal(0, 0.5, (H, H))
+    X, h0 = rng.normal(size=(N, T, D)), rng.uniform(-1, 1, (N, H))
+    J = skip_rnn_state_jacobians(X, h0, U, W, W_d, b, d)
+    assert J.shape == (N, T + 1, H, H)
+    np.testing.assert_array_equal(J[:, 0], np.broadcast_to(np.eye(H), (N, H, H)))
+    for n in range(N):
+        for t in (1, d, T):
+            num = np.stack([numerical_gradient(lambda v: skip_rnn_forward(X[n:n + 1], v, U, W, W_d, b, d)[0, t - 1, i],
+                                               h0[n:n + 1].copy())[0] for i in range(H)])
+            assert relative_error(J[n, t], num) < TOL
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"d": 0}, "d must be an int >= 1"),
+        ({"d": 2.0}, "d must be an int >= 1"),
+        ({"W_d": np.zeros((3, 3))}, r"W_d has shape \(3, 3\), expected \(H, H\)"),
+    ],
+)
+def test_skip_rejects_bad_input_naming_the_argument(kwargs, match):
+    rng = np.random.default_rng(0)
+    U, W, b = params(rng, 2, 4)
+    args = {"X": rng.normal(size=(1, 3, 2)), "h0": np.zeros((1, 4)), "U": U, "W": W, "W_d": np.zeros((4, 4)),
+            "b": b, "d": 2}
+    with pytest.raises(ValueError, match=match):
+        skip_rnn_forward(**{**args, **kwargs})
