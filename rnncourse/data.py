@@ -114,11 +114,12 @@ def hello_example():
     return vocab, encode(word[:-1], vocab), encode(word[1:], vocab)
 
 
-def first_symbol_recall(n, T, K=4, M=4, rng=None):
+def first_symbol_recall(n, T, K=4, n_distractors=4, rng=None):
     """The first-symbol recall task: read T symbols, then name the first one.
 
     The first step shows one of K *class* symbols; the other T - 1 steps show *distractor*
-    symbols drawn uniformly from M others. Inputs are one-hot over all K + M symbols, class
+    symbols drawn uniformly from ``n_distractors`` others. Inputs are one-hot over all
+    D = K + n_distractors symbols, class
     symbols first. The label is the first symbol, so a many-to-one classifier that answers
     after the last step has to carry it across T - 1 steps (the lag) while distractors keep
     arriving. The distractors carry no information about the label; guessing gives accuracy 1/K.
@@ -127,23 +128,23 @@ def first_symbol_recall(n, T, K=4, M=4, rng=None):
     - n: number of sequences (positive int).
     - T: sequence length, an int >= 1.
     - K: number of class symbols (classes), an int >= 2.
-    - M: number of distractor symbols, an int >= 1.
+    - n_distractors: number of distractor symbols, D - K, an int >= 1.
     - rng: ``numpy.random.Generator`` (default ``np.random.default_rng(0)``).
 
     Returns:
-    - X: float array of one-hot inputs, shape (n, T, K + M); ``X[:, 0, :K]`` holds the
+    - X: float array of one-hot inputs, shape (n, T, K + n_distractors); ``X[:, 0, :K]`` holds the
       class symbol, ``X[:, 1:, K:]`` the distractors.
     - y: int array of labels in [0, K), shape (n,); ``y[i]`` is the symbol of ``X[i, 0]``.
     """
-    for name, value, minimum in (("n", n, 1), ("T", T, 1), ("K", K, 2), ("M", M, 1)):
+    for name, value, minimum in (("n", n, 1), ("T", T, 1), ("K", K, 2), ("n_distractors", n_distractors, 1)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
             raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
     rng = np.random.default_rng(0) if rng is None else rng
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {rng!r}")
     y = rng.integers(0, K, size=n)
-    symbols = np.concatenate([y[:, None], K + rng.integers(0, M, size=(n, T - 1))], axis=1)
-    X = np.zeros((n, T, K + M))
+    symbols = np.concatenate([y[:, None], K + rng.integers(0, n_distractors, size=(n, T - 1))], axis=1)
+    X = np.zeros((n, T, K + n_distractors))
     X[np.arange(n)[:, None], np.arange(T)[None, :], symbols] = 1.0
     return X, y
 

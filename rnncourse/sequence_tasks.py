@@ -226,7 +226,7 @@ def train_classifier(kind, params, task, n_steps, batch_size, rng, lr=1e-2, max_
     - kind: "rnn", "lstm" or "gru".
     - params: dict from ``init_classifier_params``; updated in place.
     - task: a function ``task(n, rng)`` returning ``X`` (n, T, D) and ``y`` (n,) int, for
-      instance ``lambda n, rng: first_symbol_recall(n, T, K, rng)``.
+      instance ``lambda n, rng: first_symbol_recall(n, T, K, rng=rng)``.
     - n_steps: number of updates, a positive int.
     - batch_size: sequences per update, a positive int.
     - rng: the ``numpy.random.Generator`` that the task draws from.

@@ -31,37 +31,37 @@ KINDS = ("rnn", "lstm", "gru")
 
 
 def test_recall_labels_are_the_first_symbol_recovered_by_a_loop():
-    K, M, T, n = 3, 5, 7, 40
-    X, y = first_symbol_recall(n, T, K, M, rng=np.random.default_rng(3))
-    assert X.shape == (n, T, K + M) and y.shape == (n,) and X.dtype == np.float64
+    K, K_d, T, n = 3, 5, 7, 40
+    X, y = first_symbol_recall(n, T, K, K_d, rng=np.random.default_rng(3))
+    assert X.shape == (n, T, K + K_d) and y.shape == (n,) and X.dtype == np.float64
     for i in range(n):
         for t in range(T):
             row = list(X[i, t])
-            assert sorted(row) == [0.0] * (K + M - 1) + [1.0]  # exactly one symbol per step
+            assert sorted(row) == [0.0] * (K + K_d - 1) + [1.0]  # exactly one symbol per step
             k = row.index(1.0)
             if t == 0:
                 assert k < K and k == y[i]
             else:
                 assert k >= K  # distractors never use a class symbol
     assert set(y.tolist()) == set(range(K))
-    assert set(np.argmax(X[:, 1:], axis=2).ravel().tolist()) == set(range(K, K + M))
+    assert set(np.argmax(X[:, 1:], axis=2).ravel().tolist()) == set(range(K, K + K_d))
 
 
 def test_recall_is_reproducible_and_T1_is_just_the_symbol():
     X1, y1 = first_symbol_recall(5, 4, rng=np.random.default_rng(0))
     X2, y2 = first_symbol_recall(5, 4, rng=np.random.default_rng(0))
     assert np.array_equal(X1, X2) and np.array_equal(y1, y2)
-    X, y = first_symbol_recall(6, 1, K=2, M=1, rng=np.random.default_rng(1))
+    X, y = first_symbol_recall(6, 1, K=2, n_distractors=1, rng=np.random.default_rng(1))
     assert X.shape == (6, 1, 3)
     assert np.array_equal(X[:, 0, :2], np.eye(2)[y]) and not X[:, 0, 2].any()
 
 
 @pytest.mark.parametrize(
     "kwargs, word",
-    [({"n": 0}, "n"), ({"T": 0}, "T"), ({"K": 1}, "K"), ({"M": 0}, "M"), ({"T": 2.0}, "T"), ({"rng": 3}, "rng")],
+    [({"n": 0}, "n"), ({"T": 0}, "T"), ({"K": 1}, "K"), ({"n_distractors": 0}, "n_distractors"), ({"T": 2.0}, "T"), ({"rng": 3}, "rng")],
 )
 def test_recall_rejects_bad_arguments(kwargs, word):
-    args = {"n": 2, "T": 3, "K": 2, "M": 2, "rng": None} | kwargs
+    args = {"n": 2, "T": 3, "K": 2, "n_distractors": 2, "rng": None} | kwargs
     with pytest.raises(ValueError, match=word):
         first_symbol_recall(**args)
 
@@ -119,7 +119,7 @@ def _random_params(kind, D, H, K, seed):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_logits_and_loss_match_a_step_by_step_forward(kind):
-    X, y = first_symbol_recall(4, 5, K=3, M=2, rng=np.random.default_rng(1))
+    X, y = first_symbol_recall(4, 5, K=3, n_distractors=2, rng=np.random.default_rng(1))
     p = _random_params(kind, 5, 4, 3, 2)
     o = _logits_step_by_step(kind, p, X)
     np.testing.assert_allclose(classifier_logits(kind, p, X), o, rtol=1e-12, atol=1e-14)
@@ -147,17 +147,17 @@ def test_gradients_match_finite_differences(kind, N, T, D, H, K):
 @pytest.mark.parametrize("kind", KINDS)
 def test_training_lowers_the_loss_on_a_short_recall(kind):
     p = init_classifier_params(kind, 4, 8, 2, rng=np.random.default_rng(0))
-    task = lambda n, rng: first_symbol_recall(n, 3, K=2, M=2, rng=rng)  # noqa: E731
+    task = lambda n, rng: first_symbol_recall(n, 3, K=2, n_distractors=2, rng=rng)  # noqa: E731
     losses = train_classifier(kind, p, task, 150, 16, np.random.default_rng(1), lr=0.02)
     assert losses.shape == (150,)
     assert losses[-10:].mean() < 0.25 * losses[:10].mean()
-    X, y = first_symbol_recall(200, 3, K=2, M=2, rng=np.random.default_rng(2))
+    X, y = first_symbol_recall(200, 3, K=2, n_distractors=2, rng=np.random.default_rng(2))
     assert classifier_accuracy(kind, p, X, y) == 1.0
 
 
 def test_training_stops_early_once_the_loss_is_low():
     p = init_classifier_params("gru", 4, 8, 2, rng=np.random.default_rng(0))
-    task = lambda n, rng: first_symbol_recall(n, 2, K=2, M=2, rng=rng)  # noqa: E731
+    task = lambda n, rng: first_symbol_recall(n, 2, K=2, n_distractors=2, rng=rng)  # noqa: E731
     losses = train_classifier("gru", p, task, 500, 16, np.random.default_rng(1), lr=0.02, stop_below=0.05)
     assert 10 <= len(losses) < 500
     assert losses[-10:].mean() < 0.05 and losses[-11:-1].mean() >= 0.05
@@ -166,7 +166,7 @@ def test_training_stops_early_once_the_loss_is_low():
 def test_training_draws_from_the_given_generator_and_updates_in_place():
     p = init_classifier_params("rnn", 4, 3, 2, rng=np.random.default_rng(0))
     W = p["W"]
-    task = lambda n, rng: first_symbol_recall(n, 3, K=2, M=2, rng=rng)  # noqa: E731
+    task = lambda n, rng: first_symbol_recall(n, 3, K=2, n_distractors=2, rng=rng)  # noqa: E731
     a = train_classifier("rnn", p, task, 5, 4, np.random.default_rng(1))
     q = init_classifier_params("rnn", 4, 3, 2, rng=np.random.default_rng(0))
     b = train_classifier("rnn", q, task, 5, 4, np.random.default_rng(1))
@@ -175,7 +175,7 @@ def test_training_draws_from_the_given_generator_and_updates_in_place():
 
 def test_bad_arguments_name_what_is_wrong():
     p = init_classifier_params("lstm", 3, 2, 2)
-    X, y = first_symbol_recall(2, 3, K=2, M=1)
+    X, y = first_symbol_recall(2, 3, K=2, n_distractors=1)
     with pytest.raises(ValueError, match="kind"):
         classifier_loss_and_grads("elman", p, X, y)
     with pytest.raises(ValueError, match=r"\(3H, H\)"):
