@@ -699,34 +699,34 @@ def temperature_softmax(o, temperature):
     return softmax(o / temperature)
 
 
-def sample_index(p, u):
+def sample_index(p, upsilon):
     """One categorical draw per row, from a uniform number: the inverse of the cumulative distribution.
 
-    Row n's draw is the smallest k with ``u[n] < F[n, k]``, where ``F[n, k] = sum_{j <= k} p[n, j]
+    Row n's draw is the smallest k with ``upsilon[n] < F[n, k]``, where ``F[n, k] = sum_{j <= k} p[n, j]
     / sum_j p[n, j]`` is the cumulative distribution (normalised, so that rounding in the sum
-    cannot leave u beyond the last entry). A u uniform on [0, 1) then gives k with probability
+    cannot leave upsilon beyond the last entry). An upsilon uniform on [0, 1) then gives k with probability
     ``p[n, k]``, and a class of probability 0 is never drawn. This is how
     ``numpy.random.Generator.choice`` draws with ``p``: for one row, ``sample_index(p[None],
     rng.random(1))[0]`` equals ``rng.choice(K, p=p)`` from the same generator state.
 
     Inputs:
     - p: probabilities, shape (N, K), entries >= 0, each row with a positive sum.
-    - u: uniform numbers in [0, 1), shape (N,).
+    - upsilon: uniform numbers in [0, 1), shape (N,).
 
     Returns:
     - k: int64 array of shape (N,), entries in [0, K).
     """
     p = as_float_array(p, "p", 2)
-    u = as_float_array(u, "u", 1)
+    upsilon = as_float_array(upsilon, "upsilon", 1)
     N, K = p.shape
-    check_shape(u, "u", (N,), "(N,)")
+    check_shape(upsilon, "upsilon", (N,), "(N,)")
     if K < 1 or np.any(p < 0) or not np.all(p.sum(axis=1) > 0):
         raise ValueError("p must hold probabilities: entries >= 0 and every row with a positive sum (K >= 1)")
-    if np.any(u < 0) or np.any(u >= 1):
-        raise ValueError(f"u must hold numbers in [0, 1), got values from {u.min()} to {u.max()}")
+    if np.any(upsilon < 0) or np.any(upsilon >= 1):
+        raise ValueError(f"upsilon must hold numbers in [0, 1), got values from {upsilon.min()} to {upsilon.max()}")
     F = np.cumsum(p, axis=1)
     F = F / F[:, -1:]
-    return np.sum(F <= u[:, None], axis=1).astype(np.int64)
+    return np.sum(F <= upsilon[:, None], axis=1).astype(np.int64)
 
 
 def lm_step(params):
@@ -750,34 +750,34 @@ def lm_step(params):
     return step
 
 
-def sample_sequence(step, state, x, u, temperature):
+def sample_sequence(step, state, x, upsilon, temperature):
     """Generate characters from a one-step model, feeding each draw back as the next input.
 
     At step t: ``o, state = step(x, state)``, ``p = temperature_softmax(o, temperature)``, and the
-    draw ``x = sample_index(p, u[:, t])`` is both the output at t and the next input.
+    draw ``x = sample_index(p, upsilon[:, t])`` is both the output at t and the next input.
 
     Inputs:
     - step: a function ``step(x, state) -> (o, state)`` with x an int array (N,) and o the logits
       (N, K) of the next character (``lm_step`` makes one from an LSTM language model).
     - state: the model's state before the first step (whatever ``step`` accepts).
     - x: int array of shape (N,), the first input of every row (e.g. the last character of a prime).
-    - u: uniform numbers in [0, 1), shape (N, n): u[:, t] decides the t-th draw.
+    - upsilon: uniform numbers in [0, 1), shape (N, n): upsilon[:, t] decides the t-th draw.
     - temperature: tau >= 0.
 
     Returns:
     - ids: int64 array of shape (N, n), the drawn characters (x not included).
     """
     x = as_index_array(x, "x", 1)
-    u = as_float_array(u, "u", 2)
-    if u.shape[0] != x.shape[0]:
-        raise ValueError(f"u has shape {u.shape}, expected (N, n) with N = {x.shape[0]} rows, one per entry of x")
+    upsilon = as_float_array(upsilon, "upsilon", 2)
+    if upsilon.shape[0] != x.shape[0]:
+        raise ValueError(f"upsilon has shape {upsilon.shape}, expected (N, n) with N = {x.shape[0]} rows, one per entry of x")
     if not callable(step):
         raise ValueError(f"step must be a function step(x, state) -> (o, state), got {step!r}")
-    N, n = u.shape
+    N, n = upsilon.shape
     ids = np.empty((N, n), dtype=np.int64)
     for t in range(n):
         o, state = step(x, state)
-        x = sample_index(temperature_softmax(o, temperature), u[:, t])
+        x = sample_index(temperature_softmax(o, temperature), upsilon[:, t])
         ids[:, t] = x
     return ids
 

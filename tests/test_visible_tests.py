@@ -1167,32 +1167,32 @@ def temperature_softmax(o, temperature):
     return weights / np.sum(weights, axis=-1, keepdims=True)
 """)
 _SI = """
-def sample_index(p, u):
+def sample_index(p, upsilon):
     cumulative = np.cumsum(p, axis={axis})
     {normalise}
-    return np.sum(cumulative {op} u[:, None], axis=1).astype(np.int64)
+    return np.sum(cumulative {op} upsilon[:, None], axis=1).astype(np.int64)
 """
 _SI_OK = dict(axis="1", normalise="cumulative = cumulative / cumulative[:, -1:]", op="<=")
 mutant(A9, "sample_index", "draw_with_strict_comparison", _v(_SI, _SI_OK, op="<"))
 mutant(A9, "sample_index", "draw_without_normalising", _v(_SI, _SI_OK, normalise="pass"))
 mutant(A9, "sample_index", "draw_the_most_likely_class", """
-def sample_index(p, u):
+def sample_index(p, upsilon):
     return np.argmax(p, axis=1)
 """)
 mutant(A9, "sample_index", "draw_by_scaling_u_to_a_class", """
-def sample_index(p, u):
-    return (u * p.shape[1]).astype(np.int64)
+def sample_index(p, upsilon):
+    return (upsilon * p.shape[1]).astype(np.int64)
 """)
 mutant(A9, "sample_index", "draw_with_one_minus_u", _v(_SI, _SI_OK, op="<= 1 - "))
 mutant(A9, "sample_index", "draw_as_floats", """
-def sample_index(p, u):
+def sample_index(p, upsilon):
     cumulative = np.cumsum(p, axis=1)
     cumulative = cumulative / cumulative[:, -1:]
-    return np.sum(cumulative <= u[:, None], axis=1).astype(float)
+    return np.sum(cumulative <= upsilon[:, None], axis=1).astype(float)
 """)
 _SS = """
-def sample_sequence(step, state, x, u, temperature):
-    N, n = u.shape
+def sample_sequence(step, state, x, upsilon, temperature):
+    N, n = upsilon.shape
     drawn = np.zeros((N, n), dtype=np.int64)
     current = x
     for t in range(n):
@@ -1202,24 +1202,24 @@ def sample_sequence(step, state, x, u, temperature):
         drawn[:, t] = {record}
     return drawn
 """
-_SS_OK = dict(new_state="state", tau="temperature", draw="current = sample_index(probs, u[:, t])", record="current")
+_SS_OK = dict(new_state="state", tau="temperature", draw="current = sample_index(probs, upsilon[:, t])", record="current")
 mutant(A9, "sample_sequence", "sequence_without_feeding_back",
-       _v(_SS, _SS_OK, draw="drawn_now = sample_index(probs, u[:, t])", record="drawn_now"))
+       _v(_SS, _SS_OK, draw="drawn_now = sample_index(probs, upsilon[:, t])", record="drawn_now"))
 mutant(A9, "sample_sequence", "sequence_keeps_the_first_state", _v(_SS, _SS_OK, new_state="_unused"))
 mutant(A9, "sample_sequence", "sequence_ignores_the_temperature", _v(_SS, _SS_OK, tau="1.0"))
 mutant(A9, "sample_sequence", "sequence_uses_the_first_uniform_number_every_step",
-       _v(_SS, _SS_OK, draw="current = sample_index(probs, u[:, 0])"))
+       _v(_SS, _SS_OK, draw="current = sample_index(probs, upsilon[:, 0])"))
 mutant(A9, "sample_sequence", "sequence_greedy_instead_of_sampling",
        _v(_SS, _SS_OK, draw="current = np.argmax(probs, axis=1)"))
 mutant(A9, "sample_sequence", "sequence_records_the_input_not_the_draw", """
-def sample_sequence(step, state, x, u, temperature):
-    N, n = u.shape
+def sample_sequence(step, state, x, upsilon, temperature):
+    N, n = upsilon.shape
     drawn = np.zeros((N, n), dtype=np.int64)
     current = x
     for t in range(n):
         drawn[:, t] = current
         logits, state = step(current, state)
-        current = sample_index(temperature_softmax(logits, temperature), u[:, t])
+        current = sample_index(temperature_softmax(logits, temperature), upsilon[:, t])
     return drawn
 """)
 _PP = """

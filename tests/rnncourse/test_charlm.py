@@ -494,11 +494,11 @@ def test_ngram_functions_reject_bad_input_naming_the_argument(call, match):
 
 def test_sample_index_is_the_smallest_class_whose_cumulative_probability_exceeds_u():
     p = np.array([[0.2, 0.5, 0.3], [0.0, 0.6, 0.4], [0.25, 0.25, 0.5], [0.0, 0.0, 1.0]])
-    u = np.array([0.65, 0.0, 0.5, 0.999])
-    k = sample_index(p, u)
+    upsilon = np.array([0.65, 0.0, 0.5, 0.999])
+    k = sample_index(p, upsilon)
     assert k.dtype == np.int64 and k.tolist() == [1, 1, 2, 2]
     # rows that do not sum to one are normalised first
-    np.testing.assert_array_equal(sample_index(0.5 * p, u), k)
+    np.testing.assert_array_equal(sample_index(0.5 * p, upsilon), k)
 
 
 def test_sample_index_draws_each_class_with_its_probability_and_never_a_zero_one():
@@ -521,12 +521,12 @@ def test_sample_index_equals_numpys_choice_draw_for_draw():
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda: sample_index(np.ones((2, 3)), np.zeros(3)), r"u has shape \(3,\)"),
+        (lambda: sample_index(np.ones((2, 3)), np.zeros(3)), r"upsilon has shape \(3,\)"),
         (lambda: sample_index(np.array([[0.5, -0.1, 0.6]]), np.zeros(1)), "p must hold probabilities"),
         (lambda: sample_index(np.zeros((1, 3)), np.zeros(1)), "p must hold probabilities"),
-        (lambda: sample_index(np.ones((1, 3)), np.ones(1)), r"u must hold numbers in \[0, 1\)"),
+        (lambda: sample_index(np.ones((1, 3)), np.ones(1)), r"upsilon must hold numbers in \[0, 1\)"),
         (lambda: sample_sequence(lambda x, s: (np.zeros((2, 3)), s), None, np.zeros(2, int), np.zeros((3, 4)), 1.0),
-         r"u has shape \(3, 4\), expected \(N, n\) with N = 2"),
+         r"upsilon has shape \(3, 4\), expected \(N, n\) with N = 2"),
         (lambda: sample_sequence("model", None, np.zeros(2, int), np.zeros((2, 4)), 1.0), "step must be a function"),
         (lambda: perplexity_by_context(lambda x, s: (np.zeros((1, 3)), s), None, np.zeros((1, 1), int), np.ones(1, int)),
          "L >= 2"),
@@ -558,8 +558,8 @@ def test_sample_sequence_feeds_each_draw_back_and_passes_any_state_along():
         seen.append(np.array(x))
         return B[x] + count * np.arange(4) * 0.2, count + 1
 
-    u = np.random.default_rng(2).random((3, 7))
-    ids = sample_sequence(counting, 0, np.array([0, 1, 2]), u, 0.9)
+    upsilon = np.random.default_rng(2).random((3, 7))
+    ids = sample_sequence(counting, 0, np.array([0, 1, 2]), upsilon, 0.9)
     assert ids.shape == (3, 7) and ids.dtype == np.int64
     assert seen[0].tolist() == [0, 1, 2]
     np.testing.assert_array_equal(np.stack(seen[1:], axis=1), ids[:, :-1])
@@ -569,7 +569,7 @@ def test_sample_sequence_feeds_each_draw_back_and_passes_any_state_along():
         for t in range(7):
             w = temperature_softmax(B[x] + t * np.arange(4) * 0.2, 0.9)
             F = np.cumsum(w) / np.sum(w)
-            x = int(np.searchsorted(F, u[n, t], side="right"))
+            x = int(np.searchsorted(F, upsilon[n, t], side="right"))
             assert ids[n, t] == x
 
 

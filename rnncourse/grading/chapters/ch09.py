@@ -139,44 +139,44 @@ def _cases_temperature_softmax(rng):
     return cases
 
 
-def _away_from_boundaries(rng, p, u):
-    """Redraw the entries of u that lie within BOUNDARY_GAP of the cumulative distribution of their row."""
+def _away_from_boundaries(rng, p, upsilon):
+    """Redraw the entries of upsilon that lie within BOUNDARY_GAP of the cumulative distribution of their row."""
     F = np.cumsum(p, axis=1)
     F = F / F[:, -1:]
-    for n in range(u.shape[0]):
-        while np.min(np.abs(F[n] - u[n])) < BOUNDARY_GAP:
-            u[n] = rng.uniform()
-    return u
+    for n in range(upsilon.shape[0]):
+        while np.min(np.abs(F[n] - upsilon[n])) < BOUNDARY_GAP:
+            upsilon[n] = rng.uniform()
+    return upsilon
 
 
 def _cases_sample_index(rng):
     cases = []
     for N, K in [(1, 1), (4, 6), (12, 3)]:
         p = rng.dirichlet(np.ones(K), size=N)
-        cases.append((f"N={N}, K={K}", {"p": p, "u": _away_from_boundaries(rng, p, rng.uniform(size=N))}))
+        cases.append((f"N={N}, K={K}", {"p": p, "upsilon": _away_from_boundaries(rng, p, rng.uniform(size=N))}))
     p = rng.dirichlet(np.ones(5), size=8)
     p[:, [0, 2]] = 0.0  # classes of probability 0, the first among them
     p /= p.sum(axis=1, keepdims=True)
-    u = _away_from_boundaries(rng, p, rng.uniform(size=8))
-    u[:2] = [0.0, 0.999999]  # the ends of [0, 1)
-    cases.append(("N=8, K=5, classes 0 and 2 of probability 0, u = 0 and u close to 1 in rows 0 and 1",
-                  {"p": p, "u": u}))
+    upsilon = _away_from_boundaries(rng, p, rng.uniform(size=8))
+    upsilon[:2] = [0.0, 0.999999]  # the ends of [0, 1)
+    cases.append(("N=8, K=5, classes 0 and 2 of probability 0, upsilon = 0 and upsilon close to 1 in rows 0 and 1",
+                  {"p": p, "upsilon": upsilon}))
     p = rng.uniform(0.1, 1.0, (5, 4)) * rng.uniform(0.5, 2.0, (5, 1))
     cases.append(("N=5, K=4, rows that sum to between 0.5 and 8 (normalise them)",
-                  {"p": p, "u": _away_from_boundaries(rng, p, rng.uniform(size=5))}))
+                  {"p": p, "upsilon": _away_from_boundaries(rng, p, rng.uniform(size=5))}))
     return cases
 
 
 def _sequence_case(rng, step, state, x, n, tau):
     """Uniform numbers for a sampling case, each away from the boundaries of the distribution it meets."""
-    u = rng.uniform(size=(x.shape[0], n))
+    upsilon = rng.uniform(size=(x.shape[0], n))
     fn = step.materialise()
     for t in range(n):
         o, state = fn(x, state)
         p = charlm.temperature_softmax(o, tau)
-        u[:, t] = _away_from_boundaries(rng, p, u[:, t].copy())
-        x = charlm.sample_index(p, u[:, t])
-    return u
+        upsilon[:, t] = _away_from_boundaries(rng, p, upsilon[:, t].copy())
+        x = charlm.sample_index(p, upsilon[:, t])
+    return upsilon
 
 
 def _cases_sample_sequence(rng):
@@ -186,17 +186,17 @@ def _cases_sample_sequence(rng):
         state = (rng.normal(0, 0.5, (N, H)), rng.normal(0, 0.5, (N, H)))
         x = rng.integers(0, K, N)
         cases.append((f"an LSTM language model, N={N}, K={K}, H={H}, n={n}, tau={tau}",
-                      {"step": step, "state": state, "x": x, "u": _sequence_case(rng, step, state, x, n, tau),
+                      {"step": step, "state": state, "x": x, "upsilon": _sequence_case(rng, step, state, x, n, tau),
                        "temperature": tau}))
     N, K, H, n = 3, 5, 4, 9
     step, h, x = rnn_lm_step_function(rng, K, H), rng.normal(0, 0.5, (N, H)), rng.integers(0, K, N)
     cases.append((f"an RNN whose state is one array (N, H), N={N}, K={K}, H={H}, n={n}, tau=0.8",
-                  {"step": step, "state": h, "x": x, "u": _sequence_case(rng, step, h, x, n, 0.8),
+                  {"step": step, "state": h, "x": x, "upsilon": _sequence_case(rng, step, h, x, n, 0.8),
                    "temperature": 0.8}))
     step = lstm_lm_step_function(_lm_params(rng, 6, 3, scale=1.5))
     state, x = (np.zeros((2, 3)), np.zeros((2, 3))), rng.integers(0, 6, 2)
     cases.append(("tau = 0 (greedy decoding), an LSTM, N=2, K=6, H=3, n=7",
-                  {"step": step, "state": state, "x": x, "u": _sequence_case(rng, step, state, x, 7, 0.0),
+                  {"step": step, "state": state, "x": x, "upsilon": _sequence_case(rng, step, state, x, 7, 0.0),
                    "temperature": 0.0}))
     return cases
 
@@ -306,11 +306,11 @@ TASKS = [
          "divide the logits by tau, subtract the largest of each slice along the last axis, and normalise the "
          "exponentials over that axis; tau = 0 puts all the mass on the largest logits, shared equally by ties"),
     Task("sample_index", 9, charlm.sample_index, _cases_sample_index,
-         "normalise each row's cumulative sum by its last entry, then count the entries that are <= u: that is "
-         "the smallest k with u < F[k], and a class of probability 0 is never drawn"),
+         "normalise each row's cumulative sum by its last entry, then count the entries that are <= upsilon: that is "
+         "the smallest k with upsilon < F[k], and a class of probability 0 is never drawn"),
     Task("sample_sequence", 9, charlm.sample_sequence, _cases_sample_sequence,
          "at step t call step on the current input and state, turn the logits into probabilities at the "
-         "temperature, draw with u[:, t], and feed the draw back as the next input; the first input x is not "
+         "temperature, draw with upsilon[:, t], and feed the draw back as the next input; the first input x is not "
          "part of the output, and the state can be any object step returns",
          calls=("temperature_softmax", "sample_index")),
     Task("perplexity", 9, charlm.perplexity, _cases_perplexity,

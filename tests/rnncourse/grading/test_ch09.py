@@ -70,10 +70,10 @@ def test_the_aab_model_predicts_the_text_it_was_built_for():
     assert np.argmax(o[0]) == 1
 
 
-def _gap(p, u):
+def _gap(p, upsilon):
     F = np.cumsum(p, axis=1)
     F = F / F[:, -1:]
-    return np.min(np.abs(F - u[:, None]))
+    return np.min(np.abs(F - upsilon[:, None]))
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -81,15 +81,15 @@ def test_uniform_numbers_keep_away_from_the_cumulative_distribution(seed):
     rng = np.random.default_rng(seed)
     for _, kw in TASKS["sample_index"].cases(rng):
         if kw["p"].shape[1] > 1:
-            assert _gap(kw["p"], kw["u"]) >= ch09.BOUNDARY_GAP or kw["u"].min() == 0.0
+            assert _gap(kw["p"], kw["upsilon"]) >= ch09.BOUNDARY_GAP or kw["upsilon"].min() == 0.0
     for _, kw in TASKS["sample_sequence"].cases(rng):
         step, state, x = kw["step"].materialise(), kw["state"], kw["x"]
-        for t in range(kw["u"].shape[1]):
+        for t in range(kw["upsilon"].shape[1]):
             o, state = step(x, state)
             p = charlm.temperature_softmax(o, kw["temperature"])
             if kw["temperature"] > 0:
-                assert _gap(p, kw["u"][:, t]) >= ch09.BOUNDARY_GAP
-            x = charlm.sample_index(p, kw["u"][:, t])
+                assert _gap(p, kw["upsilon"][:, t]) >= ch09.BOUNDARY_GAP
+            x = charlm.sample_index(p, kw["upsilon"][:, t])
 
 
 def test_cases_cover_the_edge_cases():
@@ -99,7 +99,7 @@ def test_cases_cover_the_edge_cases():
                                                                for kw in soft)
     assert any(np.abs(kw["o"]).max() > 700 for kw in soft) and any(kw["o"].ndim == 3 for kw in soft)
     draws = [kw for _, kw in TASKS["sample_index"].cases(rng)]
-    assert any(np.any(kw["p"][:, 0] == 0) and np.any(kw["u"] == 0) for kw in draws)  # u = 0 on a zero class
+    assert any(np.any(kw["p"][:, 0] == 0) and np.any(kw["upsilon"] == 0) for kw in draws)  # upsilon = 0 on a zero class
     assert any(not np.allclose(kw["p"].sum(axis=1), 1) for kw in draws)
     seqs = [kw for _, kw in TASKS["sample_sequence"].cases(rng)]
     assert any(isinstance(kw["state"], np.ndarray) for kw in seqs) and any(kw["temperature"] == 0 for kw in seqs)
@@ -118,16 +118,16 @@ def softmax_times_tau(o, temperature):
     return charlm.temperature_softmax(o * temperature if temperature else o, 1.0)
 
 
-def draw_with_less_or_equal(p, u):
+def draw_with_less_or_equal(p, upsilon):
     F = np.cumsum(p, axis=1) / p.sum(axis=1, keepdims=True)
-    return np.sum(F < u[:, None], axis=1)
+    return np.sum(F < upsilon[:, None], axis=1)
 
 
-def sample_without_feeding_back(step, state, x, u, temperature):
-    out = np.zeros(u.shape, dtype=np.int64)
-    for t in range(u.shape[1]):
+def sample_without_feeding_back(step, state, x, upsilon, temperature):
+    out = np.zeros(upsilon.shape, dtype=np.int64)
+    for t in range(upsilon.shape[1]):
         o, state = step(x, state)
-        out[:, t] = charlm.sample_index(charlm.temperature_softmax(o, temperature), u[:, t])
+        out[:, t] = charlm.sample_index(charlm.temperature_softmax(o, temperature), upsilon[:, t])
     return out
 
 
