@@ -729,11 +729,13 @@ def sample_index(p, upsilon):
     return np.sum(F <= upsilon[:, None], axis=1).astype(np.int64)
 
 
-def lm_step(params):
+def lm_step(params, logits_dtype=None):
     """The language model as a one-step function, for ``sample_sequence`` and ``perplexity_by_context``.
 
     Inputs:
     - params: dict with ``U`` (4H, K), ``W`` (4H, H), ``b`` (4H,), ``V`` (K, H), ``c`` (K,).
+    - logits_dtype: the dtype of the logits returned, or None for the parameters' dtype
+      (``sample_lm`` draws from float64 logits whatever the model's dtype).
 
     Returns:
     - step: a function ``step(x, state) -> (o, state)``: x is an int array (N,) of characters,
@@ -745,7 +747,8 @@ def lm_step(params):
 
     def step(x, state):
         h, C = lstm_step_forward(one_hot(np.asarray(x), K).astype(W.dtype, copy=False), state[0], state[1], U, W, b)
-        return output_forward(h, V, c), (h, C)
+        o = output_forward(h, V, c)
+        return (o if logits_dtype is None else o.astype(logits_dtype)), (h, C)
 
     return step
 
@@ -812,13 +815,7 @@ def sample_lm(params, prime, n, rng, temperature=1.0):
     if prime.shape[0] > 1:
         _, Hs, Cs = lm_forward(params, prime[None, :-1], h, C)
         h, C = Hs[:, -1], Cs[:, -1]
-    step = lm_step(params)
-
-    def step64(x, state):  # draw from float64 probabilities whatever the model's dtype
-        o, state = step(x, state)
-        return o.astype(np.float64), state
-
-    return sample_sequence(step64, (h, C), prime[-1:], rng.random((1, n)), temperature)[0]
+    return sample_sequence(lm_step(params, np.float64), (h, C), prime[-1:], rng.random((1, n)), temperature)[0]
 
 
 def perplexity(O, Y):

@@ -548,6 +548,12 @@ def test_lm_step_is_one_lstm_step_then_the_output_layer():
     np.testing.assert_allclose(h2, h_ref, rtol=1e-14)
     np.testing.assert_allclose(C2, C_ref, rtol=1e-14)
     np.testing.assert_allclose(o, h_ref @ p["V"].T + p["c"], rtol=1e-13)
+    # a float32 model can hand out float64 logits (what sample_lm draws from)
+    p32 = model(3, dtype=np.float32)
+    o32 = lm_step(p32)(x, (h.astype(np.float32), C.astype(np.float32)))[0]
+    o64 = lm_step(p32, np.float64)(x, (h.astype(np.float32), C.astype(np.float32)))[0]
+    assert o32.dtype == np.float32 and o64.dtype == np.float64
+    np.testing.assert_array_equal(o64, o32.astype(np.float64))
 
 
 def test_sample_sequence_feeds_each_draw_back_and_passes_any_state_along():
