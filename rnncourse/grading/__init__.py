@@ -44,7 +44,8 @@ def _run_check(name, check, func, seed):
     if not callable(func):
         raise TestFailure(f"{name} is not a function (got a {type(func).__name__}); run the cell that defines it")
     for probe in spec.plan(task, check, seed):
-        message = spec.judge_outcome(probe, spec.run_in_process(func, probe))
+        outcome = spec.run_in_process(func, probe, spec.positional_names(task, probe.kwargs))
+        message = spec.judge_outcome(probe, outcome)
         if message is not None:
             raise TestFailure(message) from None
 

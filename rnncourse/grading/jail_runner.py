@@ -3,32 +3,30 @@
 This file is copied into the jail and run there by a bare interpreter that sees
 numpy and the standard library only. It must therefore import nothing else. The
 trusted parent (``rnncourse.grading.jail``) imports it too, for the wire format
-(``encode_value``/``decode_value``, ``read_frames``), so that both sides speak
-exactly one format.
+(``encode_value``/``decode_value``, ``pack_frame``, ``parse_payload``), so that
+both sides speak exactly one format.
 
-Nothing that comes out of the jail is trusted. Results travel as frames of plain
-data: an ``.npz`` archive (read with ``allow_pickle=False``) that holds a JSON
-description and numeric arrays. No object crosses, so no lying ``__eq__`` either;
-the parent compares the numbers with values it computed itself.
+Nothing that comes out of the jail is trusted. Messages travel as *frames*: an
+8-byte length, then a 4-byte length and a JSON document, then the raw bytes of
+the arrays the document declares (name, dtype, shape), back to back. No archive,
+no compression and no pickle: what a frame decodes to is never larger than the
+frame, so the parent can bound its own memory by counting bytes before it reads
+them, and every field is checked by ``parse_payload`` before anything is built.
 
-The job (``/job/job.json`` and ``/job/inputs.npz``):
+The parent drives the conversation; the jail only answers:
 
-- ``cells``: ``[{"index": i, "source": s}]``, the notebook's code cells that are
-  not test cells, already turned into plain Python (IPython magics become calls
-  of a stub ``get_ipython()``), run in order in one namespace.
-- ``calls``: ``[{"id": k, "function": name, "args": tree}]``, run after the cells;
-  each call gets fresh copies of its arguments.
-- ``uid``: when the jail starts as root inside its namespaces, the user id to
-  drop to before any student code runs (so that the process-count limit holds).
-- ``cell_timeout``, ``call_timeout``: seconds (wall clock) for each.
-
-Frames written to the result channel (the stdout the process started with; the
-student's code sees a /dev/null stdout instead):
-
-- ``{"event": "begin", "kind": "cell"|"call", "key": ...}`` before each item,
-  so that the parent knows which item a crash or a hang belongs to;
-- ``{"event": "cell", ...}`` and ``{"event": "call", ...}`` with the outcome;
-- ``{"event": "done"}``.
+- the job (``/job/job.json``): the notebook's code cells that are not test cells,
+  already turned into plain Python (IPython magics become calls of
+  ``get_ipython()``), the user id to drop to when the jail starts as root, and the
+  cell and call time limits (an alarm inside, for a clean timeout; the parent
+  enforces its own deadline outside, which nothing in here can move);
+- on stdin, one command at a time: ``{"op": "cell", "index": i}``,
+  ``{"op": "call", "id": k, "function": name, "args": tree, "positional": [...]}``
+  (the call's inputs travel with the command, so the jail never holds a call
+  before it is made), or ``{"op": "end"}``;
+- on the result channel (the stdout the process started with; the student's
+  code sees /dev/null), exactly one reply per command: ``{"event": "ready"}``
+  once at the start, then ``{"event": "cell"|"call", "key": ..., ...}``.
 """
 
 from __future__ import annotations
@@ -45,7 +43,16 @@ import numpy as np
 
 MAX_TEXT = 20_000  # characters of printed output kept per cell or call
 MAX_DEPTH = 12
+MAX_META = 4 * 2**20  # bytes of a frame's JSON document
 FRAME_HEADER = struct.Struct(">Q")
+META_HEADER = struct.Struct(">I")
+# The array types that may cross, little-endian or byte-sized: numbers and booleans only.
+DTYPES = frozenset(np.dtype(t).str for t in ("?", "i1", "u1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8",
+                                              "<f2", "<f4", "<f8", "<c8", "<c16"))
+
+
+class FrameError(ValueError):
+    """A frame that does not follow the wire format (from a student's code, or cut short)."""
 
 
 class Unsendable:
@@ -82,6 +89,11 @@ def encode_value(value, arrays, depth=0, hook=None):
         arr = np.asarray(value)
         if arr.dtype.kind not in "biufc":
             return {"$bad": f"an array of dtype {arr.dtype}"}
+        if arr.dtype.str not in DTYPES:
+            swapped = arr.astype(arr.dtype.newbyteorder("<")) if arr.dtype.byteorder == ">" else arr
+            if swapped.dtype.str not in DTYPES:
+                return {"$bad": f"an array of dtype {arr.dtype}"}
+            arr = swapped
         key = f"a{len(arrays)}"
         arrays[key] = arr
         return {"$a": key, "scalar": type(value) is not np.ndarray}
@@ -99,7 +111,11 @@ def encode_value(value, arrays, depth=0, hook=None):
 
 
 def decode_value(tree, arrays, make_function=None, depth=0):
-    """The value that ``encode_value`` described; ``arrays`` maps names to arrays."""
+    """The value that ``encode_value`` described; ``arrays`` maps names to arrays.
+
+    Each array is used once (it is removed from ``arrays``): a tree that names one
+    array many times cannot make the decoder copy it many times.
+    """
     if depth > MAX_DEPTH + 2:
         return Unsendable("a value nested too deeply")
     if tree is None or isinstance(tree, (bool, int, float, str)):
@@ -109,7 +125,7 @@ def decode_value(tree, arrays, make_function=None, depth=0):
     if not isinstance(tree, dict) or len(tree) == 0:
         return Unsendable("a malformed value")
     if "$a" in tree:
-        arr = arrays.get(str(tree["$a"]))
+        arr = arrays.pop(str(tree["$a"]), None)
         if arr is None:
             return Unsendable("a missing array")
         arr = np.array(arr)  # a fresh, writable copy
@@ -133,34 +149,93 @@ def decode_value(tree, arrays, make_function=None, depth=0):
 
 
 def pack_frame(meta, arrays=None):
-    """One frame: its length, then an npz archive with the JSON ``meta`` and the arrays."""
-    buf = io.BytesIO()
-    payload = {"__meta__": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}
-    payload.update(arrays or {})
-    np.savez(buf, **payload)
-    data = buf.getvalue()
-    return FRAME_HEADER.pack(len(data)) + data
+    """One frame: its length, then the JSON ``meta`` with the arrays' declarations, then their bytes."""
+    heads, blobs = [], []
+    for name, arr in (arrays or {}).items():
+        arr = arr if arr.flags.c_contiguous else arr.copy(order="C")  # (ascontiguousarray makes 0-d 1-d)
+        heads.append([name, arr.dtype.str, list(arr.shape)])
+        blobs.append(arr.tobytes())
+    doc = json.dumps({"m": meta, "a": heads}).encode()
+    body = META_HEADER.pack(len(doc)) + doc + b"".join(blobs)
+    return FRAME_HEADER.pack(len(body)) + body
+
+
+def parse_payload(payload, max_meta=MAX_META):
+    """(meta, arrays) from a frame's body; raises ``FrameError`` for anything off the format.
+
+    The arrays are read-only views of ``payload``; the sizes they declare must add
+    up to the body exactly, so nothing is allocated beyond the bytes received.
+    """
+    payload = memoryview(payload)
+    if len(payload) < META_HEADER.size:
+        raise FrameError("a frame too short to hold its header")
+    (n,) = META_HEADER.unpack_from(payload, 0)
+    if n > max_meta or n > len(payload) - META_HEADER.size:
+        raise FrameError(f"a frame whose description claims {n} bytes")
+    try:
+        doc = json.loads(bytes(payload[META_HEADER.size:META_HEADER.size + n]).decode("utf-8"))
+    except (ValueError, RecursionError) as err:
+        raise FrameError(f"a frame whose description is not JSON ({type(err).__name__})") from None
+    if not isinstance(doc, dict) or set(doc) != {"m", "a"} or not isinstance(doc["m"], dict) \
+            or not isinstance(doc["a"], list) or len(doc["a"]) > 100_000:
+        raise FrameError("a frame whose description has the wrong fields")
+    pos, arrays = META_HEADER.size + n, {}
+    for head in doc["a"]:
+        if not (isinstance(head, list) and len(head) == 3 and isinstance(head[0], str) and len(head[0]) <= 64
+                and head[0] not in arrays and head[1] in DTYPES and isinstance(head[2], list)
+                and len(head[2]) <= 32 and all(type(d) is int and 0 <= d < 2**40 for d in head[2])):
+            raise FrameError("a frame with a malformed array declaration")
+        dtype = np.dtype(head[1])
+        count = 1
+        for d in head[2]:
+            count *= d
+        size = count * dtype.itemsize
+        if size > len(payload) - pos:
+            raise FrameError("a frame whose arrays are larger than the frame")
+        arrays[head[0]] = np.frombuffer(payload, dtype, count, pos).reshape(tuple(head[2]))
+        pos += size
+    if pos != len(payload):
+        raise FrameError("a frame with bytes that no array declares")
+    return doc["m"], arrays
 
 
 def read_frames(data, max_frames=100_000):
-    """Parse the bytes of a result channel into (meta, arrays) pairs; stops at the first malformed frame."""
-    frames, pos = [], 0
+    """Parse a stream of whole frames into (meta, arrays) pairs; stops at the first malformed one."""
+    frames, pos, data = [], 0, bytes(data)
     while pos + FRAME_HEADER.size <= len(data) and len(frames) < max_frames:
         (size,) = FRAME_HEADER.unpack_from(data, pos)
         start = pos + FRAME_HEADER.size
         if size > len(data) - start:
             break
         try:
-            with np.load(io.BytesIO(data[start:start + size]), allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
-            meta = json.loads(bytes(arrays.pop("__meta__")).decode())
-            if not isinstance(meta, dict):
-                break
-        except Exception:
+            frames.append(parse_payload(data[start:start + size]))
+        except FrameError:
             break
-        frames.append((meta, arrays))
         pos = start + size
     return frames
+
+
+def _read_exactly(fd, n):
+    import select
+
+    parts, left = [], n
+    while left:
+        select.select([fd], [], [])  # student code may have made the channel non-blocking
+        try:
+            chunk = os.read(fd, min(left, 1 << 20))
+        except BlockingIOError:
+            continue
+        if not chunk:
+            raise EOFError("the channel closed")
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+def receive_frame(fd):
+    """One frame from a trusted channel (inside the jail: the parent's commands)."""
+    (size,) = FRAME_HEADER.unpack(_read_exactly(fd, FRAME_HEADER.size))
+    return parse_payload(_read_exactly(fd, size), max_meta=size)
 
 
 # --- everything below runs only inside the jail -------------------------------------------------
@@ -209,6 +284,49 @@ class _Anything:
         return False
 
 
+# Magics that change nothing a grade depends on: their Python runs as if they were not there.
+TIMING_MAGICS = {"time", "timeit", "capture", "prun"}
+QUIET_MAGICS = {"matplotlib", "config", "load_ext", "reload_ext", "unload_ext", "autoreload", "aimport",
+                "precision", "xmode", "pprint", "colors", "autocall", "automagic", "doctest_mode", "pdb",
+                "who", "whos", "pinfo", "pinfo2", "psource", "pdoc", "lsmagic", "magic"}
+
+
+class _Shell(_Anything):
+    """What ``get_ipython()`` gives a cell in the jail: harmless magics run, the others say so.
+
+    ``%%time`` and ``%time`` (and ``%%timeit``, ``%%capture``) run their code once;
+    display magics do nothing; any other magic or shell escape cannot run here
+    (there is no shell and no IPython), and the cell's output says which one was skipped.
+    """
+
+    def __init__(self, namespace, index):
+        self.namespace, self.index = namespace, index
+
+    def _run(self, code):
+        exec(compile(code, f"<cell {self.index[0]}>", "exec"), self.namespace)
+
+    def run_line_magic(self, name, line, *args, **kwargs):
+        if name in TIMING_MAGICS and line.strip() and not line.lstrip().startswith("-"):
+            self._run(line)
+        elif name not in QUIET_MAGICS and name not in TIMING_MAGICS:
+            print(f"Note from the grader: the magic %{name} cannot run when grading; it was skipped.")
+        return None
+
+    def run_cell_magic(self, name, line, cell, *args, **kwargs):
+        if name in TIMING_MAGICS:
+            self._run(cell)
+        else:
+            print(f"Note from the grader: the cell magic %%{name} cannot run when grading; the body of "
+                  "this cell was skipped.")
+        return None
+
+    def system(self, cmd, *args, **kwargs):
+        print(f"Note from the grader: shell commands cannot run when grading; !{str(cmd)[:80]} was skipped.")
+        return None
+
+    getoutput = system
+
+
 def _error_of(err, filename_prefix="<cell"):
     frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.startswith(filename_prefix)]
     lines = [f"  {f.filename}, line {f.lineno}, in {f.name}" for f in frames[-5:]]
@@ -229,6 +347,12 @@ def _make_function(source, name, globals_):
     return namespace[name]
 
 
+def call_with(function, args, positional):
+    """Call ``function`` the way the notebooks' own tests do: the leading arguments by position."""
+    names = [n for n in positional if n in args]
+    return function(*[args[n] for n in names], **{k: v for k, v in args.items() if k not in names})
+
+
 def main():  # pragma: no cover - exercised through the jail in the tests
     import signal
     import types
@@ -237,22 +361,20 @@ def main():  # pragma: no cover - exercised through the jail in the tests
     job_dir = sys.argv[1] if len(sys.argv) > 1 else "/job"
     with open(os.path.join(job_dir, "job.json")) as f:
         job = json.load(f)
-    with np.load(os.path.join(job_dir, "inputs.npz"), allow_pickle=False) as npz:
-        inputs = {k: npz[k] for k in npz.files}
+    sources = {cell["index"]: cell["source"] for cell in job["cells"]}
     if job.get("uid") is not None:
         os.setgroups([])
         os.setgid(job["uid"])
         os.setuid(job["uid"])
 
-    # The result channel is the stdout we were started with; student code gets /dev/null.
-    channel = os.dup(1)
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    os.dup2(null, 2)
+    # The channels are the stdin and stdout we were started with; student code gets /dev/null.
+    commands, channel = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
 
     def send(meta, arrays=None):
-        data = pack_frame(meta, arrays)
-        view = memoryview(data)
+        view = memoryview(pack_frame(meta, arrays))
         while view:
             n = os.write(channel, view)
             view = view[n:]
@@ -268,13 +390,15 @@ def main():  # pragma: no cover - exercised through the jail in the tests
         module = types.ModuleType(name)
         module.__getattr__ = lambda attr, _stub=stub: _stub
         sys.modules[name] = module
-    namespace = {"__name__": "__main__", "get_ipython": lambda: stub, "display": print}
+    namespace = {"__name__": "__main__", "display": print}
+    current = [None]  # the cell being run, for the file name of code a magic runs
+    shell = _Shell(namespace, current)
+    namespace["get_ipython"] = lambda: shell
     warnings.simplefilter("ignore")
 
     main_pid = os.getpid()
 
-    def run(kind, key, timeout, body):
-        send({"event": "begin", "kind": kind, "key": key})
+    def run(timeout, body):
         out = _Capped()
         sys.stdout = sys.stderr = out
         status, error, value = "ok", None, None
@@ -288,60 +412,57 @@ def main():  # pragma: no cover - exercised through the jail in the tests
         except BaseException as err:  # SystemExit and KeyboardInterrupt too: student code raised them
             status, error = "error", _error_of(err)
         finally:
-            if os.getpid() != main_pid:  # a process the student's code forked: it must not report
+            if os.getpid() != main_pid:  # a process the student's code forked: it must not reply
                 os._exit(0)
             signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         return status, error, value, out.text()
 
-    for cell in job["cells"]:
-        index = cell["index"]
-        code = cell["source"]
+    send({"event": "ready"})
+    while True:
+        command, inputs = receive_frame(commands)
+        op = command.get("op")
+        if op == "cell":
+            index = command["index"]
+            current[0] = index
 
-        def body(code=code, index=index):
-            exec(compile(code, f"<cell {index}>", "exec"), namespace)
+            def body(code=sources[index], index=index):
+                exec(compile(code, f"<cell {index}>", "exec"), namespace)
 
-        status, error, _, text = run("cell", index, job["cell_timeout"], body)
-        send({"event": "cell", "key": index, "status": status, "error": error, "stdout": text})
+            status, error, _, text = run(job["cell_timeout"], body)
+            send({"event": "cell", "key": index, "status": status, "error": error, "stdout": text})
+        elif op == "call":
+            key = command["id"]
+            function = namespace.get(command["function"])
+            if not callable(function):
+                send({"event": "call", "key": key, "status": "missing", "error": None, "stdout": ""})
+                continue
+            args = decode_value(command["args"], dict(inputs), _make_function)
+            pristine = decode_value(command["args"], dict(inputs), _make_function)
+            positional = command.get("positional") or []
+            caught = []
 
-    timed_out = set()  # a function that timed out once is not called again: it would only time out again
-    for call in job["calls"]:
-        if call["function"] in timed_out:
-            send({"event": "begin", "kind": "call", "key": call["id"]})
-            send({"event": "call", "key": call["id"], "status": "timeout", "stdout": "",
-                  "error": {"ename": "Timeout", "evalue": "not run: an earlier call of this function timed out"}})
-            continue
-        function = namespace.get(call["function"])
-        if not callable(function):
-            send({"event": "begin", "kind": "call", "key": call["id"]})
-            send({"event": "call", "key": call["id"], "status": "missing", "error": None, "stdout": ""})
-            continue
-        args = decode_value(call["args"], inputs, _make_function)
-        pristine = decode_value(call["args"], inputs, _make_function)
-        caught = []
+            def body(function=function, args=args, caught=caught, positional=positional):
+                with warnings.catch_warnings(record=True) as seen:
+                    warnings.simplefilter("always")
+                    try:
+                        return call_with(function, args, positional)
+                    finally:
+                        caught.extend(f"{w.category.__name__}: {w.message}"[:300] for w in seen[:3])
 
-        def body(function=function, args=args, caught=caught):
-            with warnings.catch_warnings(record=True) as seen:
-                warnings.simplefilter("always")
-                try:
-                    return function(**args)
-                finally:
-                    caught.extend(f"{w.category.__name__}: {w.message}"[:300] for w in seen[:3])
-
-        start = time.perf_counter()
-        status, error, value, text = run("call", call["id"], job["call_timeout"], body)
-        seconds = time.perf_counter() - start
-        if status == "timeout":
-            timed_out.add(call["function"])
-        arrays = {}
-        try:
-            tree = encode_value(value, arrays) if status == "ok" else None
-            modified = [k for k in args if not _same(args[k], pristine[k])]
-        except BaseException as err:  # a value that breaks encoding (it may be hostile)
-            tree, arrays, modified = {"$bad": f"a value that could not be sent ({type(err).__name__})"}, {}, []
-        send({"event": "call", "key": call["id"], "status": status, "error": error, "value": tree,
-              "warnings": caught, "modified": modified, "stdout": text[:2000], "seconds": seconds}, arrays)
-    send({"event": "done"})
+            start = time.perf_counter()
+            status, error, value, text = run(job["call_timeout"], body)
+            seconds = time.perf_counter() - start
+            arrays = {}
+            try:
+                tree = encode_value(value, arrays) if status == "ok" else None
+                modified = [k for k in args if not _same(args[k], pristine[k])]
+            except BaseException as err:  # a value that breaks encoding (it may be hostile)
+                tree, arrays, modified = {"$bad": f"a value that could not be sent ({type(err).__name__})"}, {}, []
+            send({"event": "call", "key": key, "status": status, "error": error, "value": tree,
+                  "warnings": caught, "modified": modified, "stdout": text[:2000], "seconds": seconds}, arrays)
+        else:
+            break
     os._exit(0)
 
 

@@ -37,11 +37,12 @@ import numpy as np
 from .. import gradcheck
 from .checks import TestFailure, assert_close, compare, describe
 from .jail import GraderFunction, Outcome
-from .jail_runner import decode_value, encode_value
+from .jail_runner import call_with, decode_value, encode_value
 
 GRADIENT_FLOOR = 1e-8  # absolute difference below which a gradient matches its finite differences
 
-__all__ = ["Task", "Probe", "CHECKS", "plan", "judge_outcome", "run_in_process", "public_seed", "copy_args"]
+__all__ = ["Task", "Probe", "CHECKS", "plan", "judge_outcome", "run_in_process", "public_seed", "copy_args",
+           "positional_names"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,22 @@ class Probe:
     label: str  # "rnn_forward, case 2 of 4 (N=2, T=1, D=3, H=4)"
     kwargs: dict  # arguments of the student's function (arrays, numbers, dicts, GraderFunctions)
     judge: Callable  # judge(Outcome) -> None, or raises TestFailure
+
+
+def positional_names(task, kwargs):
+    """The arguments to pass by position, in order: the reference's leading parameters that the call sets.
+
+    The notebooks' own tests call the student's functions by position, so the grader
+    does too: a correct function whose parameters have other names is graded correct.
+    """
+    import inspect
+
+    names = []
+    for p in inspect.signature(task.reference).parameters.values():
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) or p.name not in kwargs:
+            break
+        names.append(p.name)
+    return names
 
 
 def public_seed(name):
@@ -217,8 +234,11 @@ def _pristine_changed(before, after):
     return False
 
 
-def run_in_process(func, probe):
-    """Call ``func`` on the probe's arguments here, as the jail would, and return the ``Outcome``."""
+def run_in_process(func, probe, positional=()):
+    """Call ``func`` on the probe's arguments here, as the jail would, and return the ``Outcome``.
+
+    ``positional``: the arguments passed by position, in order (``positional_names``).
+    """
     import warnings
 
     args = _callable_args(probe.kwargs)
@@ -226,7 +246,7 @@ def run_in_process(func, probe):
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            value = func(**args)
+            value = call_with(func, args, positional)
     except NotImplementedError as err:
         return Outcome("error", {"ename": "NotImplementedError", "evalue": str(err), "traceback": []})
     except Exception as err:  # the student's error becomes a message

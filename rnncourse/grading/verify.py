@@ -25,7 +25,12 @@ specification all the same.
 
 The secret (``.grading_secret`` in the course folder, created on first use, never
 committed) makes the hidden inputs unknowable in advance, so a notebook cannot
-carry precomputed answers. A student's local run draws its own secret.
+carry precomputed answers. A student's local run draws its own secret. Each
+grading also draws a *nonce* that enters every hidden seed, so the hidden inputs
+differ every time a notebook is graded: what a first submission might learn of
+them (through an error message in its feedback) is of no use to a second one.
+The nonce is kept in the grader's report, and ``grade_notebook(..., nonce=...)``
+draws the same inputs again, so an instructor can reproduce a grade.
 """
 
 from __future__ import annotations
@@ -57,8 +62,8 @@ def course_secret(root="."):
     return path.read_text().strip()
 
 
-def seed_for(secret, assignment, student, notebook, grade_id):
-    text = "\x1f".join([secret, assignment, student, notebook, grade_id])
+def seed_for(secret, assignment, student, notebook, grade_id, nonce=""):
+    text = "\x1f".join([secret, assignment, student, notebook, grade_id] + ([nonce] if nonce else []))
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
 
 
@@ -81,6 +86,8 @@ class NotebookResult:
     sandboxed: bool
     advice: dict = field(default_factory=dict)  # cell index -> friendly warnings (never affect grades)
     seconds: float = 0.0
+    nonce: str = ""  # this grading's share of the hidden seeds (grade_notebook(..., nonce=...) repeats it)
+    enforced: dict = field(default_factory=dict)  # how the jail's limits held (jail.JailRun.enforced)
 
     @property
     def score(self):
@@ -141,7 +148,7 @@ def _is_test_cell(cell):
     return bool(m.get("grade")) and not m.get("solution")
 
 
-def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=None, with_advice=True):
+def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=None, with_advice=True, nonce=None):
     """Grade one notebook; returns a ``NotebookResult``.
 
     Inputs:
@@ -149,8 +156,11 @@ def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=
     - secret, assignment, student, notebook: what the hidden cases' seeds are derived from.
     - limits: a ``jail.JailLimits``; kind: the jail backend (default: the best available).
     - with_advice: also list friendly warnings about the cells' imports (no effect on grades).
+    - nonce: this grading's share of the hidden seeds; by default a fresh random one (pass
+      the nonce of an earlier grading, from its report, to draw the same inputs again).
     """
     limits = limits or jail.JailLimits()
+    nonce = secrets.token_hex(8) if nonce is None else str(nonce)
     cells, tests = [], []
     for index, cell in enumerate(nb.cells):
         # A test cell is known by its metadata whatever its type (one re-typed as Markdown still
@@ -159,17 +169,27 @@ def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=
             tests.append((index, meta(cell).get("grade_id", f"cell-{index}"), float(meta(cell).get("points", 0))))
         elif cell.get("cell_type") == "code":
             cells.append((index, plain_python(cell.get("source", ""))))
-    probes, calls = {}, []
+    probes, calls, by_id = {}, [], {}
     for _, grade_id, _ in tests:
         task, check = find(grade_id)
         if task is None:
             continue
         seed = spec.public_seed(task.name) if check == "visible" else seed_for(secret, assignment, student,
-                                                                                notebook, grade_id)
+                                                                                notebook, grade_id, nonce)
         probes[grade_id] = spec.plan(task, check, seed)
         for k, probe in enumerate(probes[grade_id]):
-            calls.append({"id": f"{grade_id}/{k}", "function": task.name, "args": probe.kwargs})
-    run = jail.run_job(cells, calls, limits, kind)
+            call_id = f"{grade_id}/{k}"
+            by_id[call_id] = probe
+            calls.append({"id": call_id, "function": task.name, "args": probe.kwargs,
+                          "positional": spec.positional_names(task, probe.kwargs)})
+
+    # Each value is judged as it arrives and then dropped: the grader keeps messages, not arrays.
+    messages = {}
+
+    def judge(call_id, outcome):
+        messages[call_id] = spec.judge_outcome(by_id[call_id], outcome)
+
+    run = jail.run_job(cells, calls, limits, kind, on_call=judge)
 
     verdicts = {}
     for _, grade_id, points in tests:
@@ -178,11 +198,8 @@ def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=
             verdicts[grade_id] = Verdict(grade_id, points, False, f"no grading specification covers the test "
                                          f"cell {grade_id!r}; ask your instructor", None, None)
             continue
-        message = None
-        for k, probe in enumerate(probes[grade_id]):
-            message = spec.judge_outcome(probe, run.calls[f"{grade_id}/{k}"])
-            if message is not None:
-                break
+        message = next((messages[f"{grade_id}/{k}"] for k in range(len(probes[grade_id]))
+                        if messages.get(f"{grade_id}/{k}") is not None), None)
         if message is None:
             n = len(probes[grade_id])
             verdicts[grade_id] = Verdict(grade_id, points, True, f"{task.name}: {check} check passed "
@@ -191,20 +208,32 @@ def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=
             verdicts[grade_id] = Verdict(grade_id, points, False, message, task.name, check)
     _add_root_causes(verdicts)
     notes = list(run.notes)
+    # Count what happened to each call once, by what happened to it: a call that was not run
+    # because an earlier one failed is counted as not run, not as one more timeout or crash.
     trouble = {}
     for call in calls:
         outcome = run.calls[call["id"]]
-        if outcome.status in ("timeout", "crashed") or (outcome.error or {}).get("ename") == "MemoryError":
-            kind = "ran out of memory" if (outcome.error or {}).get("ename") == "MemoryError" else {
-                "timeout": "timed out", "crashed": "crashed"}[outcome.status]
-            trouble.setdefault((call["function"], kind), 0)
-            trouble[(call["function"], kind)] += 1
+        ename = (outcome.error or {}).get("ename")
+        if ename == "MemoryError":
+            kind_ = "ran out of memory"
+        elif ename == "NotRun":
+            kind_ = "not run"
+        elif outcome.status in ("timeout", "crashed"):
+            kind_ = {"timeout": "timed out", "crashed": "crashed"}[outcome.status]
+        else:
+            continue
+        trouble[(call["function"], kind_)] = trouble.get((call["function"], kind_), 0) + 1
     for index, outcome in run.cells.items():
         if outcome.status == "timeout" and not any(f"cell {index} " in note for note in notes):
             notes.append(f"cell {index} did not finish within {limits.cell_timeout:g} s: graded without what "
                          "it would have defined afterwards")
-    for (function, kind), n in trouble.items():
-        line = f"{n} call{'s' if n > 1 else ''} of {function} {kind}"
+    for (function, kind_), n in trouble.items():
+        if kind_ == "not run":
+            line = f"{n} call{'s' if n > 1 else ''} of {function} not run after an earlier failure"
+        elif kind_ == "crashed" and any(f"a call of {function} " in note for note in notes) and n == 1:
+            continue  # the jail's own note already says how that call ended the process
+        else:
+            line = f"{n} call{'s' if n > 1 else ''} of {function} {kind_}"
         if not any(line in note for note in notes):
             notes.append(line)
     tips = {}
@@ -213,7 +242,8 @@ def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=
             found = advice(source)
             if found:
                 tips[index] = found
-    return NotebookResult(verdicts, run.cells, notes, run.backend, run.sandboxed, tips, run.seconds)
+    return NotebookResult(verdicts, run.cells, notes, run.backend, run.sandboxed, tips, run.seconds, nonce,
+                          run.enforced)
 
 
 def _add_root_causes(verdicts):

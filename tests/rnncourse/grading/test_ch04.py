@@ -106,7 +106,7 @@ def test_forecast_check_rejects_persistence_and_names_the_error():
     with raises_message(r"held-out .* Mackey-Glass series .* expected at most"):
         check_forecast_error("esn_forecast", forecast_trained_on_the_washout)
     with raises_message("not implemented"):
-        check_forecast_error("esn_forecast", lambda **kw: (_ for _ in ()).throw(NotImplementedError()))
+        check_forecast_error("esn_forecast", lambda *a, **kw: (_ for _ in ()).throw(NotImplementedError()))
 
 
 def test_memory_capacity_cases_are_not_degenerate():

@@ -138,21 +138,26 @@ def test_grade_notebook_draws_visible_cases_publicly_and_hidden_ones_from_the_se
     """The probes that reach the jail: visible ones equal for all, hidden ones from seed_for."""
     sent = {}
 
-    def fake_run_job(cells, calls, limits=None, kind=None):
+    def fake_run_job(cells, calls, limits=None, kind=None, on_call=None):
         sent[len(sent)] = calls
-        return jail.JailRun("fake", True, {}, {c["id"]: jail.Outcome("missing") for c in calls}, [])
+        outcomes = {c["id"]: jail.Outcome("missing") for c in calls}
+        for call_id, outcome in outcomes.items():
+            on_call(call_id, outcome)
+        return jail.JailRun("fake", True, {}, outcomes, [])
 
     monkeypatch.setattr(jail, "run_job", fake_run_job)
     name, release, _ = pairs("01_rnn_forward")[0]
-    for student, secret in [("alice", SECRET), ("bob", SECRET), ("alice", "f" * 64)]:
-        verify.grade_notebook(release, secret, "01_rnn_forward", student, name, LIMITS)
+    for student, secret, nonce in [("alice", SECRET, "n1"), ("bob", SECRET, "n1"), ("alice", "f" * 64, "n1"),
+                                   ("alice", SECRET, "n2"), ("alice", SECRET, "n1")]:
+        result = verify.grade_notebook(release, secret, "01_rnn_forward", student, name, LIMITS, nonce=nonce)
+        assert result.nonce == nonce
     by_cell = []
     for calls in sent.values():
         grouped = {}
         for c in calls:
             grouped.setdefault(c["id"].split("/")[0], []).append(c["args"])
         by_cell.append(grouped)
-    alice, bob, alice_other_secret = by_cell
+    alice, bob, alice_other_secret, alice_regraded, alice_reproduced = by_cell
     assert "rnn_step_forward_visible" in alice and "rnn_step_forward_hidden" in alice
     for grade_id in alice:
         task, check = find(grade_id)
@@ -160,11 +165,22 @@ def test_grade_notebook_draws_visible_cases_publicly_and_hidden_ones_from_the_se
             expected = _cases(grade_id, spec.public_seed(task.name))
             assert _same_cases(alice[grade_id], expected) and _same_cases(bob[grade_id], expected)
             assert _same_cases(alice_other_secret[grade_id], expected)
+            assert _same_cases(alice_regraded[grade_id], expected)
         else:
-            expected = _cases(grade_id, verify.seed_for(SECRET, "01_rnn_forward", "alice", name, grade_id))
+            expected = _cases(grade_id, verify.seed_for(SECRET, "01_rnn_forward", "alice", name, grade_id, "n1"))
             assert _same_cases(alice[grade_id], expected), grade_id
             assert not _same_cases(bob[grade_id], expected), grade_id
             assert not _same_cases(alice_other_secret[grade_id], expected), grade_id
+            # Graded again, the same student gets other hidden inputs; the recorded nonce repeats them.
+            assert not _same_cases(alice_regraded[grade_id], expected), grade_id
+            assert _same_cases(alice_reproduced[grade_id], expected), grade_id
+
+
+def test_every_grading_draws_a_fresh_nonce_and_reports_it():
+    name, release, _ = pairs("01_rnn_forward")[0]
+    first = verify.grade_notebook(release, SECRET, "01_rnn_forward", "alice", name, LIMITS, with_advice=False)
+    second = verify.grade_notebook(release, SECRET, "01_rnn_forward", "alice", name, LIMITS, with_advice=False)
+    assert len(first.nonce) == 16 and first.nonce != second.nonce
 
 
 # ------------------------------------------------------------------ the secret
