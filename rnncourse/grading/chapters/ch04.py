@@ -94,6 +94,14 @@ def _heldout_probes(task, rng):
     method reaches on the same data (about 1e-6; predicting the mean scores 1), so a
     forecaster passes only if it is as good as the method allows: one that also trains on
     the washout states, which still remember the initial state, fails.
+
+    A one-step forecaster must read the series up to the value before each one it predicts,
+    so the function is handed the held-out values it is scored on: returning them, or a
+    readout of states that have already read them, scores an error of about 0. The
+    predictions must therefore also be those of the method itself: their normalised mean
+    squared difference from the reference's predictions must be below 1% of the reference's
+    own error (correct solvers of the ridge problem agree to about 1e-5 of it, and the
+    held-out values themselves are as far from the reference as its error).
     """
     probes = []
     for kind in ("standardised", "raw"):
@@ -104,9 +112,10 @@ def _heldout_probes(task, rng):
         kwargs = {"x": x, "U": p["U"], "W": p["W"], "b": p["b"], "gamma": 1.0, "n_train": 1200, "washout": 100,
                   "mu": 1e-6}
         target = x[1200:]
-        reference = float(np.mean((esn.esn_forecast(**kwargs) - target) ** 2) / np.var(target))
+        expected = esn.esn_forecast(**kwargs)
+        reference = float(np.mean((expected - target) ** 2) / np.var(target))
 
-        def judge(outcome, what=what, target=target, reference=reference):
+        def judge(outcome, what=what, target=target, expected=expected, reference=reference):
             pred = _value_of(task, what, outcome)
             if type(pred) is not np.ndarray or pred.shape != (300,) or not np.issubdtype(pred.dtype, np.floating):
                 raise TestFailure(f"{what}: expected a float array of shape (300,), got {describe(pred)}")
@@ -117,6 +126,15 @@ def _heldout_probes(task, rng):
                 raise TestFailure(f"{what}: normalised mean squared error {error:.3g} on the held-out part, expected "
                                   f"at most {2 * reference:.3g} (twice what the method reaches here). "
                                   f"Hint: {task.hint}.")
+            apart = float(np.mean((pred - expected) ** 2) / np.var(target))
+            if not apart <= 0.01 * reference:
+                raise TestFailure(
+                    f"{what}: the predictions are not those of the echo state network: their normalised "
+                    f"mean squared difference from what the method predicts here is {apart:.3g}, while the "
+                    f"method's own error is {reference:.3g}. Each prediction must be the trained readout of "
+                    f"the state that has read only the values before the one it predicts: a forecast that "
+                    f"also sees the value it predicts, or that does not come from the reservoir, is not the "
+                    f"method's. Hint: {task.hint}.")
 
         probes.append(Probe(what, kwargs, judge))
     return probes

@@ -20,7 +20,7 @@ import numpy as np
 from ... import charlm
 from ..checks import TestFailure, describe
 from ..jail import GraderFunction
-from ..spec import Probe, Task, _value_of
+from ..spec import Probe, Task, _callable_args, _value_of
 
 BOUNDARY_GAP = 1e-7
 
@@ -262,7 +262,16 @@ def _cases_perplexity_by_context(rng):
 
 
 def _descent_probes(task, rng):
-    """A correct small step lowers the chunk's loss: the loss is measured here, at the returned parameters."""
+    """A correct small step lowers the chunk's loss, and it is a step along the clipped gradient.
+
+    The loss is measured here, at the returned parameters. A lower loss alone is cheap to reach
+    without any gradient (set the output weights to zero and the output bias to the targets'
+    log-frequencies; or try a random direction and keep whichever sign lowers the loss), so the
+    change of the parameters must also point along the steepest descent of the chunk's loss per
+    character, clipped as the task says (cosine at least 0.995 with the reference's step, over
+    all five parameters together), and have its length (within 10%). Half a gradient (the
+    output layer's alone) reached cosines of 0.65 to 0.98 on these chunks.
+    """
     probes = []
     cases = []
     for K, H, N, T, g_max in [(6, 4, 3, 8, 1.0), (8, 5, 2, 10, 0.2), (5, 3, 4, 6, 100.0)]:
@@ -277,8 +286,10 @@ def _descent_probes(task, rng):
         params, inputs, targets, state = (kwargs[k] for k in ("params", "inputs", "targets", "state"))
         what = f"tbptt_step lowers the loss, case {i} of {len(cases)} ({label})"
         before = _loss_per_character(params, inputs, targets, state)
+        reference = task.reference(**_callable_args(kwargs))[0]
+        expected = np.concatenate([(reference[k] - params[k]).ravel() for k in charlm.LM_PARAM_NAMES])
 
-        def judge(outcome, what=what, kwargs=kwargs, before=before):
+        def judge(outcome, what=what, kwargs=kwargs, before=before, expected=expected):
             got = _value_of(task, what, outcome)
             if not isinstance(got, (tuple, list)) or len(got) != 3 or not isinstance(got[0], dict):
                 raise TestFailure(f"{what}: expected a tuple (new_params, loss, state) with a dict first, "
@@ -296,6 +307,20 @@ def _descent_probes(task, rng):
                 raise TestFailure(f"{what}: the chunk's loss per character was {before:.6f} before the step and is "
                                   f"{after:.6f} at the parameters returned (measured by the grader), so the step "
                                   f"did not go downhill. Hint: {task.hint}.")
+            step = np.concatenate([(new[k] - params[k]).ravel() for k in charlm.LM_PARAM_NAMES])
+            cosine = float(step @ expected / (np.linalg.norm(step) * np.linalg.norm(expected)))
+            if not cosine >= 0.995:
+                angle = float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
+                raise TestFailure(
+                    f"{what}: the loss fell, but the change from params to new_params points {angle:.0f} "
+                    f"degrees away from the direction in which the chunk's loss falls fastest (measured by "
+                    f"the grader over all five parameters together); a gradient step, clipped or not, points "
+                    f"along it. Hint: {task.hint}.")
+            ratio = float(np.linalg.norm(step) / np.linalg.norm(expected))
+            if not 0.9 <= ratio <= 1.1:
+                raise TestFailure(
+                    f"{what}: the step points the right way but is {ratio:.3g} times as long as a step of "
+                    f"size eta along the gradient clipped to norm g_max. Hint: {task.hint}.")
 
         probes.append(Probe(what, kwargs, judge))
     return probes
