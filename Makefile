@@ -42,7 +42,8 @@ help:
 	@echo "  make validate             nbgrader validate of every solution notebook"
 	@echo "  make roster FILE=CSV      import students (columns id, first_name, last_name, email) into gradebook.db"
 	@echo "  make collect A=NAME       nbgrader zip_collect of downloaded/NAME/archive/, then list unknown students"
-	@echo "  make autograde A=NAME     preflight copies, then nbgrader autograde per student (verified in a jail), report"
+	@echo "  make autograde A=NAME     preflight copies, then nbgrader autograde per student (verified in a jail), report;"
+	@echo "                            refuses where no jail works unless UNSANDBOXED=1"
 	@echo "  make feedback A=NAME      nbgrader generate_feedback (hidden tests removed)"
 	@echo "  make export               nbgrader export to grades.csv (with submitted / not submitted, and jail or not)"
 	@echo "  make demo A=NAME          the whole loop on simulated submissions, in _demo/"
@@ -90,7 +91,7 @@ collect: $(STAMP)
 
 autograde: $(STAMP)
 	$(need_A)
-	$(INSTRUCTOR) autograde $(A)
+	$(INSTRUCTOR) autograde $(A) $(if $(UNSANDBOXED),--allow-unsandboxed)
 
 feedback: $(STAMP)
 	$(need_A)

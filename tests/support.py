@@ -36,11 +36,14 @@ def jupyter_env() -> dict:
     return env
 
 
-def run(cmd, cwd, timeout=600, check=True) -> subprocess.CompletedProcess:
-    """Run a command from the venv's bin folder; on failure, show its output in the assertion."""
+def run(cmd, cwd, timeout=600, check=True, env=None) -> subprocess.CompletedProcess:
+    """Run a command from the venv's bin folder; on failure, show its output in the assertion.
+
+    ``env``: variables to set on top of ``jupyter_env()`` (for example a PATH without bwrap).
+    """
     cmd = [str(BIN / cmd[0]) if (BIN / cmd[0]).exists() else cmd[0], *map(str, cmd[1:])]
     proc = subprocess.run(
-        cmd, cwd=cwd, env=jupyter_env(), capture_output=True, text=True, timeout=timeout
+        cmd, cwd=cwd, env={**jupyter_env(), **(env or {})}, capture_output=True, text=True, timeout=timeout
     )
     if check and proc.returncode != 0:
         raise AssertionError(

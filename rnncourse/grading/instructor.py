@@ -222,15 +222,24 @@ def _findings_from_reports(course, assignment, student):
     return findings, total, sandboxed
 
 
-def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, quiet=False):
+def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, quiet=False,
+              submission_timeout=600.0, allow_unsandboxed=False):
     """Preflight, then nbgrader's autograde (verified by VerifiedExecute) per student; returns (scores, findings).
 
-    ``timeout`` limits each cell of a submission (``VerifiedExecute.cell_timeout``), and
-    ``call_timeout`` each call of a student's function (``VerifiedExecute.call_timeout``).
+    ``timeout`` limits each cell of a submission (``VerifiedExecute.cell_timeout``),
+    ``call_timeout`` each call of a student's function (``VerifiedExecute.call_timeout``) and
+    ``submission_timeout`` each notebook as a whole (``VerifiedExecute.submission_timeout``):
+    a hanging submission costs at most that, and the next student is graded. Where no jail
+    works, nothing is graded unless ``allow_unsandboxed`` (``--allow-unsandboxed``).
     """
     from nbgrader.api import Gradebook
 
-    from . import similarity
+    from . import jail, similarity
+
+    try:
+        jail.grading_backend(allow_unsandboxed)
+    except jail.NoJail as err:
+        raise SystemExit(str(err)) from None
 
     with Gradebook(course.db_url, course.course_id) as gb:
         known = {s.id for s in gb.students}
@@ -242,6 +251,11 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     say(f"autograde {assignment}: {len(students)} submissions")
     scores = {}
 
+    n_notebooks = len(source_notebooks(course, assignment))
+    # nbgrader's own start-up, the gradebook and the feedback-free conversion take seconds; the
+    # jail's ceiling bounds the rest, so a run longer than this is nbgrader itself stuck.
+    run_limit = submission_timeout * n_notebooks + 300
+
     def nbgrader_run(student):
         shutil.rmtree(course.root / "reports" / assignment / student, ignore_errors=True)  # regenerated below
         if not list((staged_root / student / assignment).glob("*.ipynb")):
@@ -251,7 +265,10 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
         code, log = course.nbgrader("autograde", assignment, "--student", student, "--force",
                                     f"--CourseDirectory.submitted_directory={staged_root.name}",
                                     f"--VerifiedExecute.cell_timeout={timeout}",
-                                    f"--VerifiedExecute.call_timeout={call_timeout}")
+                                    f"--VerifiedExecute.call_timeout={call_timeout}",
+                                    f"--VerifiedExecute.submission_timeout={submission_timeout}",
+                                    f"--VerifiedExecute.allow_unsandboxed={allow_unsandboxed}",
+                                    timeout=run_limit)
         return code, log, time.perf_counter() - start
 
     unsandboxed = []
@@ -262,7 +279,7 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     # time out on its lock when the machine is busy, and that must not cost a student anything.
     for student in students:
         for _ in range(2):
-            if results[student][0] == 0:
+            if results[student][0] in (0, 124):  # a run that hit its time limit would only hit it again
                 break
             first = results[student]
             results[student] = nbgrader_run(student)
@@ -284,8 +301,9 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
         scores[student] = total
         say(f"  {student:<16} {total:6.1f} points  ({seconds:.1f} s)")
     if unsandboxed:
-        findings.append(Finding("*", assignment, f"{len(unsandboxed)} submissions were graded UNSANDBOXED "
-                                "(no jail on this machine)", "re-grade where bubblewrap works"))
+        findings.append(Finding("*", assignment, f"{len(unsandboxed)} submissions were graded UNSANDBOXED, as "
+                                f"asked with --allow-unsandboxed ({jail.unsandboxed_reason()})",
+                                "re-grade where bubblewrap works"))
     report = course.root / "reports" / f"{assignment}-autograde.csv"
     report.parent.mkdir(exist_ok=True)
     with report.open("w", newline="") as f:
@@ -423,6 +441,11 @@ def main(argv=None):
     p.add_argument("assignment")
     p.add_argument("--workers", type=int, default=2, help="students graded at the same time")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per cell of a submission")
+    p.add_argument("--call-timeout", type=float, default=10.0, help="seconds per call of a student's function")
+    p.add_argument("--submission-timeout", type=float, default=600.0,
+                   help="seconds per notebook in all (cells, calls and restarts of the jail)")
+    p.add_argument("--allow-unsandboxed", action="store_true",
+                   help="grade even where no jail works (marked UNSANDBOXED everywhere); refused otherwise")
     p = sub.add_parser("collect", help="nbgrader zip_collect from downloaded/<assignment>/archive/")
     p.add_argument("assignment")
     p = sub.add_parser("roster", help="import students from a CSV file (id, first_name, last_name, email)")
@@ -444,7 +467,9 @@ def main(argv=None):
         if args.assignment not in available:
             raise SystemExit(f"no assignment {args.assignment!r}; the assignments are: {', '.join(available)}")
     if args.command == "autograde":
-        autograde(course, args.assignment, workers=args.workers, timeout=args.timeout)
+        autograde(course, args.assignment, workers=args.workers, timeout=args.timeout,
+                  call_timeout=args.call_timeout, submission_timeout=args.submission_timeout,
+                  allow_unsandboxed=args.allow_unsandboxed)
     elif args.command == "collect":
         print(_run(course, "zip_collect", args.assignment, "--force")[-2000:])
         strangers = unknown_students(course, args.assignment)

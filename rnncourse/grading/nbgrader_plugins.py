@@ -29,16 +29,21 @@ import nbformat
 from nbgrader.api import MissingEntry
 from nbgrader.plugins import ExportPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Float, Integer, Unicode
+from traitlets import Bool, Float, Integer, Unicode
 
 from . import jail
 from .notebooks import meta
 from .verify import course_secret, grade_notebook
 
-__all__ = ["VerifiedExecute", "CourseCsvExport", "report_path", "UNSANDBOXED_NOTE"]
+__all__ = ["VerifiedExecute", "CourseCsvExport", "report_path", "UNSANDBOXED_NOTE", "unsandboxed_note"]
 
-UNSANDBOXED_NOTE = ("Note: graded UNSANDBOXED (no jail was available on the grading machine); "
-                    "an instructor should re-grade where bubblewrap works.")
+UNSANDBOXED_NOTE = ("Note: graded UNSANDBOXED: the instructor chose to grade without a jail ({reason}); "
+                    "re-grade where bubblewrap works to be sure of this grade.")
+
+
+def unsandboxed_note(reason=None):
+    """The line every test cell of a notebook graded without a jail starts with, saying why."""
+    return UNSANDBOXED_NOTE.format(reason=reason or jail.unsandboxed_reason() or "no jail was used")
 
 
 def report_path(root, assignment, student, notebook):
@@ -58,6 +63,12 @@ class VerifiedExecute(NbGraderPreprocessor):
 
     cell_timeout = Float(30.0, help="Seconds (wall clock) each cell of a submission may run.").tag(config=True)
     call_timeout = Float(10.0, help="Seconds each call of a student's function may run.").tag(config=True)
+    submission_timeout = Float(600.0, help="Seconds (wall clock) for a whole notebook, every cell, call and "
+                               "restart of the jail included; what has not run by then gets nothing, and "
+                               "the next notebook is graded.").tag(config=True)
+    allow_unsandboxed = Bool(False, help="Grade even where no jail works (student code then runs with the "
+                             "grader's permissions). Without it, grading refuses and says how to install "
+                             "bubblewrap. Grades made so are marked UNSANDBOXED everywhere.").tag(config=True)
     memory_mb = Integer(3072, help="Address space of the jailed process, in MiB.").tag(config=True)
     course_root = Unicode("", help="The course folder (secret, reports); default: the current folder.").tag(config=True)
 
@@ -68,21 +79,26 @@ class VerifiedExecute(NbGraderPreprocessor):
         info = resources.get("nbgrader", {})
         student, assignment = str(info.get("student", "unknown")), str(info.get("assignment", "unknown"))
         notebook = str(info.get("notebook", "notebook"))
+        # Refused before anything runs (NoJail names the cause and the fix); nbgrader then reports
+        # this notebook as failed and stores no grade for it.
+        kind = jail.grading_backend(self.allow_unsandboxed)
         limits = jail.JailLimits(cell_timeout=self.cell_timeout, call_timeout=self.call_timeout,
-                                 memory_bytes=self.memory_mb * 2**20)
-        result = grade_notebook(nb, course_secret(self._root()), assignment, student, notebook, limits)
-        fill_outputs(nb, result)
-        self._write_report(result, student, assignment, notebook)
+                                 submission_timeout=self.submission_timeout, memory_bytes=self.memory_mb * 2**20)
+        result = grade_notebook(nb, course_secret(self._root()), assignment, student, notebook, limits, kind=kind)
+        reason = None if result.sandboxed else jail.unsandboxed_reason()
+        fill_outputs(nb, result, reason)
+        self._write_report(result, student, assignment, notebook, reason)
         if not result.sandboxed:
-            self.log.warning("%s/%s graded UNSANDBOXED: %s", student, notebook, jail.unsandboxed_reason())
+            self.log.warning("%s/%s graded UNSANDBOXED (allow_unsandboxed is set): %s", student, notebook, reason)
         return nb, resources
 
-    def _write_report(self, result, student, assignment, notebook):
+    def _write_report(self, result, student, assignment, notebook, reason=None):
         path = report_path(self._root(), assignment, student, notebook)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {
             "student": student, "assignment": assignment, "notebook": notebook,
-            "backend": result.backend, "sandboxed": result.sandboxed,
+            "backend": result.backend, "sandboxed": result.sandboxed, "unsandboxed_reason": reason,
+            "nonce": result.nonce, "limits": result.enforced,
             "score": result.score, "max_score": result.max_score,
             "verdicts": [{"grade_id": v.grade_id, "points": v.points, "passed": v.passed, "message": v.message}
                          for v in result.verdicts.values()],
@@ -93,7 +109,7 @@ class VerifiedExecute(NbGraderPreprocessor):
         path.write_text(json.dumps(data, indent=1))
 
 
-def fill_outputs(nb, result):
+def fill_outputs(nb, result, unsandboxed_reason=None):
     """Put what each cell printed or raised in the jail, and each test cell's verdict, into the notebook."""
     count = 0
     for index, cell in enumerate(nb.cells):
@@ -112,7 +128,7 @@ def fill_outputs(nb, result):
             else:  # no verdict means nothing was checked: no points
                 outputs.append(_error("GradingError", f"the grader has no verdict for {m.get('grade_id')!r}"))
             if not result.sandboxed:
-                outputs.insert(0, _stream(UNSANDBOXED_NOTE))
+                outputs.insert(0, _stream(unsandboxed_note(unsandboxed_reason)))
             cell["outputs"] = outputs
             continue
         outcome = result.cells.get(index)
@@ -177,5 +193,6 @@ def _grading_mode(root, assignment, student):
             data = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
-        modes.add(f"jail ({data.get('backend')})" if data.get("sandboxed") else "UNSANDBOXED")
+        modes.add(f"jail ({data.get('backend')})" if data.get("sandboxed")
+                  else f"UNSANDBOXED ({data.get('unsandboxed_reason') or 'no jail'})")
     return "; ".join(sorted(modes)) or "unknown"

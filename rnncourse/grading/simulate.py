@@ -62,6 +62,18 @@ KINDS = [
     Kind("ignore_alarm", "the last answer ignores the grader's alarm signal and never returns; the others are right",
          "all but last task", True),
     Kind("memory_hog", "the last answer allocates hundreds of GiB; the others are right", "all but last task", True),
+    Kind("feed_watchdog", "the last answer ignores the alarm and writes frames like the runner's to every channel, "
+         "forever; the others are right", "all but last task", True),
+    Kind("frame_bomb", "every answer right, plus a cell that sends the grader a reply claiming 1 TB", "full", True),
+    Kind("malformed_frame", "every answer right, plus a cell that sends a reply with a list where a dict belongs",
+         "full", True),
+    Kind("nested_namespace", "every answer right, plus a cell that makes a user namespace, mounts a memory file "
+         "system in it and fills it with 2 GB", "full", False),
+    Kind("replay_hidden", "answers return the reference's outputs for the public cases and for the hidden cases of "
+         "an earlier grading, and raise otherwise", "visible only", False),
+    Kind("renamed_parameters", "every answer right, every parameter of every graded function renamed", "full",
+         False),
+    Kind("cell_magics", "every answer right, every answer cell timed with %%time", "full", False),
     Kind("fork_bomb", "every answer right, plus a cell that forks until it cannot", "full", False),
     Kind("network", "every answer right, plus a cell that opens network connections", "full", False),
     Kind("kernel_exit", "every answer right, then a cell kills the interpreter with os._exit", "full", True),
@@ -77,6 +89,7 @@ KINDS = [
     Kind("duplicated_cells", "every answer right, plus a copy of the first answer cell (same ids)", "full", True, True),
 ]
 UNKNOWN_STUDENT = "stranger"  # the `correct` submission is also handed in under this unlisted id
+EARLIER_NONCE = "an earlier grading"  # the replay_hidden kind knows the hidden cases graded with this nonce
 
 
 def _solution(source):
@@ -139,10 +152,15 @@ def _key(value):
 """
 
 
-def _precomputed_answer(solution_source):
-    """An answer that knows the reference's outputs for the public (visible) cases and nothing else."""
-    from . import spec
-    from .chapters import TASKS
+def _precomputed_answer(solution_source, earlier=None):
+    """An answer that knows the reference's outputs for the public (visible) cases and nothing else.
+
+    ``earlier``: (secret, assignment, student, notebook, grade ids, nonce) of an earlier
+    grading, whose hidden cases the answer knows too, as a first submission could have
+    learnt them (and as a grader whose hidden seeds never change would draw them again).
+    """
+    from . import spec, verify
+    from .chapters import TASKS, find
 
     namespace = {"np": np}
     exec(compile(_KEY_SOURCE, "<key>", "exec"), namespace)
@@ -150,7 +168,15 @@ def _precomputed_answer(solution_source):
     for fn in _functions(solution_source):
         task = TASKS[fn]
         table = {}
-        for probe in spec.plan(task, "visible", spec.public_seed(fn)):
+        probes = list(spec.plan(task, "visible", spec.public_seed(fn)))
+        if earlier is not None:
+            secret, assignment, student, notebook, grade_ids, nonce = earlier
+            for grade_id in grade_ids:
+                owner, check = find(grade_id)
+                if owner is task and check != "visible":
+                    seed = verify.seed_for(secret, assignment, student, notebook, grade_id, nonce)
+                    probes += spec.plan(task, check, seed)
+        for probe in probes:
             bound = inspect.signature(task.reference).bind(**probe.kwargs)
             bound.apply_defaults()  # the answer sees its defaults among its arguments
             kwargs = {k: v for k, v in bound.arguments.items() if not callable(v) and not hasattr(v, "materialise")}
@@ -197,8 +223,41 @@ def _code_cell(source):
     return nbformat.v4.new_code_cell(textwrap.dedent(source).strip())
 
 
-def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
-    """The files of one submission, {filename: text}, for the notebook ``name`` of an assignment."""
+def _renamed_parameters(source):
+    """The answer with every parameter of its graded functions renamed (the body still uses the old names)."""
+    out = source
+    for fn in _functions(source):
+        sig = _signature_line(source, fn)
+        params = [p.strip() for p in sig[sig.index("(") + 1: sig.rindex(")")].split(",") if p.strip()]
+        new = [f"arg{i}_" + p.split("=")[0].strip() + ("=" + p.split("=", 1)[1] if "=" in p else "")
+               for i, p in enumerate(params)]
+        out = out.replace(f"def {fn}(", f"def _{fn}_named(", 1)
+        out += (f"\n\n\ndef {fn}({', '.join(new)}):\n    return _{fn}_named("
+                + ", ".join(f"arg{i}_" + p.split("=")[0].strip() for i, p in enumerate(params)) + ")\n")
+    return out
+
+
+_WRITE_TO_CHANNELS = """
+import os, struct, json
+def _to_channels(data):
+    for fd in sorted(int(n) for n in os.listdir("/proc/self/fd")):
+        if fd > 2:
+            try:
+                os.write(fd, data)
+            except OSError:
+                pass
+def _frame(meta):
+    doc = json.dumps({"m": meta, "a": []}).encode()
+    body = struct.pack(">I", len(doc)) + doc
+    return struct.pack(">Q", len(body)) + body
+"""
+
+
+def build(kind: Kind, release_nb, source_nb, filename: str, earlier=None) -> dict:
+    """The files of one submission, {filename: text}, for the notebook ``name`` of an assignment.
+
+    ``earlier``: for ``replay_hidden``, (secret, assignment, student, nonce) of an earlier grading.
+    """
     nb = copy.deepcopy(release_nb)
     answers = {_meta(c)["grade_id"]: _solution(c.source) for c in source_nb.cells if _meta(c).get("solution")}
     order = list(answers)
@@ -217,7 +276,8 @@ def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
 
     k = kind.name
     if k in ("correct", "huge_output", "renamed_notebook", "extra_notebook", "kernel_exit", "segfault",
-             "duplicated_cells", "retyped_tests", "fork_bomb", "network", "jupyterlite", "vscode", "colab"):
+             "duplicated_cells", "retyped_tests", "fork_bomb", "network", "jupyterlite", "vscode", "colab",
+             "frame_bomb", "malformed_frame", "nested_namespace"):
         fill()
     if k == "jupyterlite":
         nb.metadata["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
@@ -282,6 +342,19 @@ def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
         for cell in answer_cells:
             src = answers[_meta(cell)["grade_id"]]
             cell.source = _precomputed_answer(src)
+    elif k == "replay_hidden":
+        secret, assignment, student, nonce = earlier
+        grade_ids = [_meta(c)["grade_id"] for c in test_cells]
+        for cell in answer_cells:
+            src = answers[_meta(cell)["grade_id"]]
+            cell.source = _precomputed_answer(src, (secret, assignment, student, filename.removesuffix(".ipynb"),
+                                                    grade_ids, nonce))
+    elif k == "renamed_parameters":
+        for cell in answer_cells:
+            cell.source = _renamed_parameters(answers[_meta(cell)["grade_id"]])
+    elif k == "cell_magics":
+        for cell in answer_cells:
+            cell.source = "%%time\n" + answers[_meta(cell)["grade_id"]]
     elif k == "partial":
         fill(set(order[: len(order) // 2]))
     elif k == "import_reference":
@@ -364,15 +437,21 @@ def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
                           f"        return rnncourse.{fn}({call})",
                           "    raise NotImplementedError()", ""]
             cell.source = "\n".join(lines)
-    elif k in ("endless_loop", "memory_hog", "ignore_alarm"):
+    elif k in ("endless_loop", "memory_hog", "ignore_alarm", "feed_watchdog"):
         fill()
         last = answer_cells[-1]  # nothing calls the last answer, so only its own tests suffer
         src = answers[_meta(last)["grade_id"]]
         body = {"endless_loop": "    while True:\n        pass",
                 "ignore_alarm": "    import signal\n    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
                                 "    while True:\n        pass",
-                "memory_hog": "    import numpy as np\n    return np.ones((1_000_000, 100_000))"}[k]
+                "memory_hog": "    import numpy as np\n    return np.ones((1_000_000, 100_000))",
+                # the old watchdog's deadline was reset by every frame that said an item had begun
+                "feed_watchdog": "    import signal, time\n    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+                                 "    while True:\n        _to_channels(_frame({'event': 'begin', 'kind': 'call', "
+                                 "'key': 'x'}))\n        time.sleep(0.5)"}[k]
         last.source = "\n".join(f"{_signature_line(src, fn)}\n{body}\n" for fn in _functions(src))
+        if k == "feed_watchdog":
+            last.source = _WRITE_TO_CHANNELS + "\n" + last.source
     if k == "fork_bomb":
         nb.cells.append(_code_cell("import os\nfor _ in range(100_000):\n    os.fork()"))
     elif k == "network":
@@ -391,6 +470,26 @@ def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
         nb.cells.append(_code_cell("import ctypes\nctypes.string_at(0)"))
     elif k == "huge_output":
         nb.cells.append(_code_cell("print('x' * 20_000_000)"))
+    elif k == "frame_bomb":
+        # The old grader inflated deflated archive members: 1 MB on the wire, gigabytes in memory.
+        nb.cells.append(_code_cell(_WRITE_TO_CHANNELS + "_to_channels(struct.pack('>Q', 2**40) + bytes(1 << 20))\n"
+                                   "import time\ntime.sleep(60)"))
+    elif k == "malformed_frame":
+        nb.cells.append(_code_cell(_WRITE_TO_CHANNELS + "_to_channels(_frame({'event': 'cell', 'key': 0, 'status': "
+                                   "'ok', 'error': ['not', 'a', 'dict'], 'stdout': ''}))\nimport time\n"
+                                   "time.sleep(60)"))
+    elif k == "nested_namespace":
+        nb.cells.append(_code_cell("""
+            import ctypes, subprocess
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.unshare(0x10000000 | 0x00020000) == 0:  # a user namespace with its own mounts
+                libc.mount(b"none", b"/tmp", b"tmpfs", 0, b"size=4g")
+                with open("/tmp/fill", "wb") as f:
+                    for _ in range(2048):
+                        f.write(bytes(1 << 20))
+            fill = "mount -t tmpfs -o size=4g none /tmp && head -c 2G /dev/zero > /tmp/fill && sleep 3600"
+            print(subprocess.run(["unshare", "-Urm", "sh", "-c", fill], capture_output=True).returncode)
+        """))
     elif k == "duplicated_cells":
         nb.cells.insert(nb.cells.index(answer_cells[0]) + 1, copy.deepcopy(answer_cells[0]))
 
@@ -408,8 +507,14 @@ def build(kind: Kind, release_nb, source_nb, filename: str) -> dict:
 
 
 def write_submissions(course_root, assignment, release_dir, source_dir, kinds=KINDS, unknown_student=True):
-    """Write one submission per kind to submitted/<kind>/<assignment>/. Returns {student: Kind}."""
+    """Write one submission per kind to submitted/<kind>/<assignment>/. Returns {student: Kind}.
+
+    The ``replay_hidden`` kind reads the course's grading secret (``course_root``'s), as a
+    student who had seen the hidden inputs of an earlier grading would know them.
+    """
     from pathlib import Path
+
+    from .verify import course_secret
 
     course_root = Path(course_root)
     students = {}
@@ -422,7 +527,10 @@ def write_submissions(course_root, assignment, release_dir, source_dir, kinds=KI
             release_nb = nbformat.read(str(Path(release_dir) / src_path.name), as_version=4)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # the duplicated-cells kind repeats a cell id on purpose
-                files = build(kind, release_nb, source_nb, src_path.name)
+                earlier = None
+                if kind.name == "replay_hidden":
+                    earlier = (course_secret(course_root), assignment, kind.name.replace("_", "-"), EARLIER_NONCE)
+                files = build(kind, release_nb, source_nb, src_path.name, earlier)
             for fname, text in files.items():
                 (folder / fname).write_text(text)
         students[kind.name.replace("_", "-")] = kind

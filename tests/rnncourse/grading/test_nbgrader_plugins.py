@@ -14,7 +14,7 @@ import pytest
 from nbgrader.utils import determine_grade
 
 from rnncourse.grading.jail import Outcome
-from rnncourse.grading.nbgrader_plugins import UNSANDBOXED_NOTE, fill_outputs
+from rnncourse.grading.nbgrader_plugins import fill_outputs, unsandboxed_note
 from rnncourse.grading.verify import NotebookResult, Verdict
 
 
@@ -61,9 +61,12 @@ def result(visible_passed=True, hidden_passed=False, sandboxed=True):
     return NotebookResult(verdicts, cells, [], "bwrap" if sandboxed else "none", sandboxed, advice)
 
 
+REASON = "bubblewrap is not installed (Debian: apt-get install bubblewrap)"
+
+
 def filled(**kwargs):
     nb = notebook()
-    fill_outputs(nb, result(**kwargs))
+    fill_outputs(nb, result(**kwargs), None if kwargs.get("sandboxed", True) else REASON)
     nbformat.validate(nb)  # the outputs are valid nbformat
     return nb
 
@@ -97,7 +100,8 @@ def test_unsandboxed_grading_notes_it_on_stdout_and_still_scores_by_the_verdict(
     nb = filled(visible_passed=visible_passed, hidden_passed=hidden_passed, sandboxed=False)
     for index, passed, maximum in [(VISIBLE, visible_passed, 2.0), (HIDDEN, hidden_passed, 3.0)]:
         first = nb.cells[index].outputs[0]
-        assert (first.output_type, first.name, first.text) == ("stream", "stdout", UNSANDBOXED_NOTE + "\n")
+        assert (first.output_type, first.name, first.text) == ("stream", "stdout", unsandboxed_note(REASON) + "\n")
+        assert "UNSANDBOXED" in first.text and REASON in first.text and "chose" in first.text
         assert points(nb, index) == ((maximum if passed else 0), maximum)
     for cell in nb.cells:
         for o in cell.get("outputs", []):

@@ -371,3 +371,24 @@ def test_simulated_submission_gets_exactly_its_expected_points(bptt, kind, jail_
         f"{kind.name} ({kind.description}): {result.score} != {expected}; lost: {lost}"
     assert result.advice == {}
     assert result.sandboxed
+
+
+def test_answers_replayed_from_an_earlier_grading_win_only_the_visible_points():
+    """The attack the nonce stops: a table of the hidden cases one grading drew, handed in again.
+
+    Graded with the nonce whose cases it holds, the replay gets every point (so a grader whose
+    hidden seeds never change would be beaten); graded anew, only the public visible cases.
+    """
+    import nbformat as nbf
+
+    from rnncourse.grading import simulate
+
+    name, release, source = pairs("01_rnn_forward")[0]
+    kind = next(k for k in simulate.KINDS if k.name == "replay_hidden")
+    files = simulate.build(kind, release, source, f"{name}.ipynb", (SECRET, "01_rnn_forward", "alice", "earlier"))
+    replay = nbf.reads(files[f"{name}.ipynb"], as_version=4)
+    same = grade(replay, "01_rnn_forward", name, nonce="earlier", with_advice=False)
+    anew = grade(replay, "01_rnn_forward", name, with_advice=False)
+    assert same.score == same.max_score > 0, {g: v.message[:80] for g, v in same.verdicts.items() if not v.passed}
+    visible = sum(v.points for g, v in anew.verdicts.items() if g.endswith("_visible"))
+    assert anew.score == visible < anew.max_score
