@@ -31,7 +31,7 @@ from nbgrader.preprocessors import (  # noqa: E402
     SaveAutoGrades,
 )
 
-from rnncourse.grading.feedback import RemoveHiddenTests  # noqa: E402
+from rnncourse.grading.feedback import RemoveHiddenTests, SanitiseStudentMarkup  # noqa: E402
 from rnncourse.grading.nbgrader_plugins import CourseCsvExport, VerifiedExecute  # noqa: E402
 
 c.Autograde.autograde_preprocessors = [
@@ -43,8 +43,10 @@ c.VerifiedExecute.call_timeout = 10
 
 # Feedback: hidden tests are removed before the HTML is written
 # (rnncourse/grading/feedback.py explains why); the test cells' outputs are the
-# grader's messages.
-c.GenerateFeedback.preprocessors = [RemoveHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
+# grader's messages. SanitiseStudentMarkup comes after GetGrades, which looks cells up
+# by their grade_id and adds the graders' comments, so both are cleaned too: nothing a
+# submission wrote can run in the page the student and the instructor open.
+c.GenerateFeedback.preprocessors = [RemoveHiddenTests, GetGrades, SanitiseStudentMarkup, CSSHTMLHeaderPreprocessor]
 
 # Export: nbgrader's CSV columns plus "submitted / not submitted" and how each grade was made.
 c.ExportApp.plugin_class = CourseCsvExport
