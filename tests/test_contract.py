@@ -153,6 +153,10 @@ def test_the_instructors_chapter_quotes_the_jails_real_limits():
         f"{limits.memory_bytes // 2**30} GiB of address space": "JailLimits.memory_bytes",
         f"{limits.processes} processes and threads": "JailLimits.processes",
         f"{limits.output_bytes // 2**20} MB of data": "JailLimits.output_bytes",
+        f"One reply may weigh {limits.frame_bytes // 2**20} MB": "JailLimits.frame_bytes",
+        f"has {limits.submission_timeout:.0f} s in all": "JailLimits.submission_timeout",
+        f"a {limits.shm_bytes // 2**20} MB `/dev/shm`": "JailLimits.shm_bytes",
+        f"files of at most {limits.tmp_bytes // 2**20} MB, {limits.open_files} open": "JailLimits",
     }
     for phrase, source in quoted.items():
         assert phrase in text, f"book/for_instructors.md should say {phrase!r} ({source})"

@@ -1,5 +1,5 @@
 """Every assignment, graded in the jail as ``python -m rnncourse.grading check`` does, gives each of
-three simulated submissions exactly what it deserves:
+four simulated submissions exactly what it deserves:
 
 - ``student_style`` (every answer right, written with helpers, wrappers taking ``*args``, prints,
   a plot and a magic): full marks, so that no assignment's specification depends on how an answer
@@ -7,7 +7,9 @@ three simulated submissions exactly what it deserves:
 - ``partial`` (the first half of the answers right): exactly the points of those tasks, so that one
   task's cases do not depend on another task's answer;
 - ``precomputed`` (the reference's outputs for the public cases, stored in advance): the visible
-  points only, so that every hidden check of every assignment draws cases the public seed does not.
+  points only, so that every hidden check of every assignment draws cases the public seed does not;
+- ``renamed_parameters`` (every answer right, every parameter renamed): full marks, so that the
+  grader calls every graded function by position, as the notebooks' own tests do.
 
 ``test_grading_security.py`` grades the whole set of kinds through both nbgrader modes on two
 assignments; this file covers the other assignments' specifications, cheaply (no nbgrader run).
@@ -23,7 +25,7 @@ from rnncourse.grading.verify import grade_notebook
 from support import ASSIGNMENTS, EXERCISES, SOLUTIONS, notebooks, read
 
 pytestmark = pytest.mark.slow
-KINDS = [k for k in simulate.KINDS if k.name in ("student_style", "partial", "precomputed")]
+KINDS = [k for k in simulate.KINDS if k.name in ("student_style", "partial", "precomputed", "renamed_parameters")]
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)

@@ -879,10 +879,13 @@ def run_job(cells, calls, limits=JailLimits(), kind=None, on_call=None):
                     current = ("call", call["id"])
                     arrays = {}
                     tree = encode_value(call["args"], arrays, hook=_encode_grader_function)
-                    command = {"op": "call", "id": call["id"], "function": call["function"], "args": tree,
+                    # The jail sees a number, not the call's id: nothing in it says which check a
+                    # call belongs to, visible or hidden.
+                    opaque = f"c{len(call_out)}-{attempt}"
+                    command = {"op": "call", "id": opaque, "function": call["function"], "args": tree,
                                "positional": list(call.get("positional", ()))}
                     meta, got = session.request(command, arrays, limits.call_timeout)
-                    outcome = _checked_reply(meta, got, "call", call["id"])
+                    outcome = _checked_reply(meta, got, "call", opaque)
                     if outcome.status == "timeout":
                         barred[call["function"]] = {"status": "timeout", "error": {
                             "ename": "NotRun", "evalue": "not run: an earlier call of this function timed out"}}

@@ -71,6 +71,8 @@ class VerifiedExecute(NbGraderPreprocessor):
                              "bubblewrap. Grades made so are marked UNSANDBOXED everywhere.").tag(config=True)
     memory_mb = Integer(3072, help="Address space of the jailed process, in MiB.").tag(config=True)
     course_root = Unicode("", help="The course folder (secret, reports); default: the current folder.").tag(config=True)
+    nonce = Unicode("", help="The nonce of an earlier grading (from its report), to draw the same hidden cases "
+                    "again and reproduce its grade; by default every grading draws a new one.").tag(config=True)
 
     def _root(self):
         return Path(self.course_root or os.getcwd())
@@ -84,7 +86,8 @@ class VerifiedExecute(NbGraderPreprocessor):
         kind = jail.grading_backend(self.allow_unsandboxed)
         limits = jail.JailLimits(cell_timeout=self.cell_timeout, call_timeout=self.call_timeout,
                                  submission_timeout=self.submission_timeout, memory_bytes=self.memory_mb * 2**20)
-        result = grade_notebook(nb, course_secret(self._root()), assignment, student, notebook, limits, kind=kind)
+        result = grade_notebook(nb, course_secret(self._root()), assignment, student, notebook, limits, kind=kind,
+                                nonce=self.nonce or None)
         reason = None if result.sandboxed else jail.unsandboxed_reason()
         fill_outputs(nb, result, reason)
         self._write_report(result, student, assignment, notebook, reason)

@@ -274,9 +274,11 @@ def test_simulated_submissions_of_05_gated_get_exactly_their_points(kind, jail_k
     assignment = "05_gated"
     release = read(EXERCISES / assignment / f"{assignment}.ipynb")
     source = read(SOLUTIONS / assignment / f"{assignment}.ipynb")
-    files = simulate.build(kind, release, source, f"{assignment}.ipynb")
+    secret = "0123456789abcdef" * 4
+    files = simulate.build(kind, release, source, f"{assignment}.ipynb",
+                           (secret, assignment, kind.name, simulate.EARLIER_NONCE))
     nb = nbformat.reads(files[f"{assignment}.ipynb"], as_version=4)
-    result = verify.grade_notebook(nb, "0123456789abcdef" * 4, assignment, kind.name, assignment,
+    result = verify.grade_notebook(nb, secret, assignment, kind.name, assignment,
                                    JailLimits(cell_timeout=5, call_timeout=2), kind=jail_kind, with_advice=False)
     expected = simulate.expected_points(kind, source)
     lost = {g: v.message for g, v in result.verdicts.items() if not v.passed}

@@ -313,37 +313,37 @@ def test_magics_run_in_the_jail_as_calls_that_do_nothing(jail_kind):
 
 
 FORGE_ERRORS = """
-import io, json, os, struct
-import numpy as np
+import json, os, struct
 
 def frame(meta):
-    buf = io.BytesIO()
-    np.savez(buf, __meta__=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
-    return struct.pack(">Q", len(buf.getvalue())) + buf.getvalue()
+    doc = json.dumps({"m": meta, "a": []}).encode()
+    body = struct.pack(">I", len(doc)) + doc
+    return struct.pack(">Q", len(body)) + body
 
-job = json.load(open("/job/job.json"))
 for fd in sorted(int(n) for n in os.listdir("/proc/self/fd")):
     if fd > 2:
         try:
-            for c in job["calls"]:
-                os.write(fd, frame({"event": "begin", "kind": "call", "key": c["id"]}))
-                os.write(fd, frame({"event": "call", "key": c["id"], "status": "error", "error": "boom"}))
-            os.write(fd, frame({"event": "done"}))
+            for k in range(8):
+                key = f"rnn_step_forward_hidden/{k}"
+                os.write(fd, frame({"event": "call", "key": key, "status": "error", "error": "boom"}))
+                os.write(fd, frame({"event": "call", "key": key, "status": "ok", "value": 1.0}))
         except OSError:
             pass
 """
 
 
 def test_frames_forged_by_a_cell_do_not_crash_the_grader(jail_kind):
-    """BUG (exposed, not fixed): a cell can write frames to the result channel it inherits; one whose
-    ``error`` is a string instead of a dict makes grade_notebook raise AttributeError (spec._value_of
-    calls ``error.get``), so nbgrader's autograde of the submission fails instead of giving 0.
-    Expected: grading completes and no forged outcome passes."""
+    """A cell can write frames to the result channel it inherits, shaped like replies to calls to come
+    (an ``error`` that is a string, a value for a hidden call): a reply that does not answer the command
+    in flight, or breaks the format, ends that cell, and grading goes on without it."""
     name, release, source = pairs("01_rnn_forward")[0]
     nb = filled_release(release, source)
     nb.cells.append(nbformat.v4.new_code_cell(FORGE_ERRORS))
     result = verify.grade_notebook(nb, SECRET, "01_rnn_forward", "mallory", name, LIMITS, kind=jail_kind)
-    assert result.max_score == _source_points(source)
+    assert result.score == result.max_score == _source_points(source)
+    forging = len(nb.cells) - 1
+    assert result.cells[forging].error["ename"] == "CellLeftOut"
+    assert any(note.startswith(f"cell {forging} sent a malformed reply") for note in result.notes), result.notes
 
 
 # ------------------------------------------------------------------ simulated submissions
@@ -360,7 +360,8 @@ def bptt():
 def test_simulated_submission_gets_exactly_its_expected_points(bptt, kind, jail_kind):
     """Advice off (the "policy off" case): the score alone must be right, whatever the submission does."""
     name, release, source = bptt
-    files = simulate.build(kind, release, source, f"{name}.ipynb")
+    files = simulate.build(kind, release, source, f"{name}.ipynb",
+                           (SECRET, "02_bptt", kind.name, simulate.EARLIER_NONCE))
     nb = nbformat.reads(files[f"{name}.ipynb"], as_version=4)
     result = verify.grade_notebook(nb, SECRET, "02_bptt", kind.name, name,
                                    JailLimits(cell_timeout=5, call_timeout=2), kind=jail_kind,
@@ -392,3 +393,17 @@ def test_answers_replayed_from_an_earlier_grading_win_only_the_visible_points():
     assert same.score == same.max_score > 0, {g: v.message[:80] for g, v in same.verdicts.items() if not v.passed}
     visible = sum(v.points for g, v in anew.verdicts.items() if g.endswith("_visible"))
     assert anew.score == visible < anew.max_score
+
+
+def test_what_a_function_prints_during_the_graders_calls_is_never_shown():
+    """A first submission could print its hidden inputs into the feedback: calls' output goes nowhere."""
+    name, release, source = pairs("01_rnn_forward")[0]
+    nb = filled_release(release, source)
+    for cell in nb.cells:
+        if meta(cell).get("solution"):
+            cell.source = "import builtins\n_print = builtins.print\n" + cell.source.replace(
+                "    return ", "    _print('LEAKED', repr(locals())[:200])\n    return ", 1)
+    result = grade(nb, "01_rnn_forward", name, with_advice=False)
+    assert result.score == result.max_score
+    shown = [v.message for v in result.verdicts.values()] + [o.stdout for o in result.cells.values()]
+    assert not any("LEAKED" in text for text in shown)
