@@ -27,7 +27,8 @@ need_A = @if [ -z "$(A)" ] || [ ! -d "solutions/$(A)" ]; then \
 # What `make clean-grading` deletes: the instructor's grading data.
 GRADING_DATA := gradebook.db submitted autograded feedback downloaded grades.csv reports
 
-.PHONY: help venv book test test-fast release validate check collect roster autograde feedback export demo \
+.PHONY: help venv book test test-fast release validate check collect roster autograde autograde-report feedback \
+	export demo \
 	clean clean-grading
 
 help:
@@ -44,6 +45,9 @@ help:
 	@echo "  make collect A=NAME       nbgrader zip_collect of downloaded/NAME/archive/, then list unknown students"
 	@echo "  make autograde A=NAME     preflight copies, then nbgrader autograde per student (verified in a jail), report;"
 	@echo "                            refuses where no jail works unless UNSANDBOXED=1"
+	@echo "  make autograde A=NAME SHARD=k/n   only shard k of n (k = 0..n-1), one of n graders on one PostgreSQL"
+	@echo "                            gradebook; the last to finish merges the report"
+	@echo "  make autograde-report A=NAME      merge the shards' reports into reports/NAME-autograde.csv"
 	@echo "  make feedback A=NAME      nbgrader generate_feedback (hidden tests removed)"
 	@echo "  make export               nbgrader export to grades.csv (with submitted / not submitted, and jail or not)"
 	@echo "  make demo A=NAME          the whole loop on simulated submissions, in _demo/"
@@ -91,7 +95,11 @@ collect: $(STAMP)
 
 autograde: $(STAMP)
 	$(need_A)
-	$(INSTRUCTOR) autograde $(A) $(if $(UNSANDBOXED),--allow-unsandboxed)
+	$(INSTRUCTOR) autograde $(A) $(if $(UNSANDBOXED),--allow-unsandboxed) $(if $(SHARD),--shard $(SHARD))
+
+autograde-report: $(STAMP)
+	$(need_A)
+	$(INSTRUCTOR) autograde-report $(A)
 
 feedback: $(STAMP)
 	$(need_A)

@@ -17,6 +17,10 @@ student's process, whichever command starts it. ``autograde ASSIGNMENT`` here ad
    out, answers that import the reference or copy it (``similarity``), students
    the gradebook did not know, and whether any grade was made unsandboxed.
 
+``autograde ASSIGNMENT --shard k/n`` grades only shard k of n, so that several machines
+grade one class into one PostgreSQL gradebook; ``autograde-report`` merges their reports
+(``rnncourse.grading.shards``).
+
 ``collect`` wraps ``zip_collect`` and lists submissions from unknown students;
 ``roster`` imports students from a CSV file; ``feedback`` and ``export`` wrap
 nbgrader's commands; ``demo`` runs the whole loop on simulated submissions.
@@ -159,12 +163,16 @@ def _mend(nb):
     return changes
 
 
-def preflight(course, assignment, staged_root, known_students):
-    """Copy submissions to staged_root, mending what can be mended. Returns (students, findings)."""
+def preflight(course, assignment, staged_root, known_students, keep=None):
+    """Copy submissions to staged_root, mending what can be mended. Returns (students, findings).
+
+    ``keep(student)``: whether to take that student (a shard's share); by default every one.
+    """
     findings = []
     expected = [nb.name for nb in source_notebooks(course, assignment)]
     submitted = course.root / "submitted"
     students = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
+    students = [s for s in students if keep is None or keep(s)]
     for student in students:
         src, dst = submitted / student / assignment, staged_root / student / assignment
         dst.mkdir(parents=True)
@@ -223,7 +231,7 @@ def _findings_from_reports(course, assignment, student):
 
 
 def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, quiet=False,
-              submission_timeout=600.0, allow_unsandboxed=False):
+              submission_timeout=600.0, allow_unsandboxed=False, shard=None):
     """Preflight, then nbgrader's autograde (verified by VerifiedExecute) per student; returns (scores, findings).
 
     ``timeout`` limits each cell of a submission (``VerifiedExecute.cell_timeout``),
@@ -231,10 +239,15 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     ``submission_timeout`` each notebook as a whole (``VerifiedExecute.submission_timeout``):
     a hanging submission costs at most that, and the next student is graded. Where no jail
     works, nothing is graded unless ``allow_unsandboxed`` (``--allow-unsandboxed``).
+    ``shard`` = (k, n): grade only the students of shard k of n (``rnncourse.grading.shards``).
     """
     from nbgrader.api import Gradebook
 
-    from . import jail, similarity
+    from . import jail, shards, similarity
+
+    if shard is not None:
+        shards.refuse_sqlite(course.db_url, shard)
+    started = time.time()
 
     try:
         jail.grading_backend(allow_unsandboxed)
@@ -244,11 +257,17 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     with Gradebook(course.db_url, course.course_id) as gb:
         known = {s.id for s in gb.students}
         gb.find_assignment(assignment)  # fails early, with nbgrader's message, if never released
-    staged_root = course.root / "staged"
+    # A shard stages in a folder of its own: emptying "staged/" would pull other graders' files away.
+    staged_root = course.root / (shards.staged_folder(shard) if shard else "staged")
     shutil.rmtree(staged_root, ignore_errors=True)
-    students, findings = preflight(course, assignment, staged_root, known)
+    keep = (lambda s: shards.shard_of(s, shard[1]) == shard[0]) if shard else None
+    students, findings = preflight(course, assignment, staged_root, known, keep)
+    staged_relative = staged_root.relative_to(course.root)
+    # What each submission looked like when this grading started: the shards' merge says which changed since.
+    stamps = {s: shards.submission_stamp(course.root, assignment, s) for s in students} if shard else {}
     say = (lambda *a: None) if quiet else print
-    say(f"autograde {assignment}: {len(students)} submissions")
+    say(f"autograde {assignment}: {len(students)} submissions"
+        + (f" (shard {shard[0]}/{shard[1]})" if shard else ""))
     scores = {}
 
     n_notebooks = len(source_notebooks(course, assignment))
@@ -263,7 +282,7 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
             return 0, "", 0.0
         start = time.perf_counter()
         code, log = course.nbgrader("autograde", assignment, "--student", student, "--force",
-                                    f"--CourseDirectory.submitted_directory={staged_root.name}",
+                                    f"--CourseDirectory.submitted_directory={staged_relative}",
                                     f"--VerifiedExecute.cell_timeout={timeout}",
                                     f"--VerifiedExecute.call_timeout={call_timeout}",
                                     f"--VerifiedExecute.submission_timeout={submission_timeout}",
@@ -304,7 +323,7 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
         findings.append(Finding("*", assignment, f"{len(unsandboxed)} submissions were graded UNSANDBOXED, as "
                                 f"asked with --allow-unsandboxed ({jail.unsandboxed_reason()})",
                                 "re-grade where bubblewrap works"))
-    report = course.root / "reports" / f"{assignment}-autograde.csv"
+    report = course.root / "reports" / shards.report_name(assignment, shard)
     report.parent.mkdir(exist_ok=True)
     with report.open("w", newline="") as f:
         w = csv.writer(f)
@@ -314,6 +333,8 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     say(f"{len(findings)} findings (written to {report.relative_to(course.root)}):")
     for x in findings:
         say("  " + x.line())
+    if shard is not None:
+        shards.finish(course, assignment, shard, scores, stamps, started, say=say)
     return scores, findings
 
 
@@ -432,6 +453,8 @@ def demo(repo_root, assignment, folder, timeout=10.0, call_timeout=3.0):
 
 
 def main(argv=None):
+    from .shards import SHARD_HELP, parse_shard
+
     parser = argparse.ArgumentParser(prog="python -m rnncourse.grading.instructor",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default=".", help="the course folder (with nbgrader_config.py)")
@@ -446,6 +469,9 @@ def main(argv=None):
                    help="seconds per notebook in all (cells, calls and restarts of the jail)")
     p.add_argument("--allow-unsandboxed", action="store_true",
                    help="grade even where no jail works (marked UNSANDBOXED everywhere); refused otherwise")
+    p.add_argument("--shard", metavar="k/n", type=parse_shard, default=None, help=SHARD_HELP)
+    p = sub.add_parser("autograde-report", help="merge the reports of the shards of one sharded autograde")
+    p.add_argument("assignment")
     p = sub.add_parser("collect", help="nbgrader zip_collect from downloaded/<assignment>/archive/")
     p.add_argument("assignment")
     p = sub.add_parser("roster", help="import students from a CSV file (id, first_name, last_name, email)")
@@ -469,7 +495,11 @@ def main(argv=None):
     if args.command == "autograde":
         autograde(course, args.assignment, workers=args.workers, timeout=args.timeout,
                   call_timeout=args.call_timeout, submission_timeout=args.submission_timeout,
-                  allow_unsandboxed=args.allow_unsandboxed)
+                  allow_unsandboxed=args.allow_unsandboxed, shard=args.shard)
+    elif args.command == "autograde-report":
+        from .shards import merge
+
+        merge(course, args.assignment)
     elif args.command == "collect":
         print(_run(course, "zip_collect", args.assignment, "--force")[-2000:])
         strangers = unknown_students(course, args.assignment)

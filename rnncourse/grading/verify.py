@@ -53,13 +53,32 @@ SECRET_FILE = ".grading_secret"
 
 
 def course_secret(root="."):
-    """The course's grading secret, created (and kept out of git) on first use."""
+    """The course's grading secret, created (and kept out of git) on first use.
+
+    Several graders may start at once in one course folder (shards of one grading on a shared
+    file system): each would otherwise write a secret of its own, and the hidden cases of one
+    grading would come from several secrets. So the secret is written whole to a private file
+    first and then linked to its name, which fails if another grader got there first; every
+    grader then reads the one file, and none can read it half-written.
+    """
     path = Path(root) / SECRET_FILE
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
+        tmp = path.with_name(f"{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
             f.write(secrets.token_hex(32) + "\n")
-    return path.read_text().strip()
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another grader was first: its secret is the course's
+        finally:
+            os.unlink(tmp)
+    secret = path.read_text().strip()
+    if len(secret) < 32:
+        raise RuntimeError(f"{path} holds no secret (it is {len(secret)} characters long): delete it, and "
+                           "the next grading creates a new one")
+    return secret
 
 
 def seed_for(secret, assignment, student, notebook, grade_id, nonce=""):
