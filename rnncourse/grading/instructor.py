@@ -247,7 +247,7 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
 
     if shard is not None:
         shards.refuse_sqlite(course.db_url, shard)
-    started = time.time()
+    began = time.time()
 
     try:
         jail.grading_backend(allow_unsandboxed)
@@ -334,7 +334,7 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     for x in findings:
         say("  " + x.line())
     if shard is not None:
-        shards.finish(course, assignment, shard, scores, stamps, started, say=say)
+        shards.finish(course, assignment, shard, scores, stamps, began, say=say)
     return scores, findings
 
 
