@@ -24,6 +24,9 @@ INSTRUCTOR := $(BIN)/python -m rnncourse.grading.instructor
 need_A = @if [ -z "$(A)" ] || [ ! -d "solutions/$(A)" ]; then \
 	echo "Say which assignment: make $@ A=NAME, with NAME one of: $(ASSIGNMENTS)"; exit 2; fi
 
+# One grader of several (book/for_instructors.md, "Grading on several machines"): make autograde A=NAME SHARD=k/n
+SHARD_OPTIONS = $(if $(SHARD),--shard $(SHARD)) $(if $(WORKERS),--workers $(WORKERS))
+
 # What `make clean-grading` deletes: the instructor's grading data.
 GRADING_DATA := gradebook.db submitted autograded feedback downloaded grades.csv reports
 
@@ -46,7 +49,7 @@ help:
 	@echo "  make autograde A=NAME     preflight copies, then nbgrader autograde per student (verified in a jail), report;"
 	@echo "                            refuses where no jail works unless UNSANDBOXED=1"
 	@echo "  make autograde A=NAME SHARD=k/n   only shard k of n (k = 0..n-1), one of n graders on one PostgreSQL"
-	@echo "                            gradebook; the last to finish merges the report"
+	@echo "                            gradebook; the last to finish merges the report (WORKERS=2 at a time)"
 	@echo "  make autograde-report A=NAME      merge the shards' reports into reports/NAME-autograde.csv"
 	@echo "  make feedback A=NAME      nbgrader generate_feedback (hidden tests removed)"
 	@echo "  make export               nbgrader export to grades.csv (with submitted / not submitted, and jail or not)"
@@ -95,7 +98,7 @@ collect: $(STAMP)
 
 autograde: $(STAMP)
 	$(need_A)
-	$(INSTRUCTOR) autograde $(A) $(if $(UNSANDBOXED),--allow-unsandboxed) $(if $(SHARD),--shard $(SHARD))
+	$(INSTRUCTOR) autograde $(A) $(if $(UNSANDBOXED),--allow-unsandboxed) $(SHARD_OPTIONS)
 
 autograde-report: $(STAMP)
 	$(need_A)

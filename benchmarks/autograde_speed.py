@@ -53,13 +53,16 @@ def nbgrader(course, *args):
         raise SystemExit(f"nbgrader {' '.join(args)} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
 
 
-def make_course(tmp, name, assignment, students, stock=False):
+def make_course(tmp, name, assignment, students, stock=False, db_url=None):
     course = Path(tmp) / name
     course.mkdir()
     shutil.copy(ROOT / "nbgrader_config.py", course)
     if stock:
         with open(course / "nbgrader_config.py", "a") as f:
             f.write(STOCK)
+    if db_url:  # benchmarks/shard_speed.py: a PostgreSQL gradebook
+        with open(course / "nbgrader_config.py", "a") as f:
+            f.write(f"\nc.CourseDirectory.db_url = {db_url!r}\n")
     shutil.copytree(ROOT / "solutions" / assignment, course / "solutions" / assignment)
     nbgrader(course, "generate_assignment", assignment, "--force")
     for nb_path in sorted((course / "solutions" / assignment).glob("*.ipynb")):

@@ -106,6 +106,7 @@ def test_graders_starting_at_once_create_one_secret_and_all_read_it_whole(tmp_pa
 @pytest.mark.parametrize("target, expected", [
     ("autograde A=01_rnn_forward SHARD=1/3", "-m rnncourse.grading.instructor autograde 01_rnn_forward"),
     ("autograde A=01_rnn_forward SHARD=1/3", "--shard 1/3"),
+    ("autograde A=01_rnn_forward SHARD=1/3 WORKERS=4", "--shard 1/3 --workers 4"),
     ("autograde-report A=01_rnn_forward", "-m rnncourse.grading.instructor autograde-report 01_rnn_forward"),
 ])
 def test_make_targets_for_shards_run_the_tested_commands(target, expected):

@@ -1,0 +1,116 @@
+"""Seconds per submission when n graders share a class: `autograde --shard k/n` on PostgreSQL.
+
+    .venv/bin/python benchmarks/shard_speed.py --server postgresql://USER@HOST:PORT/DB \\
+        [--students 12] [--shards 3] [--workers 2] [--assignment 02_bptt]
+
+Needs a PostgreSQL server (sharded grading refuses SQLite). The script creates a database of
+its own there, `rnncourse_shard_speed_<random>`, and drops it at the end; it touches no other.
+The same correct submissions (those of `autograde_speed.py`) are graded three ways:
+
+1. one grader takes every student (`--shard 0/1`): seconds per submission on one machine, and
+   per worker (the wall time times the workers, over the submissions);
+2. the n shards one after the other, each alone on this machine, as n machines would run them
+   side by side: the class takes as long as the slowest shard;
+3. the n shards at once on this machine, which they share (a check that concurrent graders
+   agree, not a speed figure: they compete for the same cores).
+
+It ends with the estimate for a class of 1,000 on n machines, and the formula behind it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from autograde_speed import make_course  # noqa: E402  (also puts the venv's bin on PATH)
+
+from rnncourse.grading import shards  # noqa: E402
+
+
+def grade(course, db_url, assignment, shard, workers):
+    """One grader, started as an array job starts it."""
+    cmd = [sys.executable, "-m", "rnncourse.grading.instructor", "--root", str(course), "--db-url", db_url,
+           "autograde", assignment, "--shard", shard, "--workers", str(workers)]
+    return subprocess.Popen(cmd, cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish(proc):
+    out = proc.communicate()[0]
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(proc.args[-6:])} failed:\n{out[-3000:]}")
+    return out
+
+
+def scores(db_url, assignment):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url, "rnncourse") as gb:
+        return {s.student.id: s.score for s in gb.find_assignment(assignment).submissions}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", required=True, help="SQLAlchemy URL of any database on the server")
+    parser.add_argument("--students", type=int, default=12)
+    parser.add_argument("--shards", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, help="workers per grader (machine)")
+    parser.add_argument("--assignment", default="02_bptt")
+    args = parser.parse_args()
+    from sqlalchemy import create_engine, text
+
+    name = f"rnncourse_shard_speed_{secrets.token_hex(4)}"
+    server = create_engine(args.server, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    db_url = args.server.rsplit("/", 1)[0] + f"/{name}"
+    S, n, W, a = args.students, args.shards, args.workers, args.assignment
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            course = make_course(tmp, "course", a, S, db_url=db_url)
+            sizes = [sum(shards.shard_of(f"student{i}", n) == k for i in range(S)) for k in range(n)]
+            start = time.perf_counter()
+            finish(grade(course, db_url, a, "0/1", W))
+            one = time.perf_counter() - start
+            full = scores(db_url, a)
+            alone = []
+            for k in range(n):
+                start = time.perf_counter()
+                finish(grade(course, db_url, a, f"{k}/{n}", W))
+                alone.append(time.perf_counter() - start)
+            assert scores(db_url, a) == full
+            start = time.perf_counter()
+            for proc in [grade(course, db_url, a, f"{k}/{n}", W) for k in range(n)]:
+                finish(proc)
+            together = time.perf_counter() - start
+            assert scores(db_url, a) == full and len(full) == S and len(set(full.values())) == 1, full
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        server.dispose()
+
+    per_worker = one * W / S
+    print(f"shard_speed: {S} correct submissions of {a}, {W} workers per grader, {os.cpu_count()} cores here, "
+          "PostgreSQL gradebook")
+    print(f"  one grader, every student:            {one:6.1f} s = {one / S:.2f} s per submission, "
+          f"{per_worker:.2f} s per submission per worker")
+    for k in range(n):
+        print(f"  shard {k}/{n} alone ({sizes[k]:2d} students):        {alone[k]:6.1f} s")
+    print(f"  {n} machines side by side (slowest shard): {max(alone):6.1f} s  ({one / max(alone):.1f}x faster)")
+    print(f"  {n} shards at once on this one machine:  {together:6.1f} s  (same grades as one grader)")
+    print(f"estimate: T(S, n) = (S/n + 2 sqrt(S/n (1 - 1/n))) x {per_worker:.2f} s / {W} workers  "
+          "(a hash split's largest shard is about its mean plus two standard deviations)")
+    for machines in (1, 5, 10, 20, 50):
+        largest = 1000 / machines + 2 * (1000 / machines * (1 - 1 / machines)) ** 0.5
+        t = largest * per_worker / W
+        print(f"  1,000 students on {machines:2d} machine{'s' if machines > 1 else ' '}: about {t / 60:5.1f} min")
+
+
+if __name__ == "__main__":
+    main()
