@@ -14,13 +14,17 @@ The same correct submissions (those of `autograde_speed.py`) are graded three wa
 3. the n shards at once on this machine, which they share (a check that concurrent graders
    agree, not a speed figure: they compete for the same cores).
 
-It ends with the estimate for a class of 1,000 on n machines, and the formula behind it.
+It also prints the processor time the one grader's processes used per submission (all its
+nbgrader runs and jails included): unlike wall time, it does not grow when other work shares the
+machine, and it is what a worker costs on a core of its own. It ends with the estimate for a class
+of 1,000 on n machines, and the formula behind it.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import secrets
 import subprocess
 import sys
@@ -46,6 +50,11 @@ def finish(proc):
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(proc.args[-6:])} failed:\n{out[-3000:]}")
     return out
+
+
+def _children_cpu():
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def scores(db_url, assignment):
@@ -75,9 +84,9 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             course = make_course(tmp, "course", a, S, db_url=db_url)
             sizes = [sum(shards.shard_of(f"student{i}", n) == k for i in range(S)) for k in range(n)]
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _children_cpu()
             finish(grade(course, db_url, a, "0/1", W))
-            one = time.perf_counter() - start
+            one, cpu = time.perf_counter() - start, _children_cpu() - cpu
             full = scores(db_url, a)
             alone = []
             for k in range(n):
@@ -96,20 +105,23 @@ def main():
         server.dispose()
 
     per_worker = one * W / S
-    print(f"shard_speed: {S} correct submissions of {a}, {W} workers per grader, {os.cpu_count()} cores here, "
-          "PostgreSQL gradebook")
+    print(f"shard_speed: {S} correct submissions of {a}, {W} workers per grader, "
+          f"{os.cpu_count()} cores here, PostgreSQL gradebook")
     print(f"  one grader, every student:            {one:6.1f} s = {one / S:.2f} s per submission, "
-          f"{per_worker:.2f} s per submission per worker")
+          f"{per_worker:.2f} s per submission per worker; processor time {cpu / S:.2f} s per submission")
+    print(f"  load average here during the runs: {os.getloadavg()[1]:.1f} (1.0 per busy core)")
     for k in range(n):
         print(f"  shard {k}/{n} alone ({sizes[k]:2d} students):        {alone[k]:6.1f} s")
-    print(f"  {n} machines side by side (slowest shard): {max(alone):6.1f} s  ({one / max(alone):.1f}x faster)")
+    print(f"  {n} machines side by side (slowest shard): {max(alone):6.1f} s  "
+          f"({one / max(alone):.1f}x faster)")
     print(f"  {n} shards at once on this one machine:  {together:6.1f} s  (same grades as one grader)")
     print(f"estimate: T(S, n) = (S/n + 2 sqrt(S/n (1 - 1/n))) x {per_worker:.2f} s / {W} workers  "
           "(a hash split's largest shard is about its mean plus two standard deviations)")
     for machines in (1, 5, 10, 20, 50):
         largest = 1000 / machines + 2 * (1000 / machines * (1 - 1 / machines)) ** 0.5
         t = largest * per_worker / W
-        print(f"  1,000 students on {machines:2d} machine{'s' if machines > 1 else ' '}: about {t / 60:5.1f} min")
+        plural = "s" if machines > 1 else " "
+        print(f"  1,000 students on {machines:2d} machine{plural}: about {t / 60:5.1f} min")
 
 
 if __name__ == "__main__":

@@ -44,7 +44,8 @@ def test_a_wrong_shard_stops_with_a_message_naming_the_argument(text):
     with pytest.raises(SystemExit) as stop:
         shards.parse_shard(text)
     message = str(stop.value)
-    assert message.startswith("--shard ") and ("k must be 0 to n-1" in message or "write it as k/n" in message)
+    assert message.startswith("--shard ")
+    assert "k must be 0 to n-1" in message or "write it as k/n" in message, message
 
 
 def test_the_instructor_command_refuses_a_wrong_shard_before_grading(tmp_path, capsys):
@@ -127,7 +128,8 @@ def _fake_shard(root, k, n, scores, secret="aaa", rows=()):
         csv.writer(f).writerows([["student", "assignment", "what happened", "what was done"], *rows])
     stamps = {s: shards.submission_stamp(root, ASSIGNMENT, s) for s in scores}
     summary = {"assignment": ASSIGNMENT, "shard": k, "shards": n, "host": f"node{k}", "started": 0,
-               "finished": time.time(), "secret": secret, "report": name, "scores": scores, "submissions": stamps}
+               "finished": time.time(), "secret": secret, "report": name, "scores": scores,
+               "submissions": stamps}
     (reports / name.replace(".csv", ".json")).write_text(json.dumps(summary))
 
 
@@ -194,8 +196,10 @@ def test_three_graders_at_once_store_every_grade_once_and_merge_one_report(tmp_p
     sources = notebooks(ASSIGNMENT, course / "solutions")
     kinds = [k for k in simulate.KINDS if k.name in KINDS]
     students = simulate.write_submissions(course, ASSIGNMENT, course / "exercises" / ASSIGNMENT,
-                                          course / "solutions" / ASSIGNMENT, kinds=kinds, unknown_student=False)
-    expected = {s: sum(simulate.expected_points(kind, read(nb)) for nb in sources) for s, kind in students.items()}
+                                          course / "solutions" / ASSIGNMENT, kinds=kinds,
+                                          unknown_student=False)
+    expected = {s: sum(simulate.expected_points(kind, read(nb)) for nb in sources)
+                for s, kind in students.items()}
     assert len(set(expected.values())) >= 3, expected  # full, partial and zero: a mixed-up grade shows
     assert {shards.shard_of(s, 3) for s in students} == {0, 1, 2}, "every grader must have work"
     assert not (course / ".grading_secret").exists()  # the graders create it, all at once
@@ -220,7 +224,7 @@ def test_three_graders_at_once_store_every_grade_once_and_merge_one_report(tmp_p
         for sub in submissions:
             for nb in sub.notebooks:
                 assert len(nb.grades) == grade_cells[nb.name], (sub.student.id, nb.name)
-                assert all(g.auto_score is not None for g in nb.grades), f"{sub.student.id}: a grade is missing"
+                assert all(g.auto_score is not None for g in nb.grades), f"{sub.student.id}: a grade lost"
         scores = {s: gb.find_submission(ASSIGNMENT, s).score for s in students}
     assert scores == pytest.approx(expected), {s: (scores[s], expected[s]) for s in students}
 
