@@ -5,17 +5,19 @@
 
 Needs a PostgreSQL server (sharded grading refuses SQLite). The script creates a database of
 its own there, `rnncourse_shard_speed_<random>`, and drops it at the end; it touches no other.
-The same correct submissions (those of `autograde_speed.py`) are graded three ways:
+The same correct submissions (those of `autograde_speed.py`) are graded four ways:
 
+0. `make autograde` as on one machine, on SQLite (no shards): the reference;
 1. one grader takes every student (`--shard 0/1`): seconds per submission on one machine, and
    per worker (the wall time times the workers, over the submissions);
 2. the n shards one after the other, each alone on this machine, as n machines would run them
-   side by side: the class takes as long as the slowest shard;
+   side by side: the class takes as long as the slowest shard, and the sum of the shards' times
+   against the one grader's says what sharding costs in all;
 3. the n shards at once on this machine, which they share (a check that concurrent graders
    agree, not a speed figure: they compete for the same cores).
 
 It also prints the processor time the one grader's processes used per submission (all its
-nbgrader runs and jails included): unlike wall time, it does not grow when other work shares the
+nbgrader runs and jails included): it grows far less than wall time when other work shares the
 machine, and it is what a worker costs on a core of its own. It ends with the estimate for a class
 of 1,000 on n machines, and the formula behind it.
 """
@@ -41,7 +43,7 @@ from rnncourse.grading import shards  # noqa: E402
 def grade(course, db_url, assignment, shard, workers):
     """One grader, started as an array job starts it."""
     cmd = [sys.executable, "-m", "rnncourse.grading.instructor", "--root", str(course), "--db-url", db_url,
-           "autograde", assignment, "--shard", shard, "--workers", str(workers)]
+           "autograde", assignment, *(["--shard", shard] if shard else []), "--workers", str(workers)]
     return subprocess.Popen(cmd, cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -84,6 +86,10 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             course = make_course(tmp, "course", a, S, db_url=db_url)
             sizes = [sum(shards.shard_of(f"student{i}", n) == k for i in range(S)) for k in range(n)]
+            reference = make_course(tmp, "sqlite", a, S)
+            start = time.perf_counter()
+            finish(grade(reference, f"sqlite:///{reference / 'gradebook.db'}", a, None, W))
+            sqlite = time.perf_counter() - start
             start, cpu = time.perf_counter(), _children_cpu()
             finish(grade(course, db_url, a, "0/1", W))
             one, cpu = time.perf_counter() - start, _children_cpu() - cpu
@@ -107,13 +113,14 @@ def main():
     per_worker = one * W / S
     print(f"shard_speed: {S} correct submissions of {a}, {W} workers per grader, "
           f"{os.cpu_count()} cores here, PostgreSQL gradebook")
+    print(f"  make autograde on SQLite, no shards:  {sqlite:6.1f} s = {sqlite / S:.2f} s per submission")
     print(f"  one grader, every student:            {one:6.1f} s = {one / S:.2f} s per submission, "
           f"{per_worker:.2f} s per submission per worker; processor time {cpu / S:.2f} s per submission")
     print(f"  load average here during the runs: {os.getloadavg()[1]:.1f} (1.0 per busy core)")
     for k in range(n):
         print(f"  shard {k}/{n} alone ({sizes[k]:2d} students):        {alone[k]:6.1f} s")
     print(f"  {n} machines side by side (slowest shard): {max(alone):6.1f} s  "
-          f"({one / max(alone):.1f}x faster)")
+          f"({one / max(alone):.1f}x faster); the shards' times add up to {sum(alone):.1f} s")
     print(f"  {n} shards at once on this one machine:  {together:6.1f} s  (same grades as one grader)")
     print(f"estimate: T(S, n) = (S/n + 2 sqrt(S/n (1 - 1/n))) x {per_worker:.2f} s / {W} workers  "
           "(a hash split's largest shard is about its mean plus two standard deviations)")
