@@ -151,6 +151,20 @@ def test_the_merge_refuses_while_a_shard_has_not_finished_and_writes_nothing(tmp
     assert not (tmp_path / "reports" / f"{ASSIGNMENT}-autograde.csv").exists()
 
 
+def test_a_shard_that_starts_again_is_not_done_until_it_finishes_again(tmp_path):
+    _submit(tmp_path, "ann")
+    _fake_shard(tmp_path, 0, 2, {})
+    _fake_shard(tmp_path, 1, 2, {"ann": 1.0})
+    summary = tmp_path / "reports" / f"{ASSIGNMENT}-autograde-shard-1-of-2.json"
+    with pytest.raises(SystemExit):  # refused: nothing of the earlier run is taken back
+        shards.start(SimpleNamespace(root=tmp_path, db_url="sqlite:///gradebook.db"), ASSIGNMENT, (1, 2))
+    assert summary.exists()
+    shards.start(SimpleNamespace(root=tmp_path, db_url="postgresql://db/x"), ASSIGNMENT, (1, 2))
+    assert not summary.exists()
+    with pytest.raises(SystemExit, match="shards 1/2 have not finished"):
+        shards.merge(SimpleNamespace(root=tmp_path), ASSIGNMENT, say=lambda *a: None)
+
+
 def test_the_merge_keeps_every_line_and_says_what_no_shard_covered(tmp_path):
     course = SimpleNamespace(root=tmp_path)
     _submit(tmp_path, "ann", "ben", "cem", "dan")

@@ -246,7 +246,7 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     from . import jail, shards, similarity
 
     if shard is not None:
-        shards.refuse_sqlite(course.db_url, shard)
+        shards.start(course, assignment, shard)
     began = time.time()
 
     try:

@@ -42,8 +42,8 @@ import socket
 import time
 from pathlib import Path
 
-__all__ = ["parse_shard", "shard_of", "refuse_sqlite", "staged_folder", "report_name", "submission_stamp",
-           "finish", "merge"]
+__all__ = ["parse_shard", "shard_of", "refuse_sqlite", "start", "staged_folder", "report_name",
+           "submission_stamp", "finish", "merge"]
 
 SHARD_HELP = ("grade only shard k of n (k = 0 .. n-1, counted as SLURM_ARRAY_TASK_ID and "
               "JOB_COMPLETION_INDEX are): the students whose id hashes to k; needs a PostgreSQL gradebook")
@@ -77,6 +77,16 @@ def refuse_sqlite(db_url, shard):
             f"course's is SQLite ({db_url}): SQLite lets one writer in at a time and its locks are not "
             "reliable on a shared file system. Set c.CourseDirectory.db_url = \"postgresql://...\" in "
             "nbgrader_config.py (or give --db-url), or grade on one machine without --shard.")
+
+
+def start(course, assignment, shard):
+    """Before shard k/n grades: refuse SQLite, and take back this shard's summary of an earlier run.
+
+    Without the summary, the shards that finish first do not count this one as done, so the
+    report is merged once this one has finished again, not from its earlier findings.
+    """
+    refuse_sqlite(course.db_url, shard)
+    _summary_path(course.root, assignment, shard).unlink(missing_ok=True)
 
 
 def _tag(shard):
