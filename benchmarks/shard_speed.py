@@ -1,7 +1,7 @@
 """Seconds per submission when n graders share a class: `autograde --shard k/n` on PostgreSQL.
 
     .venv/bin/python benchmarks/shard_speed.py --server postgresql://USER@HOST:PORT/DB \\
-        [--students 12] [--shards 3] [--workers 2] [--assignment 02_bptt]
+        [--students 12] [--shards 3] [--workers 2] [--repeat 1] [--assignment 02_bptt]
 
 Needs a PostgreSQL server (sharded grading refuses SQLite). The script creates a database of
 its own there, `rnncourse_shard_speed_<random>`, and drops it at the end; it touches no other.
@@ -41,10 +41,10 @@ from rnncourse.grading import shards  # noqa: E402
 
 
 def grade(course, db_url, assignment, shard, workers):
-    """One grader, started as an array job starts it."""
+    """The arguments of subprocess.Popen for one grader, as an array job starts it."""
     cmd = [sys.executable, "-m", "rnncourse.grading.instructor", "--root", str(course), "--db-url", db_url,
            "autograde", assignment, *(["--shard", shard] if shard else []), "--workers", str(workers)]
-    return subprocess.Popen(cmd, cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return dict(args=cmd, cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def finish(proc):
@@ -72,6 +72,8 @@ def main():
     parser.add_argument("--students", type=int, default=12)
     parser.add_argument("--shards", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="workers per grader (machine)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of each way, interleaved; the fastest counts")
     parser.add_argument("--assignment", default="02_bptt")
     args = parser.parse_args()
     from sqlalchemy import create_engine, text
@@ -82,41 +84,42 @@ def main():
         conn.execute(text(f"CREATE DATABASE {name}"))
     db_url = args.server.rsplit("/", 1)[0] + f"/{name}"
     S, n, W, a = args.students, args.shards, args.workers, args.assignment
+    sizes = [sum(shards.shard_of(f"student{i}", n) == k for i in range(S)) for k in range(n)]
     try:
         with tempfile.TemporaryDirectory() as tmp:
             course = make_course(tmp, "course", a, S, db_url=db_url)
-            sizes = [sum(shards.shard_of(f"student{i}", n) == k for i in range(S)) for k in range(n)]
             reference = make_course(tmp, "sqlite", a, S)
-            start = time.perf_counter()
-            finish(grade(reference, f"sqlite:///{reference / 'gradebook.db'}", a, None, W))
-            sqlite = time.perf_counter() - start
-            start, cpu = time.perf_counter(), _children_cpu()
-            finish(grade(course, db_url, a, "0/1", W))
-            one, cpu = time.perf_counter() - start, _children_cpu() - cpu
-            full = scores(db_url, a)
-            alone = []
-            for k in range(n):
-                start = time.perf_counter()
-                finish(grade(course, db_url, a, f"{k}/{n}", W))
-                alone.append(time.perf_counter() - start)
-            assert scores(db_url, a) == full
-            start = time.perf_counter()
-            for proc in [grade(course, db_url, a, f"{k}/{n}", W) for k in range(n)]:
-                finish(proc)
-            together = time.perf_counter() - start
-            assert scores(db_url, a) == full and len(full) == S and len(set(full.values())) == 1, full
+            ways = {"sqlite": [grade(reference, f"sqlite:///{reference / 'gradebook.db'}", a, None, W)],
+                    "one": [grade(course, db_url, a, "0/1", W)],
+                    **{k: [grade(course, db_url, a, f"{k}/{n}", W)] for k in range(n)},
+                    "together": [grade(course, db_url, a, f"{k}/{n}", W) for k in range(n)]}
+            # Other work on the machine can only slow a run down: the fastest of the runs counts.
+            best = {}
+            for _ in range(args.repeat):
+                for way, commands in ways.items():
+                    start, cpu = time.perf_counter(), _children_cpu()
+                    for proc in [subprocess.Popen(**c) for c in commands]:
+                        finish(proc)
+                    took = (time.perf_counter() - start, _children_cpu() - cpu)
+                    best[way] = min(best.get(way, took), took)
+                    if way == "one":
+                        full = scores(db_url, a)
+                    elif way != "sqlite":
+                        assert scores(db_url, a) == full, "the shards' grades differ from one grader's"
+            assert len(full) == S and len(set(full.values())) == 1 and min(full.values()) > 0, full
     finally:
         with server.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         server.dispose()
 
+    (sqlite, _), (one, cpu), (together, _) = best["sqlite"], best["one"], best["together"]
+    alone = [best[k][0] for k in range(n)]
     per_worker = one * W / S
-    print(f"shard_speed: {S} correct submissions of {a}, {W} workers per grader, "
-          f"{os.cpu_count()} cores here, PostgreSQL gradebook")
+    print(f"shard_speed: {S} correct submissions of {a}, {W} workers per grader, {os.cpu_count()} cores, "
+          f"fastest of {args.repeat} runs; load average {os.getloadavg()[1]:.1f} (1.0 per busy core)")
     print(f"  make autograde on SQLite, no shards:  {sqlite:6.1f} s = {sqlite / S:.2f} s per submission")
-    print(f"  one grader, every student:            {one:6.1f} s = {one / S:.2f} s per submission, "
+    print(f"  one grader on PostgreSQL (--shard 0/1): {one:6.1f} s = {one / S:.2f} s per submission, "
           f"{per_worker:.2f} s per submission per worker; processor time {cpu / S:.2f} s per submission")
-    print(f"  load average here during the runs: {os.getloadavg()[1]:.1f} (1.0 per busy core)")
     for k in range(n):
         print(f"  shard {k}/{n} alone ({sizes[k]:2d} students):        {alone[k]:6.1f} s")
     print(f"  {n} machines side by side (slowest shard): {max(alone):6.1f} s  "
@@ -129,7 +132,6 @@ def main():
         t = largest * per_worker / W
         plural = "s" if machines > 1 else " "
         print(f"  1,000 students on {machines:2d} machine{plural}: about {t / 60:5.1f} min")
-
 
 if __name__ == "__main__":
     main()
