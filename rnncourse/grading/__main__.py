@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 
 from . import jail
-from .verify import grade_notebook
+from .verify import cell_name, grade_notebook
 
 
 def check(path, out=None):
@@ -41,7 +41,7 @@ def check(path, out=None):
     for index, outcome in sorted(result.cells.items()):
         tips = result.advice.get(index, [])
         if outcome.status != "ok" or tips:
-            print(f"Cell {index + 1}:", file=out)
+            print(f"{cell_name(index).capitalize()}:", file=out)  # as the report counts cells
             for tip in tips:
                 print(f"  note: {tip}", file=out)
             if outcome.status != "ok":

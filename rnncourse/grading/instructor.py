@@ -217,8 +217,11 @@ def _findings_from_reports(course, assignment, student):
         total += float(data.get("score", 0.0))
         sandboxed = sandboxed and bool(data.get("sandboxed"))
         for note in data.get("notes", []):
+            action = ("graded without that cell" if note.startswith("cell ")
+                      else "the checks of those calls lost their points" if ": of " in note
+                      else "what had not run got nothing")
             findings.append(Finding(student, assignment, f"{snb.name}: {note}",
-                                    "that cell or call got nothing; everything else was graded"))
+                                    f"{action}; everything else was graded"))
     return findings, total, sandboxed
 
 

@@ -33,7 +33,7 @@ from traitlets import Bool, Float, Integer, Unicode
 
 from . import jail
 from .notebooks import meta
-from .verify import course_secret, grade_notebook
+from .verify import cell_name, course_secret, grade_notebook
 
 __all__ = ["VerifiedExecute", "CourseCsvExport", "report_path", "UNSANDBOXED_NOTE", "unsandboxed_note"]
 
@@ -106,7 +106,7 @@ class VerifiedExecute(NbGraderPreprocessor):
             "verdicts": [{"grade_id": v.grade_id, "points": v.points, "passed": v.passed, "message": v.message}
                          for v in result.verdicts.values()],
             "notes": result.notes,
-            "cell_errors": {str(i): o.message() for i, o in result.cells.items() if o.status != "ok"},
+            "cell_errors": {cell_name(i): o.message() for i, o in result.cells.items() if o.status != "ok"},
             "seconds": round(result.seconds, 3), "graded_at": time.strftime("%Y-%m-%d %H:%M:%S"),
         }
         path.write_text(json.dumps(data, indent=1))
