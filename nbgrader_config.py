@@ -14,6 +14,31 @@ c.ExecutePreprocessor.timeout = 30
 # Outputs are cleared on release: students start from an empty notebook.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
+# Release: nbgrader's own steps, with the cells saved to the gradebook *after* the hidden tests
+# are cleared. nbgrader saves them before, so that autograde can put hidden tests back; but then
+# the gradebook's checksum of every hidden test cell differs from the release's, and autograde
+# logs "Attribute 'checksum' for cell ..._hidden has changed!" for each one of every untouched
+# submission (nbgrader#1961), which hides the warning for a cell a student really edited. Here no
+# test cell's code runs when grading (VerifiedExecute decides from the specification), so nothing
+# needs the hidden tests back, and keeping them out of autograded/ and feedback/ is safer.
+from nbgrader.preprocessors import (  # noqa: E402
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    ClearOutput,
+    ClearSolutions,
+    ComputeChecksums,
+    IncludeHeaderFooter,
+    InstantiateTests,
+    LockCells,
+    SaveCells,
+)
+
+c.GenerateAssignment.preprocessors = [
+    IncludeHeaderFooter, InstantiateTests, LockCells, ClearSolutions, ClearOutput, CheckCellMetadata,
+    ClearHiddenTests, ClearMarkScheme, ComputeChecksums, SaveCells, CheckCellMetadata,
+]
+
 # Grades are decided outside the student's process. VerifiedExecute takes the place
 # of nbgrader's Execute step: the submission runs in a jail (bubblewrap), its
 # functions are called on inputs drawn from the course's secret, and every result is
@@ -24,7 +49,6 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties,
-    CheckCellMetadata,
     GetGrades,
     IgnorePattern,
     LimitOutput,
@@ -32,7 +56,15 @@ from nbgrader.preprocessors import (  # noqa: E402
 )
 
 from rnncourse.grading.feedback import RemoveHiddenTests, SanitiseStudentMarkup  # noqa: E402
-from rnncourse.grading.nbgrader_plugins import CourseCsvExport, VerifiedExecute  # noqa: E402
+from rnncourse.grading.nbgrader_plugins import (  # noqa: E402
+    CourseCsvExport,
+    VerifiedExecute,
+    add_submissions_without_autoflush,
+)
+
+# nbgrader 0.9.6 with SQLAlchemy 2 logs three SAWarnings per new submission; this removes their
+# cause (rnncourse/grading/nbgrader_plugins.py says how).
+add_submissions_without_autoflush()
 
 c.Autograde.autograde_preprocessors = [
     VerifiedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,

@@ -329,8 +329,10 @@ def _record_zero(course, assignment, student):
     """A submission with nothing gradable in it: 0 for every test cell, in the gradebook."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(course.db_url, course.course_id) as gb, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # nbgrader's add_submission triggers SQLAlchemy autoflush warnings
+    from .nbgrader_plugins import add_submissions_without_autoflush
+
+    add_submissions_without_autoflush()  # as nbgrader_config.py does for nbgrader's own commands
+    with Gradebook(course.db_url, course.course_id) as gb:
         gb.update_or_create_student(student)
         submission = gb.update_or_create_submission(assignment, student)
         for notebook in submission.notebooks:

@@ -35,7 +35,8 @@ from . import jail
 from .notebooks import meta
 from .verify import cell_name, course_secret, grade_notebook
 
-__all__ = ["VerifiedExecute", "CourseCsvExport", "report_path", "UNSANDBOXED_NOTE", "unsandboxed_note"]
+__all__ = ["VerifiedExecute", "CourseCsvExport", "report_path", "UNSANDBOXED_NOTE", "unsandboxed_note",
+           "add_submissions_without_autoflush"]
 
 UNSANDBOXED_NOTE = ("Note: graded UNSANDBOXED: the instructor chose to grade without a jail ({reason}); "
                     "re-grade where bubblewrap works to be sure of this grade.")
@@ -44,6 +45,34 @@ UNSANDBOXED_NOTE = ("Note: graded UNSANDBOXED: the instructor chose to grade wit
 def unsandboxed_note(reason=None):
     """The line every test cell of a notebook graded without a jail starts with, saying why."""
     return UNSANDBOXED_NOTE.format(reason=reason or jail.unsandboxed_reason() or "no jail was used")
+
+
+def add_submissions_without_autoflush():
+    """Make nbgrader's ``Gradebook.add_submission`` build a submission with autoflush off.
+
+    It builds the submission, its notebooks, grades and comments before adding them to the
+    session, and reads ``submission.assignment.notebooks`` on the way; with SQLAlchemy 2 that
+    read autoflushes a session holding the half-built objects, which logs three ``SAWarning``s
+    ("not in session, add operation along ... will not proceed") for every student. SQLAlchemy
+    itself suggests ``no_autoflush`` for objects being initialised; the explicit ``add`` and
+    ``commit`` at the end store the same rows as before (commit flushes whatever autoflush is).
+    SQLAlchemy 1.4, which did not warn, cannot be pinned instead: its PostgreSQL dialect for
+    psycopg 3 (``postgresql+psycopg``) arrived in 2.0. Called by ``nbgrader_config.py``; safe to
+    call again.
+    """
+    from nbgrader.api import Gradebook
+
+    original = Gradebook.add_submission
+    if getattr(original, "_rnncourse_no_autoflush", False):
+        return
+
+    def add_submission(self, *args, **kwargs):
+        with self.db.no_autoflush:
+            return original(self, *args, **kwargs)
+
+    add_submission._rnncourse_no_autoflush = True
+    add_submission.__doc__, add_submission.__wrapped__ = original.__doc__, original
+    Gradebook.add_submission = add_submission
 
 
 def report_path(root, assignment, student, notebook):
