@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import shutil
@@ -342,20 +343,112 @@ def _record_zero(course, assignment, student):
         gb.db.commit()
 
 
+def _plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class RosterError(ValueError):
+    """A roster file that cannot be imported as it is; the message names the row or column."""
+
+
+ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
+# nbgrader_config.py reads the student id from LMS file names "<id>_<notebook>.ipynb" and folders
+# are named after it: an id with one of these could never be matched to its submissions.
+_BAD_IN_ID = {"_": "an underscore (zip_collect reads '<id>_<notebook>.ipynb')", "/": "a slash",
+              " ": "a space", "\t": "a tab"}
+
+
+@dataclass
+class RosterImport:
+    new: list  # ids added to the gradebook
+    updated: list  # ids that were there already (names and email updated from the file)
+    skipped_rows: list  # row numbers of blank rows
+    ignored_columns: list
+    dialect: str  # what separated the columns, in words
+
+
+def read_roster(csv_path):
+    """The students of a roster file: [(row number, {column: value})]; ``RosterError`` if it cannot be read.
+
+    The file is UTF-8 text, with or without the byte-order mark Excel writes; columns are
+    separated by commas, semicolons (Excel in many locales) or tabs, told apart by their header
+    line. The header must name an ``id`` column (``student_id`` also counts; case and spaces do
+    not matter); ``first_name``, ``last_name`` and ``email`` are optional. Rows with nothing in
+    them are skipped. Every problem is found before anything is imported: an empty or duplicated
+    id, an id nbgrader's folders or zip_collect could not use, a row with more cells than headers.
+    """
+    path = Path(csv_path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise RosterError(f"no roster file {str(path)!r}") from None
+    except UnicodeDecodeError as err:
+        raise RosterError(f"{path} is not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset "
+                          f"{err.start}); save it as 'CSV UTF-8' and import again") from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise RosterError(f"{path} is empty or its first line is blank: it needs a header line naming the "
+                          f"columns ({', '.join(ROSTER_COLUMNS)}; only id is required)")
+    # The separator is the one the header line uses most: names of columns hold none of them.
+    counts = {sep: lines[0].count(sep) for sep in (",", ";", "\t")}
+    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    columns = [c.strip().lower().replace(" ", "_") for c in next(reader)]
+    if "id" not in columns and "student_id" in columns:
+        columns[columns.index("student_id")] = "id"
+    if "id" not in columns:
+        raise RosterError(f"{path}: the header line has no 'id' column (it has: "
+                          f"{', '.join(map(repr, columns))}; expected {', '.join(ROSTER_COLUMNS)}, separated "
+                          "by commas, semicolons or tabs)")
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if repeated:
+        raise RosterError(f"{path}: the header line names the column(s) {', '.join(map(repr, repeated))} "
+                          "twice")
+    problems, rows, seen, skipped = [], [], {}, []
+    for cells in reader:
+        number = reader.line_num  # the line it ends on, as an editor shows it
+        if not any(cell.strip() for cell in cells):
+            skipped.append(number)
+            continue
+        if len(cells) > len(columns):
+            problems.append(f"row {number} has {len(cells)} cells but the header names {len(columns)} "
+                            "columns (a separator inside a name? quote that cell)")
+            continue
+        row = {c: v.strip() for c, v in zip(columns, cells) if c}
+        sid = row.get("id", "")
+        if not sid:
+            problems.append(f"row {number} has no id")
+            continue
+        bad = [what for ch, what in _BAD_IN_ID.items() if ch in sid]
+        if bad:
+            problems.append(f"row {number}: the id {sid!r} contains {' and '.join(bad)}")
+        if sid in seen:
+            problems.append(f"row {number} repeats the id {sid!r} of row {seen[sid]}")
+        seen.setdefault(sid, number)
+        rows.append((number, row))
+    if problems:
+        raise RosterError(f"{path}: nothing imported, {_plural(len(problems), 'problem')}:\n  "
+                          + "\n  ".join(problems))
+    names = {",": "commas", ";": "semicolons", "\t": "tabs"}
+    return rows, skipped, [c for c in columns if c and c not in ROSTER_COLUMNS], names[delimiter]
+
+
 def roster(course, csv_path):
-    """Import students from a CSV file (columns id, and optionally first_name, last_name, email)."""
+    """Import students from a CSV file (``read_roster`` says which); returns a ``RosterImport``.
+
+    Raises ``RosterError`` before touching the gradebook if any row cannot be imported.
+    """
     from nbgrader.api import Gradebook
 
-    added = []
-    with open(csv_path, newline="") as f, Gradebook(course.db_url, course.course_id) as gb:
-        for row in csv.DictReader(f):
-            sid = (row.get("id") or row.get("student_id") or "").strip()
-            if not sid:
-                continue
-            extra = {k: row[k].strip() for k in ("first_name", "last_name", "email") if row.get(k)}
-            gb.update_or_create_student(sid, **extra)
-            added.append(sid)
-    return added
+    rows, skipped, ignored, dialect = read_roster(csv_path)
+    new, updated = [], []
+    with Gradebook(course.db_url, course.course_id) as gb:
+        known = {s.id for s in gb.students}
+        for _, row in rows:
+            extra = {k: row[k] for k in ROSTER_COLUMNS[1:] if row.get(k)}
+            gb.update_or_create_student(row["id"], **extra)
+            (updated if row["id"] in known else new).append(row["id"])
+    return RosterImport(new, updated, skipped, ignored, dialect)
 
 
 def unknown_students(course, assignment):
@@ -485,8 +578,15 @@ def main(argv=None):
         else:
             print("every submission comes from a student in the gradebook")
     elif args.command == "roster":
-        added = roster(course, args.csv)
-        print(f"{len(added)} students in the gradebook from {args.csv}")
+        try:
+            done = roster(course, args.csv)
+        except RosterError as err:
+            raise SystemExit(f"roster: {err}") from None
+        print(f"{_plural(len(done.new) + len(done.updated), 'student')} imported from {args.csv} (columns "
+              f"separated by {done.dialect}): {len(done.new)} new, {len(done.updated)} already in the "
+              f"gradebook (updated); {_plural(len(done.skipped_rows), 'blank row')} skipped")
+        if done.ignored_columns:
+            print(f"columns ignored (not {', '.join(ROSTER_COLUMNS)}): {', '.join(done.ignored_columns)}")
     elif args.command == "feedback":
         _run(course, "generate_feedback", args.assignment, "--force")
         print(f"feedback written to {course.root / 'feedback'}")
