@@ -46,7 +46,8 @@ def test_autograde_of_clean_submissions_logs_no_checksum_or_sqlalchemy_warning(t
                      flags=re.M)
     by_student = dict(zip(parts[1::2], parts[2::2]))
     assert set(by_student) == set(folders), log[-3000:]
-    changed = {s: re.findall(r"Attribute '(\w+)' for cell (\w+) has changed", text) for s, text in by_student.items()}
+    changed = {s: re.findall(r"Attribute '(\w+)' for cell (\w+) has changed", text)
+               for s, text in by_student.items()}
     assert changed == {"untouched": [], "solved": [], "tampered": [("checksum", "softmax_hidden")]}, changed
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "rnncourse") as gb:
         scores = {s: gb.find_submission(ASSIGNMENT, s).score for s in folders}

@@ -20,7 +20,8 @@ from support import ROOT
 
 @pytest.fixture
 def course(tmp_path):
-    return instructor.Course(tmp_path, "rnncourse", "solutions", "exercises", f"sqlite:///{tmp_path / 'gb.db'}")
+    url = f"sqlite:///{tmp_path / 'gb.db'}"
+    return instructor.Course(tmp_path, "rnncourse", "solutions", "exercises", url)
 
 
 def students(course):
@@ -32,7 +33,8 @@ def students(course):
     ("\ufeffid,first_name,last_name,email\nalice,Alice,Émond,a@x.org\nbob,Bob,B,\n", "commas"),
     ("id;first_name;last_name;email\nalice;Alice;Émond;a@x.org\nbob;Bob;B;\n", "semicolons"),
     ("\ufeffID\tFirst Name\tLast Name\tEmail\nalice\tAlice\tÉmond\ta@x.org\nbob\tBob\tB\t\n", "tabs"),
-    ('student_id,first_name,last_name,email\nalice,Alice,Émond,a@x.org\n\n"bob","Bob","B",""\n,,,\n', "commas"),
+    ('student_id,first_name,last_name,email\nalice,Alice,Émond,a@x.org\n\n"bob","Bob","B",""\n,,,\n',
+     "commas"),
 ], ids=["bom-commas", "semicolons", "bom-tabs-spaced-headers", "student_id-quotes-blank-rows"])
 def test_roster_written_by_spreadsheets_is_read_row_by_row(tmp_path, text, dialect):
     path = tmp_path / "students.csv"

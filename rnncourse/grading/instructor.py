@@ -464,11 +464,35 @@ def unknown_students(course, assignment):
 # --- the rest of the loop -----------------------------------------------------------------
 
 
+def _tail(log, lines=40):
+    """The last whole ``lines`` lines of a log, saying how many came before."""
+    kept = log.rstrip("\n").splitlines()
+    head = f"[... {len(kept) - lines} earlier lines]\n" if len(kept) > lines else ""
+    return head + "\n".join(kept[-lines:])
+
+
 def _run(course, *args):
     code, log = course.nbgrader(*args)
     if code != 0:
-        raise SystemExit(f"nbgrader {' '.join(map(str, args))} failed:\n{log[-3000:]}")
+        raise SystemExit(f"nbgrader {' '.join(map(str, args))} failed:\n{_tail(log)}")
     return log
+
+
+def collect_summary(course, assignment, log):
+    """What ``make collect`` prints of zip_collect's log; all of it goes to reports/<assignment>-collect.log.
+
+    zip_collect logs two lines per file copied, twice; what an instructor must read are its
+    warnings (a file name it could not match, a file it skipped) and its count, so those are
+    printed whole, and the file holds the rest.
+    """
+    path = course.root / "reports" / f"{assignment}-collect.log"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(log)
+    lines = log.splitlines()
+    # "Directory not found. Creating: submitted/<student>/..." is logged for every new student.
+    shown = [ln for ln in lines if ("WARNING" in ln or "ERROR" in ln) and "Directory not found" not in ln]
+    where = path.relative_to(course.root)
+    return "\n".join(shown + [f"zip_collect's whole log ({len(lines)} lines): {where}"])
 
 
 DEMO_KINDS = ("correct", "student_style", "partial", "empty", "import_reference", "reach_interpreter", "invalid_json",
@@ -569,7 +593,8 @@ def main(argv=None):
                   call_timeout=args.call_timeout, submission_timeout=args.submission_timeout,
                   allow_unsandboxed=args.allow_unsandboxed)
     elif args.command == "collect":
-        print(_run(course, "zip_collect", args.assignment, "--force")[-2000:])
+        log = _run(course, "zip_collect", args.assignment, "--force")
+        print(collect_summary(course, args.assignment, log))
         strangers = unknown_students(course, args.assignment)
         if strangers:
             print(f"{len(strangers)} submissions come from students who are not in the gradebook: "
