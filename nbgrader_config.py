@@ -56,6 +56,7 @@ from nbgrader.preprocessors import (  # noqa: E402
 )
 
 from rnncourse.grading.feedback import RemoveHiddenTests, SanitiseStudentMarkup  # noqa: E402
+from rnncourse.grading.feedback_math import TEMPLATE_NAME, LocalMathJax, template_basedirs  # noqa: E402
 from rnncourse.grading.nbgrader_plugins import (  # noqa: E402
     CourseCsvExport,
     VerifiedExecute,
@@ -78,7 +79,12 @@ c.VerifiedExecute.call_timeout = 10
 # grader's messages. SanitiseStudentMarkup comes after GetGrades, which looks cells up
 # by their grade_id and adds the graders' comments, so both are cleaned too: nothing a
 # submission wrote can run in the page the student and the instructor open.
-c.GenerateFeedback.preprocessors = [RemoveHiddenTests, GetGrades, SanitiseStudentMarkup, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [RemoveHiddenTests, GetGrades, SanitiseStudentMarkup, CSSHTMLHeaderPreprocessor,
+                                    LocalMathJax]
+# Math in the feedback pages from the course's own MathJax 3 (the book's), not MathJax 2 from a
+# CDN, so that a page opened offline shows formulas (rnncourse/grading/feedback_math.py).
+c.HTMLExporter.template_name = TEMPLATE_NAME
+c.HTMLExporter.extra_template_basedirs = template_basedirs()
 
 # Export: nbgrader's CSV columns plus "submitted / not submitted" and how each grade was made.
 c.ExportApp.plugin_class = CourseCsvExport

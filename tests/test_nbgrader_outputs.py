@@ -1,11 +1,14 @@
-"""A clean submission graded by plain ``nbgrader autograde`` logs no warning; a tampered one does.
+"""What plain nbgrader commands write in this course: clean autograde logs, feedback that works offline.
 
-nbgrader 0.9.6 saved the source cells to the gradebook before clearing the hidden tests, so every
-hidden test cell of every submission made from the release "had changed" (five warnings per
+Logs. nbgrader 0.9.6 saved the source cells to the gradebook before clearing the hidden tests, so
+every hidden test cell of every submission made from the release "had changed" (five warnings per
 student for assignment 1), and SQLAlchemy 2 added three ``SAWarning`` blocks per student. An
 instructor reading such a log cannot see the one warning that matters: a test cell a student
 edited. ``nbgrader_config.py`` now saves the cells after clearing and builds submissions without
 autoflush (``add_submissions_without_autoflush``).
+
+Feedback. nbgrader's page loaded MathJax 2.7.7 from a CDN, so offline it showed raw TeX; it now
+loads the course's MathJax 3 from ``feedback/_mathjax/`` (``rnncourse/grading/feedback_math.py``).
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ pytestmark = pytest.mark.slow
 ASSIGNMENT = "01_rnn_forward"
 
 
-def test_autograde_of_clean_submissions_logs_no_checksum_or_sqlalchemy_warning(tmp_path):
-    course = make_course(tmp_path)
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """A course with three submissions of assignment 1 autograded by plain nbgrader, and its log."""
+    course = make_course(tmp_path_factory.mktemp("outputs"))
     run(["nbgrader", "generate_assignment", ASSIGNMENT, "--force"], cwd=course)
     release = course / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     source = course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -40,6 +45,11 @@ def test_autograde_of_clean_submissions_logs_no_checksum_or_sqlalchemy_warning(t
     nbformat.write(tampered, str(folders["tampered"] / release.name))
 
     log = run(["nbgrader", "autograde", ASSIGNMENT, "--force"], cwd=course, timeout=600).stderr
+    return course, folders, log
+
+
+def test_autograde_of_clean_submissions_logs_no_checksum_or_sqlalchemy_warning(graded):
+    course, folders, log = graded
     assert "SAWarning" not in log, log[-3000:]
     # nbgrader grades the students one after another; each one's lines start with this line.
     parts = re.split(r"^\[AutogradeApp \| INFO\] Creating/updating student with ID '([^']+)'.*$", log,
@@ -52,3 +62,19 @@ def test_autograde_of_clean_submissions_logs_no_checksum_or_sqlalchemy_warning(t
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "rnncourse") as gb:
         scores = {s: gb.find_submission(ASSIGNMENT, s).score for s in folders}
     assert scores == {"untouched": 0, "solved": 20, "tampered": 20}, scores
+
+
+def test_feedback_loads_mathjax_from_the_course_copy_beside_it_not_from_a_cdn(graded):
+    course, folders, _ = graded
+    run(["nbgrader", "generate_feedback", ASSIGNMENT, "--force"], cwd=course, timeout=600)
+    pages = sorted((course / "feedback").glob(f"*/{ASSIGNMENT}/*.html"))
+    assert [p.parent.parent.name for p in pages] == sorted(folders), pages
+    for page in pages:
+        text = page.read_text()
+        scripts = re.findall(r"<script[^>]*\bsrc=\"([^\"]*)\"", text)
+        assert scripts == ["../../_mathjax/tex-chtml.js"], (page, scripts)
+        assert not re.search(r"https?://[^\"' ]*mathjax", text, re.I), page
+        assert (page.parent / scripts[0]).resolve().is_file(), f"{page}: {scripts[0]} is not there"
+        assert "MathJax.Hub" not in text  # MathJax 2's configuration would fail under MathJax 3
+    fonts = course / "feedback" / "_mathjax" / "output" / "chtml" / "fonts" / "woff-v2"
+    assert len(list(fonts.glob("*.woff"))) > 10, "the fonts tex-chtml.js loads are missing"
