@@ -157,6 +157,7 @@ def test_export_tells_not_submitted_from_zero_and_how_grades_were_made(graded):
     run(["nbgrader", "export", "--to", "grades.csv"], cwd=course.root)
     rows = {r["student_id"]: r for r in csv.DictReader((course.root / "grades.csv").open())}
     assert rows["absent"]["status"] == "not submitted" and rows["absent"]["score"] == ""
+    assert rows["absent"]["grading"] == "not autograded"
     assert rows["empty"]["status"] == "submitted" and float(rows["empty"]["score"]) == 0
     assert rows["correct"]["grading"] == "jail (bwrap)"
     assert set(rows["correct"]) >= {"timestamp", "late_submission_penalty", "raw_score", "max_score"}

@@ -204,7 +204,10 @@ HOW_TO_JAIL = ("Install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewr
 def unsandboxed_reason():
     """Why grading here would run without a jail (None when the jail can be used)."""
     if os.environ.get("RNNCOURSE_JAIL", "").strip().lower() == "none":
-        return "RNNCOURSE_JAIL=none asks for no jail"
+        # Say which: the instructor's choice on a machine with a working jail, or both reasons.
+        problem = jail_problem()
+        return "RNNCOURSE_JAIL=none asks for no jail" + (f", and {problem}" if problem else
+                                                         ", though bubblewrap works here")
     return jail_problem()
 
 

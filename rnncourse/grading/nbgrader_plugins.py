@@ -44,7 +44,7 @@ UNSANDBOXED_NOTE = ("Note: graded UNSANDBOXED: the instructor chose to grade wit
 
 def unsandboxed_note(reason=None):
     """The line every test cell of a notebook graded without a jail starts with, saying why."""
-    return UNSANDBOXED_NOTE.format(reason=reason or jail.unsandboxed_reason() or "no jail was used")
+    return UNSANDBOXED_NOTE.format(reason=reason or jail.unsandboxed_reason() or "the reason was not recorded")
 
 
 def add_submissions_without_autoflush():
@@ -204,8 +204,9 @@ class CourseCsvExport(ExportPlugin):
                     try:
                         sub = gradebook.find_submission(assignment.name, student.id)
                     except MissingEntry:
+                        # Nothing was graded: the column says so, as the README promises, not blank.
                         row.update(status="not submitted", timestamp="", raw_score="", late_submission_penalty="",
-                                   score="", grading="")
+                                   score="", grading="not autograded")
                     else:
                         penalty = sub.late_submission_penalty or 0.0
                         row.update(status="submitted", timestamp=sub.timestamp or "", raw_score=sub.score,
@@ -226,5 +227,5 @@ def _grading_mode(root, assignment, student):
         except (OSError, ValueError):
             continue
         modes.add(f"jail ({data.get('backend')})" if data.get("sandboxed")
-                  else f"UNSANDBOXED ({data.get('unsandboxed_reason') or 'no jail'})")
+                  else f"UNSANDBOXED ({data.get('unsandboxed_reason') or 'the report does not say why'})")
     return "; ".join(sorted(modes)) or "unknown"
