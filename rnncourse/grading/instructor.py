@@ -303,7 +303,7 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
         for flag in similarity.flag_copies(staged, course.root / course.source / assignment):
             findings.append(Finding(student, assignment, flag, "no score changed; read the answer"))
         scores[student] = total
-        say(f"  {student:<16} {total:6.1f} points  ({seconds:.1f} s)")
+    say(score_table(course, assignment, {student: results[student][2] for student in students}))
     if unsandboxed:
         findings.append(Finding("*", assignment, f"{len(unsandboxed)} submissions were graded UNSANDBOXED, as "
                                 f"asked with --allow-unsandboxed ({jail.unsandboxed_reason()})",
@@ -319,6 +319,34 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     for x in findings:
         say("  " + x.line())
     return scores, findings
+
+
+def score_table(course, assignment, seconds):
+    """The scores the gradebook now holds for these students, one line each, after late penalties.
+
+    The grader's reports hold the verified points; the gradebook adds what nbgrader and the
+    instructor add (manual grades and extra credit, the late penalty), and is what export and
+    feedback use, so this is what is printed.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    lines = [f"scores as the gradebook holds them (with extra credit, less late penalties), of "
+             f"{assignment}:"]
+    with Gradebook(course.db_url, course.course_id) as gb:
+        for student, took in seconds.items():
+            try:
+                sub = gb.find_submission(assignment, student)
+            except MissingEntry:
+                lines.append(f"  {student:<16} no grade stored  ({took:.1f} s)")
+                continue
+            penalty = sub.late_submission_penalty or 0.0
+            final = max(0.0, sub.score - penalty)
+            extra = sum(g.extra_credit or 0.0 for nb in sub.notebooks for g in nb.grades)
+            why = [f"{extra:+g} extra credit" if extra else "", f"-{penalty:g} late" if penalty else ""]
+            why = ", ".join(w for w in why if w)
+            lines.append(f"  {student:<16} {final:6.1f} of {sub.max_score:g}" + (f" ({why})" if why else "")
+                         + f"  ({took:.1f} s)")
+    return "\n".join(lines)
 
 
 def _error_line(log):
