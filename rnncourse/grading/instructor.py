@@ -608,6 +608,8 @@ def main(argv=None):
     p.add_argument("assignment")
     p.add_argument("--dir", default="_demo", help="the scratch course folder (replaced)")
     args = parser.parse_args(argv)
+    # nbgrader's Gradebook runs alembic by name: this interpreter's, even when its venv is not active.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     if args.command == "demo":
         demo(args.root, args.assignment, args.dir)
         return
