@@ -63,7 +63,7 @@ def check(path, out=None):
 
 
 def start(assignment, exercises="exercises", work="work", out=None):
-    """Copy ``exercises/<assignment>/`` into ``work/<assignment>/``, where a student works; returns an exit code.
+    """Copy ``exercises/<assignment>/`` to ``work/<assignment>/``, the student's folder; returns an exit code.
 
     A file that is already in ``work/<assignment>/`` is never replaced: it holds the student's
     answers. ``work/`` is ignored by git, and ``make release`` and ``git pull`` write only to
@@ -110,7 +110,7 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="grade a notebook as the grader would, and print what it finds")
     p.add_argument("notebook", nargs="+")
-    p = sub.add_parser("start", help="copy exercises/NAME/ into work/NAME/ to work on (never replaces a file)")
+    p = sub.add_parser("start", help="copy exercises/NAME/ into work/NAME/ (never replaces a file there)")
     p.add_argument("assignment", nargs="?", default="", help="the assignment, for example 01_rnn_forward")
     args = parser.parse_args(argv)
     if args.command == "start":

@@ -64,8 +64,8 @@ class VerifiedVerdicts(NbGraderPreprocessor):
         result = grade_notebook(nb, secrets.token_hex(16), "validate", "you", "notebook")
         fill_outputs(nb, result, jail.unsandboxed_reason())
         if not result.sandboxed:  # fill_outputs' note speaks to the instructor; this one to the student
-            note = (f"Note: checked WITHOUT the grader's sandbox ({jail.unsandboxed_reason()}): code that reads "
-                    "files or imports rnncourse may pass here and fail when graded.\n")
+            note = (f"Note: checked WITHOUT the grader's sandbox ({jail.unsandboxed_reason()}): code that "
+                    "reads files or imports rnncourse may pass here and fail when graded.\n")
             for cell in nb.cells:
                 if cell.get("cell_type") == "code" and meta(cell).get("grade") and cell.get("outputs"):
                     cell["outputs"][0]["text"] = note
@@ -187,7 +187,8 @@ class CourseReleaseFeedback(ExchangeReleaseFeedback):
 
     def _timestamp_for(self, student):
         for folder in (self.coursedir.submitted_directory, self.coursedir.autograded_directory):
-            path = Path(self.coursedir.format_path(folder, student, self.coursedir.assignment_id)) / "timestamp.txt"
+            path = Path(self.coursedir.format_path(folder, student, self.coursedir.assignment_id)).joinpath(
+                "timestamp.txt")
             if path.is_file() and path.read_text().strip():
                 return path.read_text().strip()
         from nbgrader.api import Gradebook, MissingEntry
@@ -213,7 +214,7 @@ class CourseReleaseFeedback(ExchangeReleaseFeedback):
                 stamp = self._timestamp_for(student)
                 with open(stamp_path, "w") as fh:
                     fh.write(stamp)
-                self.log.info("Wrote the missing %s (submitted at %s)", stamp_path, stamp or "an unknown time")
+                self.log.info("Wrote the missing %s (submitted at %s)", stamp_path, stamp or "unknown")
         excluded = {s for s in (self.coursedir.student_id_exclude or "").split(",") if s}
         before = self.coursedir.student_id_exclude
         self.coursedir.student_id_exclude = ",".join(sorted(excluded | {s for s, _ in not_from_exchange}))
@@ -226,8 +227,8 @@ class CourseReleaseFeedback(ExchangeReleaseFeedback):
                 continue
             self.log.warning(
                 "Feedback for %s not released through the exchange: that submission did not come through it "
-                "(zip_collect, or a copy into submitted/), so %s could not fetch it. Hand them the HTML files "
-                "in %s (through your LMS, say).", student, student, folder)
+                "(zip_collect, or a copy into submitted/), so %s could not fetch it. Hand them the HTML "
+                "files in %s (through your LMS, say).", student, student, folder)
 
     def _student_of(self, folder):
         regexp = self.coursedir.format_path(self.coursedir.feedback_directory, "(?P<student_id>.*)",

@@ -485,8 +485,8 @@ def main(argv=None):
         untimed = sorted(p.parent.name for p in (course.root / "submitted").glob(f"*/{args.assignment}")
                          if p.is_dir() and not (p / "timestamp.txt").is_file())
         if untimed:
-            print(f"{len(untimed)} submissions have no submission time, so no late penalty can apply to them: "
-                  f"{', '.join(untimed)}\n(give the times in downloaded/{args.assignment}/timestamps.csv, "
+            print(f"{len(untimed)} submissions have no submission time, so no late penalty can apply to them:"
+                  f" {', '.join(untimed)}\n(give the times in downloaded/{args.assignment}/timestamps.csv, "
                   "columns student_id and timestamp, or in the file names; see For instructors)")
     elif args.command == "roster":
         added = roster(course, args.csv)
