@@ -183,13 +183,19 @@ def test_validate_in_the_course_folder_gives_the_graders_verdict(tmp_path):
             names = [ln[4:ln.index("(")] for ln in cell.source.splitlines() if ln.startswith("def ")]
             cell.source = f"from rnncourse import {', '.join(names)}"
     nbformat.write(cheat, str(course_dir / "cheat.ipynb"))
-    # One nbgrader process for both (its start-up costs seconds); its log says which notebook is which.
-    both = "nbgrader validate cheat.ipynb correct.ipynb 2>&1"
-    out = run(["sh", "-c", both], cwd=course_dir, check=False).stdout
-    cheat_part, correct_part = out.split("correct.ipynb")[0], out.split("correct.ipynb")[-1]
+    # Not one of the course's notebooks: validated in a kernel, as nbgrader does.
+    other = {"grade": True, "solution": False, "locked": True, "grade_id": "t", "points": 1, "schema_version": 3}
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell(
+        "assert x == 2, 'the kernel ran this'", metadata={"nbgrader": other})]), str(course_dir / "other.ipynb"))
+    # One nbgrader process for all (its start-up costs seconds); its log says which notebook is which.
+    every = "nbgrader validate cheat.ipynb correct.ipynb other.ipynb 2>&1"
+    out = run(["sh", "-c", every], cwd=course_dir, check=False).stdout
+    cheat_part, rest = out.split("correct.ipynb'")[0], out.split("correct.ipynb'")[-1]
+    correct_part, other_part = rest.split("other.ipynb'")
     assert "Success" not in cheat_part and "VALIDATION FAILED" in cheat_part, cheat_part[-3000:]
-    assert "TestFailure: softmax is not defined when the notebook has run" in cheat_part, cheat_part[-3000:]
-    assert "Success! Your notebook passes all the tests." in correct_part, correct_part[-3000:]
+    assert "TestFailure: softmax is not defined when the notebook has run" in cheat_part, cheat_part
+    assert "Success! Your notebook passes all the tests." in correct_part, correct_part
+    assert "AssertionError: the kernel ran this" in other_part, other_part
 
 
 def test_the_course_config_gives_nbgraders_validate_and_validate_button_the_verified_validator():

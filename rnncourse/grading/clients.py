@@ -53,14 +53,22 @@ class VerifiedVerdicts(NbGraderPreprocessor):
 
     Each test cell gets its verdict as its output (a line on stdout when it passed, a
     ``TestFailure`` error saying what is wrong when not), each other code cell what it printed
-    or raised in the jail: what nbgrader's Validator then reads.
+    or raised in the jail: what nbgrader's Validator then reads. A notebook none of whose test
+    cells names one of the course's checks is run in a kernel by nbgrader's Execute, as before.
     """
 
     def preprocess(self, nb, resources):
+        from nbgrader.preprocessors import Execute
+
         from . import jail
+        from .chapters import find
         from .nbgrader_plugins import fill_outputs
         from .verify import grade_notebook
 
+        tests = [meta(c).get("grade_id", "") for c in nb.cells
+                 if meta(c).get("grade") and not meta(c).get("solution")]
+        if not any(find(grade_id)[0] is not None for grade_id in tests):  # not one of the course's notebooks
+            return Execute(parent=self.parent).preprocess(nb, resources)
         result = grade_notebook(nb, secrets.token_hex(16), "validate", "you", "notebook")
         fill_outputs(nb, result, jail.unsandboxed_reason())
         if not result.sandboxed:  # fill_outputs' note speaks to the instructor; this one to the student
