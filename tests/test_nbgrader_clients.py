@@ -184,9 +184,11 @@ def test_validate_in_the_course_folder_gives_the_graders_verdict(tmp_path):
             cell.source = f"from rnncourse import {', '.join(names)}"
     nbformat.write(cheat, str(course_dir / "cheat.ipynb"))
     # Not one of the course's notebooks: validated in a kernel, as nbgrader does.
-    other = {"grade": True, "solution": False, "locked": True, "grade_id": "t", "points": 1, "schema_version": 3}
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell(
-        "assert x == 2, 'the kernel ran this'", metadata={"nbgrader": other})]), str(course_dir / "other.ipynb"))
+    test = {"grade": True, "solution": False, "locked": True, "grade_id": "t", "points": 1, "schema_version": 3}
+    other = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("assert x == 2, 'the kernel ran this'", metadata={"nbgrader": test})])
+    nbformat.write(other, str(course_dir / "other.ipynb"))
     # One nbgrader process for all (its start-up costs seconds); its log says which notebook is which.
     every = "nbgrader validate cheat.ipynb correct.ipynb other.ipynb 2>&1"
     out = run(["sh", "-c", every], cwd=course_dir, check=False).stdout
