@@ -184,7 +184,8 @@ def test_validate_in_the_course_folder_gives_the_graders_verdict(tmp_path):
             cell.source = f"from rnncourse import {', '.join(names)}"
     nbformat.write(cheat, str(course_dir / "cheat.ipynb"))
     # Not one of the course's notebooks: validated in a kernel, as nbgrader does.
-    test = {"grade": True, "solution": False, "locked": True, "grade_id": "t", "points": 1, "schema_version": 3}
+    test = {"grade": True, "solution": False, "locked": True, "grade_id": "t", "points": 1,
+            "schema_version": 3}
     other = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("x = 1"),
         nbformat.v4.new_code_cell("assert x == 2, 'the kernel ran this'", metadata={"nbgrader": test})])
