@@ -5,9 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# What a student needs (make student, make check): the `student` extra, or whatever environment
-# already has it (the student's own `pip install -e ".[student]"`, or the dev install).
-STUDENT_STAMP := $(VENV)/.installed-student
+# What a student needs (make student, make check): the `student` extra. On first use an environment
+# that already has it (the student's own `pip install -e ".[student]"`, or the dev install) is kept
+# as it is; when pyproject.toml changes, the extra is installed again.
+STUDENT_STAMP ?= $(VENV)/.installed-student
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 
 # Keep Jupyter away from kernels and settings in the user's home, so that the
@@ -68,7 +69,7 @@ student-venv: $(STUDENT_STAMP)
 
 $(STUDENT_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@if $(BIN)/python -c "import importlib.util as u, sys; \
+	@if [ ! -f $@ ] && $(BIN)/python -c "import importlib.util as u, sys; \
 		sys.exit(any(u.find_spec(m) is None for m in ('rnncourse.grading', 'nbgrader', 'jupyterlab')))" 2>/dev/null; \
 	then echo "$(VENV) has what a student needs"; \
 	else $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e ".[student]"; fi

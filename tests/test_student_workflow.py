@@ -37,7 +37,9 @@ def _clone(tmp_path, venv=True):
 
 
 def _make(clone, *args):
-    return subprocess.run(["make", "-C", str(clone), *args], capture_output=True, text=True, timeout=300)
+    # The clone's .venv is the repository's: its student stamp stays in the scratch folder.
+    stamp = f"STUDENT_STAMP={clone / '.student-stamp'}"
+    return subprocess.run(["make", "-C", str(clone), stamp, *args], capture_output=True, text=True, timeout=300)
 
 
 def test_make_student_copies_the_release_into_work_and_never_replaces_a_file(tmp_path):
