@@ -234,7 +234,7 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     """
     from nbgrader.api import Gradebook
 
-    from . import jail, similarity
+    from . import clients, jail, similarity
 
     try:
         jail.grading_backend(allow_unsandboxed)
@@ -300,6 +300,9 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
             findings.append(Finding(student, assignment, flag, "no score changed; read the answer"))
         scores[student] = total
         say(f"  {student:<16} {total:6.1f} points  ({seconds:.1f} s)")
+    for student, what, action in clients.submission_time_findings(course.db_url, course.course_id, assignment,
+                                                                  students):
+        findings.append(Finding(student, assignment, what, action))
     if unsandboxed:
         findings.append(Finding("*", assignment, f"{len(unsandboxed)} submissions were graded UNSANDBOXED, as "
                                 f"asked with --allow-unsandboxed ({jail.unsandboxed_reason()})",
@@ -479,6 +482,12 @@ def main(argv=None):
                   "`make roster FILE=students.csv` if these ids are wrong)")
         else:
             print("every submission comes from a student in the gradebook")
+        untimed = sorted(p.parent.name for p in (course.root / "submitted").glob(f"*/{args.assignment}")
+                         if p.is_dir() and not (p / "timestamp.txt").is_file())
+        if untimed:
+            print(f"{len(untimed)} submissions have no submission time, so no late penalty can apply to them:"
+                  f" {', '.join(untimed)}\n(give the times in downloaded/{args.assignment}/timestamps.csv, "
+                  "columns student_id and timestamp, or in the file names; see For instructors)")
     elif args.command == "roster":
         added = roster(course, args.csv)
         print(f"{len(added)} students in the gradebook from {args.csv}")
