@@ -101,9 +101,32 @@ c.LimitOutput.max_traceback = 50
 # Collecting from an LMS download (`nbgrader zip_collect NAME`): files in
 # downloaded/NAME/archive/ named "<student_id>_<notebook>.ipynb", for example
 # "alice_01_rnn_forward.ipynb"; student ids contain no underscore.
-c.ZipCollectApp.collector_plugin = "nbgrader.plugins.zipcollect.FileNameCollectorPlugin"
+# The course's collector is nbgrader's FileNameCollectorPlugin that also finds each submission's
+# time, so that late penalties apply: from a (?P<timestamp>...) group of the pattern, or else from
+# downloaded/NAME/timestamps.csv (columns student_id, timestamp; rnncourse/grading/clients.py).
+c.ZipCollectApp.collector_plugin = "rnncourse.grading.clients.CourseFileNameCollector"
 # The pattern is matched against the whole path of each extracted file.
 c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/_]+)_(?P<file_id>[^/]+\.ipynb)$"
+
+# Late submissions: nbgrader's default policy is no penalty. A due date (`nbgrader db assignment
+# add NAME --duedate="2026-03-01 17:00:00 Europe/Berlin"`, or formgrader) with "zero" gives a
+# late submission 0 points; the export shows every submission's time and penalty either way.
+# c.LateSubmissionPlugin.penalty_method = "zero"
+
+# nbgrader's exchange (release_assignment, fetch_assignment, submit, collect, release_feedback,
+# fetch_feedback) needs a folder that every student can write to, on the machine they all use:
+# c.Exchange.root = "/srv/nbgrader/exchange"   # nbgrader's default: /usr/local/share/nbgrader/exchange
+# c.Exchange.cache = "/srv/nbgrader/cache"     # nbgrader's default: in the user's home
+# release_feedback skips, and names, submissions that did not come through the exchange (from
+# zip_collect or copied into submitted/) instead of stopping at the first of them.
+c.ExchangeFactory.release_feedback = "rnncourse.grading.clients.CourseReleaseFeedback"
+
+# `nbgrader validate` and JupyterLab's Validate button, started from this folder, report the
+# grader's verdicts (the jail, as `python -m rnncourse.grading check`) instead of what the
+# student's kernel, where the reference package is installed, says.
+from rnncourse.grading.clients import use_verified_validator  # noqa: E402
+
+use_verified_validator()
 
 # A test cell that a student deleted is put back and run, instead of scoring 0
 # and waiting for a manual grade.

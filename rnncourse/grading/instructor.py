@@ -238,7 +238,7 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     """
     from nbgrader.api import Gradebook
 
-    from . import jail, similarity
+    from . import clients, jail, similarity
 
     try:
         jail.grading_backend(allow_unsandboxed)
@@ -304,6 +304,9 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
             findings.append(Finding(student, assignment, flag, "no score changed; read the answer"))
         scores[student] = total
     say(score_table(course, assignment, {student: results[student][2] for student in students}))
+    for student, what, action in clients.submission_time_findings(course.db_url, course.course_id, assignment,
+                                                                  students):
+        findings.append(Finding(student, assignment, what, action))
     if unsandboxed:
         findings.append(Finding("*", assignment, f"{len(unsandboxed)} submissions were graded UNSANDBOXED, as "
                                 f"asked with --allow-unsandboxed ({jail.unsandboxed_reason()})",
@@ -632,6 +635,12 @@ def main(argv=None):
                   "`make roster FILE=students.csv` if these ids are wrong)")
         else:
             print("every submission comes from a student in the gradebook")
+        untimed = sorted(p.parent.name for p in (course.root / "submitted").glob(f"*/{args.assignment}")
+                         if p.is_dir() and not (p / "timestamp.txt").is_file())
+        if untimed:
+            print(f"{len(untimed)} submissions have no submission time, so no late penalty can apply to them:"
+                  f" {', '.join(untimed)}\n(give the times in downloaded/{args.assignment}/timestamps.csv, "
+                  "columns student_id and timestamp, or in the file names; see For instructors)")
     elif args.command == "roster":
         try:
             done = roster(course, args.csv)
