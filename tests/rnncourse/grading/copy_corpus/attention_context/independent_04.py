@@ -1,0 +1,7 @@
+import numpy as np
+
+
+def attention_context(alpha, values):
+    if alpha.ndim == 2:
+        return (alpha[:, None, :] @ values)[:, 0, :]
+    return alpha @ values
