@@ -1,6 +1,3 @@
-import numpy as np
-
-
 def attention_context(alpha, values):
     if alpha.ndim == 2:
         return (alpha[:, None, :] @ values)[:, 0, :]

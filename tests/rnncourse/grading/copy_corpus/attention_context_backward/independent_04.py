@@ -1,6 +1,3 @@
-import numpy as np
-
-
 def attention_context_backward(dMs, alpha, values):
     step = alpha.ndim == 2
     A = alpha[:, None, :] if step else alpha

@@ -1,6 +1,3 @@
-import numpy as np
-
-
 def attention_weights_backward(dalpha, alpha):
     weighted = (alpha * dalpha).sum(-1)[..., None]
     return alpha * dalpha - alpha * weighted

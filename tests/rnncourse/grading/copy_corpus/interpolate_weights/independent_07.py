@@ -1,5 +1,2 @@
-import numpy as np
-
-
 def interpolate_weights(w_c, w_prev, zeta):
     return (w_c.T * zeta + w_prev.T * (1 - zeta)).T

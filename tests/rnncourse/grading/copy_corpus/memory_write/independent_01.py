@@ -1,6 +1,3 @@
-import numpy as np
-
-
 def memory_write(memory, w, u, v):
     erase = w[:, :, None] * u[:, None, :]
     add = w[:, :, None] * v[:, None, :]

@@ -1,6 +1,3 @@
-import numpy as np
-
-
 def sharpen(w_tilde, xi):
     """Divide by the largest weight first: the powers then lie in [0, 1] and the largest is 1."""
     ratio = w_tilde / w_tilde.max(axis=1, keepdims=True)
