@@ -88,12 +88,20 @@ def _is_inert(stmt):
 
 
 def _blocks(node):
-    """(owner, field) of every statement list in ``node``, nested functions included."""
-    for owner in ast.walk(node):
+    """(owner, field) of every statement list in ``node``, nested functions included.
+
+    Statement lists hang only from statements (and ``except`` handlers), so the walk never enters an
+    expression: normalising the corpus is mostly this walk.
+    """
+    owners = [node]
+    while owners:
+        owner = owners.pop()
         for field in ("body", "orelse", "finalbody"):
             block = getattr(owner, field, None)
             if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
                 yield owner, field
+                owners.extend(block)
+        owners.extend(getattr(owner, "handlers", ()))
 
 
 def _is_check(stmt, parameters, free):
@@ -392,7 +400,8 @@ class Verdict:
         if self.listed == "alone":
             return f"answer {self.name} matches {source} ({what}, the closest {max(self.null):.2f})"
         why = "too short" if m.statements < MIN_STATEMENTS else "too close to independent solutions"
-        return f"answer {self.name} also matches {source} ({what}; {why} to tell on its own)"
+        return (f"answer {self.name} also matches {source} ({what}; {why} to tell on its own, listed with "
+                f"the notebook's other copies)")
 
 
 def _with(verdict, listed):
@@ -559,7 +568,7 @@ def flag_copies(submission_dir, source_dir, calibration=None):
             if notebook is not None and source not in listed_alone:
                 flags.append(f"{source_path.name}: {notebook.line()}")
         listed = set()
-        for verdict in verdicts:
+        for verdict in sorted(verdicts, key=lambda v: v.listed != "alone"):  # the evidence first
             if verdict.listed and verdict.name not in listed:
                 listed.add(verdict.name)
                 flags.append(f"{source_path.name}: {verdict.line()}")

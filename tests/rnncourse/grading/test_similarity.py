@@ -213,7 +213,8 @@ def test_a_whole_notebook_copied_is_listed_with_its_short_answers_beside(tmp_pat
     for name in names:
         line = about(flags, name)
         assert len(line) == 1 and "also matches the published solution (similarity 1.00" in line[0], flags
-        assert line[0].endswith("too short to tell on its own)"), line
+        assert line[0].endswith("too short to tell on its own, listed with the notebook's other copies)"), \
+            line
     assert len(flags) == 1 + len(names), flags
 
 
@@ -489,3 +490,90 @@ def test_simulated_clean_submissions_are_reported_only_as_copies_of_the_solution
                 (folder / filename).write_text(text)
         for line in similarity.flag_copies(folder, SOLUTIONS / assignment):
             assert "matches the published solution" in line, (kind.name, line)
+
+
+# ------------------------------------------------------------------ the rule used before, and the chapter
+
+
+def _previous_rule_tokens(function_source):
+    """The token sequence of the rule used before this report: every name, argument and constant one
+    placeholder, the docstring dropped, the nodes in breadth-first order."""
+
+    class Normalise(ast.NodeTransformer):
+        def visit_FunctionDef(self, node):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                body = body[1:] or [ast.Pass()]
+            node.name, node.body, node.decorator_list, node.returns = "_", body, [], None
+            self.generic_visit(node)
+            return node
+
+        def visit_Name(self, node):
+            return ast.copy_location(ast.Name(id="_", ctx=node.ctx), node)
+
+        def visit_arg(self, node):
+            return ast.copy_location(ast.arg(arg="_", annotation=None), node)
+
+        def visit_Constant(self, node):
+            return ast.copy_location(ast.Constant(value=0 if not isinstance(node.value, str) else ""), node)
+
+    tree = Normalise().visit(ast.parse(textwrap.dedent(function_source)))
+    tokens = []
+    for node in ast.walk(tree):
+        tokens.append(type(node).__name__)
+        if isinstance(node, ast.Attribute):
+            tokens.append(node.attr)
+    return tokens
+
+
+def _previous_rule_lists(answer, source):
+    """The rule used before: a sequence-matcher ratio of at least 0.9 on functions of 80 tokens or more."""
+    import difflib
+
+    a, b = _previous_rule_tokens(answer), _previous_rule_tokens(source)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # quick_ratio bounds ratio from above: most pairs are decided without the slow exact ratio
+    return min(len(a), len(b)) >= 80 and matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9
+
+
+@cache
+def _previous_rule_figures():
+    independent = sum(any(_previous_rule_lists(_corpus_function(name, text), source)
+                          for source in _sources(name).values())
+                      for name in CORPUS_FUNCTIONS for _, text in corpus(name))
+    copies = sum(_previous_rule_lists(_corpus_function(name, d.source), _sources(name)[kind])
+                 for (name, kind), made in _disguised().items() for d in made)
+    return independent, copies
+
+
+def test_the_rule_used_before_listed_independent_work(record_property):
+    """Why the report changed: the token-sequence ratio listed honest implementations of short functions."""
+    independent, copies = _previous_rule_figures()
+    _record(record_property, "the rule used before: independent implementations listed",
+            f"{independent} of {sum(len(corpus(n)) for n in CORPUS_FUNCTIONS)}")
+    _record(record_property, "the rule used before: disguised copies listed",
+            f"{copies} of {sum(len(m) for m in _disguised().values())}")
+    assert independent > 0
+
+
+def test_the_instructors_chapter_quotes_the_rule_and_these_figures():
+    """book/for_instructors.md describes the report with its constants and the figures measured here."""
+    text = " ".join((SOLUTIONS.parent / "book" / "for_instructors.md").read_text().split())
+    independent, alone, notebooks, _, _ = _figures()
+    long_enough = [v for v in alone.values() if v.threshold <= 1]
+    listed_alone = sum(v.listed == "alone" for v in alone.values())
+    in_notebooks = [v for vs in notebooks.values() for v in vs]
+    before_independent, before_copies = _previous_rule_figures()
+    phrases = [
+        f"its source has at least {similarity.MIN_STATEMENTS} statements",
+        f"holds at least {similarity.FLOOR:.2f} of them and {similarity.MARGIN:.2f} more than the closest",
+        f"None of the {len(independent)} independent implementations is listed",
+        f"listed on their own in {sum(v.listed == 'alone' for v in long_enough)} of the {len(long_enough)} "
+        f"cases whose source is long enough, {listed_alone} of all {len(alone)}",
+        f"in {sum(1 for v in in_notebooks if v.listed)} of {len(in_notebooks)} cases when every answer",
+        f"listed {before_independent} of the {len(independent)} independent implementations and "
+        f"{before_copies} of the {len(alone)} copies",
+    ]
+    for phrase in phrases:
+        assert phrase in text, f"book/for_instructors.md should say {phrase!r}"
