@@ -276,17 +276,24 @@ def _header(stmt):
 
 @functools.lru_cache(maxsize=4096)
 def _statements(function_source, checks):
-    fn = _normalised_function(function_source, checks)
-    return tuple(_header(s) for s in ast.walk(fn) if isinstance(s, ast.stmt) and s is not fn
-                 and not isinstance(s, ast.Pass))
+    """The normalised statements, or None for code nested too deeply to normalise (it is not compared)."""
+    try:
+        fn = _normalised_function(function_source, checks)
+        return tuple(_header(s) for s in ast.walk(fn) if isinstance(s, ast.stmt) and s is not fn
+                     and not isinstance(s, ast.Pass))
+    except (RecursionError, MemoryError):
+        return None
 
 
 def normalised_statements(function_source, checks=True):
     """The statements of a function after normalisation, one string each (a compound one by its header).
 
-    ``checks=False`` drops the input checks first.
+    ``checks=False`` drops the input checks first. Raises ValueError for code nested too deeply.
     """
-    return list(_statements(function_source, checks))
+    statements = _statements(function_source, checks)
+    if statements is None:
+        raise ValueError("the function is nested too deeply to normalise")
+    return list(statements)
 
 
 # ------------------------------------------------------------------ similarity
@@ -311,8 +318,8 @@ def _contained(source_statements, answer_statements):
 
 def similarity(answer_source, source_source, checks=True):
     """How much of the source function the answer function holds, after normalisation (a ``Match``)."""
-    source = _statements(source_source, checks)
-    return Match(_contained(source, _statements(answer_source, checks)), len(source))
+    source = normalised_statements(source_source, checks)
+    return Match(_contained(source, normalised_statements(answer_source, checks)), len(source))
 
 
 # ------------------------------------------------------------------ calibration
@@ -410,10 +417,10 @@ def _with(verdict, listed):
 
 def _verdict(name, answer, kind, source, null, reading):
     checks = READINGS[reading]
-    source_statements = _statements(source, checks)
-    if not source_statements:
+    source_statements, answer_statements = _statements(source, checks), _statements(answer, checks)
+    if not source_statements or answer_statements is None:
         return None
-    match = Match(_contained(source_statements, _statements(answer, checks)), len(source_statements))
+    match = Match(_contained(source_statements, answer_statements), len(source_statements))
     scores = tuple(_contained(source_statements, entry.get(reading, entry["as written"]))
                    / len(source_statements) for entry in null)
     verdict = Verdict(name, kind, reading, match, scores)
@@ -512,7 +519,7 @@ def notebook_verdicts(verdicts):
 def _functions(source):
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # not Python, or nested too deeply
         return {}
     return {n.name: ast.get_source_segment(source, n)
             for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
@@ -551,7 +558,7 @@ def flag_copies(submission_dir, source_dir, calibration=None):
                 continue
             try:
                 tree = ast.parse(cell.source)
-            except SyntaxError:
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
                 continue
             for node in ast.walk(tree):
                 for name in reference_imports(node):

@@ -577,3 +577,13 @@ def test_the_instructors_chapter_quotes_the_rule_and_these_figures():
     ]
     for phrase in phrases:
         assert phrase in text, f"book/for_instructors.md should say {phrase!r}"
+
+
+@pytest.mark.parametrize("terms", [500, 5000])
+def test_an_answer_nested_too_deeply_is_not_compared_and_stops_nothing(tmp_path, terms):
+    """A sum of thousands of terms: too deep for Python's recursion (to parse, or to normalise); the
+    other answers of the notebook are still compared."""
+    deep = "def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):\n    return " + "+".join(["x"] * terms)
+    copied = _solution_sources()["leaky_rnn_backward"][1]
+    flags = submit(tmp_path, ESN, {"esn_forecast": deep, "leaky_rnn_backward": copied})
+    assert about(flags, "esn_forecast") == [] and len(about(flags, "leaky_rnn_backward")) == 1, flags
