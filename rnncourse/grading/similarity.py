@@ -138,6 +138,9 @@ def _drop_checks(fn):
 
 
 def _drop_dead_code(fn):
+    """Drops what never runs or never counts: docstrings, ``pass``, ``if False:`` blocks, code after a
+    ``return``, assignments never read, nested functions never called, and no-op helpers
+    (``def same(v): return v``), whose calls are replaced by their argument."""
     for owner, field in list(_blocks(fn)):
         kept = []
         for stmt in getattr(owner, field):
@@ -169,19 +172,22 @@ def _drop_dead_code(fn):
                   and len(s.args.args) == 1 and len(s.body) == 1 and isinstance(s.body[0], ast.Return)
                   and isinstance(s.body[0].value, ast.Name) and s.body[0].value.id == s.args.args[0].arg}
     if identities:
-        fn = _InlineIdentities(identities).visit(fn)
-        return _drop_dead_code(fn)  # the helpers are unused now
+        inliner = _InlineIdentities(identities)
+        fn = inliner.visit(fn)
+        if inliner.inlined:  # each round inlines a call, so this ends
+            return _drop_dead_code(fn)  # the helpers may be unused now
     return fn
 
 
 class _InlineIdentities(ast.NodeTransformer):
     def __init__(self, names):
-        self.names = names
+        self.names, self.inlined = names, 0
 
     def visit_Call(self, node):
         self.generic_visit(node)
         if isinstance(node.func, ast.Name) and node.func.id in self.names and len(node.args) == 1 \
                 and not node.keywords and not isinstance(node.args[0], ast.Starred):
+            self.inlined += 1
             return node.args[0]
         return node
 
@@ -232,7 +238,7 @@ class _Placeholders(ast.NodeTransformer):
 
     def visit_Constant(self, node):
         value = node.value
-        if isinstance(value, str) or isinstance(value, bytes):
+        if isinstance(value, (str, bytes)):
             value = "s"
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             value = float(value)

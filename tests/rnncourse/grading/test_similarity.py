@@ -230,6 +230,12 @@ def test_normalisation_ignores_names_docstrings_order_of_operands_and_dead_code(
     assert similarity.similarity(disguised, plain) == similarity.Match(2, 2)
 
 
+def test_a_no_op_helper_called_by_keyword_is_left_alone():
+    """Only positional calls are inlined; the normalisation still ends and compares the rest."""
+    source = "def f(a):\n    def same(v):\n        return v\n    b = a + 1\n    return same(v=b)\n"
+    assert "v = 1.0 + a0" in similarity.normalised_statements(source)
+
+
 def test_input_checks_count_as_written_and_can_be_left_out():
     checked = ('def f(x, n):\n    x = as_float_array(x, "x", 2)\n'
                '    if n < 1:\n        raise ValueError("n")\n'
