@@ -509,6 +509,45 @@ def _run(course, *args):
     return log
 
 
+def _folder_digest(folder):
+    import hashlib
+
+    return sorted((str(f.relative_to(folder)), hashlib.sha256(f.read_bytes()).hexdigest())
+                  for f in folder.rglob("*") if f.is_file())
+
+
+def collect_keeping_earlier(course, assignment):
+    """``zip_collect --force``, keeping every earlier submission it replaces; returns (log, kept, backup).
+
+    ``--force`` empties ``submitted/<student>/<assignment>/`` of every student in the archive
+    before copying: a second collection (late submissions, a corrected download) would delete
+    what the first one brought, and nbgrader asks nothing. So every earlier submission of the
+    assignment is copied to ``backups/<assignment>-<UTC time>/<student>/`` first; the copies of
+    those that come out unchanged are dropped again, and the replaced ones are named.
+    """
+    import shutil
+    from datetime import datetime, timezone
+
+    earlier = {p.parent.name: p for p in sorted((course.root / "submitted").glob(f"*/{assignment}")) if p.is_dir()}
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    backup = course.root / "backups" / f"{assignment}-{stamp}"
+    before = {}
+    for student, folder in earlier.items():
+        before[student] = _folder_digest(folder)
+        shutil.copytree(folder, backup / student)
+    log = _run(course, "zip_collect", assignment, "--force")
+    kept = []
+    for student, folder in earlier.items():
+        if folder.is_dir() and _folder_digest(folder) == before[student]:
+            shutil.rmtree(backup / student)  # our own copy of something that did not change
+        else:
+            kept.append(student)
+    if backup.is_dir() and not kept:
+        backup.rmdir()
+        backup = None
+    return log, kept, backup
+
+
 def collect_summary(course, assignment, log):
     """What ``make collect`` prints of zip_collect's log; all of it goes to reports/<assignment>-collect.log.
 
@@ -626,8 +665,11 @@ def main(argv=None):
                   call_timeout=args.call_timeout, submission_timeout=args.submission_timeout,
                   allow_unsandboxed=args.allow_unsandboxed)
     elif args.command == "collect":
-        log = _run(course, "zip_collect", args.assignment, "--force")
+        log, kept, backup = collect_keeping_earlier(course, args.assignment)
         print(collect_summary(course, args.assignment, log))
+        if kept:
+            print(f"{_plural(len(kept), 'earlier submission')} replaced by this collection ({', '.join(kept)}): "
+                  f"the earlier files are kept in {backup.relative_to(course.root)}")
         strangers = unknown_students(course, args.assignment)
         if strangers:
             print(f"{len(strangers)} submissions come from students who are not in the gradebook: "
