@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# What a student needs (make student, make check): the `student` extra. On first use an environment
+# that already has it (the student's own `pip install -e ".[student]"`, or the dev install) is kept
+# as it is; when pyproject.toml changes, the extra is installed again.
+STUDENT_STAMP ?= $(VENV)/.installed-student
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 
 # Keep Jupyter away from kernels and settings in the user's home, so that the
@@ -30,8 +34,8 @@ SHARD_OPTIONS = $(if $(SHARD),--shard $(SHARD)) $(if $(WORKERS),--workers $(WORK
 # What `make clean-grading` deletes: the instructor's grading data.
 GRADING_DATA := gradebook.db submitted autograded feedback downloaded grades.csv reports
 
-.PHONY: help venv book test test-fast release validate check collect roster autograde autograde-report feedback \
-	export demo \
+.PHONY: help venv student-venv book test test-fast release validate check student collect roster autograde \
+	autograde-report feedback export demo \
 	clean clean-grading
 
 help:
@@ -40,6 +44,8 @@ help:
 	@echo "  make test                 every test layer: package, contract, release, pipeline, grading security,"
 	@echo "                            jail, book, leaks, site (pytest)"
 	@echo "  make test-fast            the tests that need no nbgrader run or browser (seconds)"
+	@echo "For students (both install only the student extra, and only when .venv lacks it)"
+	@echo "  make student A=NAME       copy exercises/NAME/ into work/NAME/ to work on; never replaces a file there"
 	@echo "  make check NB=PATH        grade one notebook as the grader would (python -m rnncourse.grading check)"
 	@echo "For instructors (run from this folder; A=NAME names the assignment where a target needs one)"
 	@echo "  make release              nbgrader generate_assignment for every assignment: solutions/ -> exercises/"
@@ -66,6 +72,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
+student-venv: $(STUDENT_STAMP)
+
+$(STUDENT_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@if [ ! -f $@ ] && $(BIN)/python -c "import importlib.util as u, sys; \
+		sys.exit(any(u.find_spec(m) is None for m in ('rnncourse.grading', 'nbgrader', 'jupyterlab')))" 2>/dev/null; \
+	then echo "$(VENV) has what a student needs"; \
+	else $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e ".[student]"; fi
+	touch $@
+
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
@@ -75,9 +91,13 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
-check: $(STAMP)
-	@if [ -z "$(NB)" ]; then echo "Say which notebook: make check NB=exercises/01_rnn_forward/01_rnn_forward.ipynb"; exit 2; fi
+check: $(STUDENT_STAMP)
+	@if [ -z "$(NB)" ]; then echo "Say which notebook: make check NB=work/01_rnn_forward/01_rnn_forward.ipynb"; exit 2; fi
 	$(BIN)/python -m rnncourse.grading check "$(NB)"
+
+# work/ is the students' own folder (ignored by git): make release and git pull never write there.
+student: $(STUDENT_STAMP)
+	$(BIN)/python -m rnncourse.grading start "$(A)"
 
 release: $(STAMP)
 	@for a in $(ASSIGNMENTS); do \

@@ -68,8 +68,8 @@ def act_halting_distribution(p_tilde, iota=0.01):
     - p: halting probabilities, shape (N, nu_max): ``p~^[n]`` for n < nu, the remainder at
       n = nu, 0 after; each row sums to 1.
     - nu: ponder steps taken, int array of shape (N,), entries in 1..nu_max.
-    - R: remainders ``1 - sum_{n < nu} p~^[n]``, shape (N,), entries in (0, 1] unless the cap
-      nu_max was reached first (then R may be as small as 0).
+    - R: remainders ``1 - sum_{n < nu} p~^[n]``, shape (N,), entries in (iota, 1]: the sum
+      before nu stays below 1 - iota, whether the example halted or reached the cap nu_max.
     """
     p_tilde = _check_p_tilde(p_tilde)
     iota = _check_iota(iota)

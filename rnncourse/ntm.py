@@ -245,6 +245,15 @@ def interpolate_weights_backward(dw_g, w_c, w_prev, zeta):
     return zeta[:, None] * dw_g, (1.0 - zeta[:, None]) * dw_g, np.sum(dw_g * (w_c - w_prev), axis=1)
 
 
+def _shift_weighting(s, N, S):
+    s = _weighting(s, "s", N, S)
+    # A negative weight would subtract a shifted copy: the result is no longer a weighting, and
+    # sharpen (which needs entries >= 0) would fail later with a message that names w_tilde.
+    if np.any(s < 0):
+        raise ValueError(f"s must be >= 0 (weights of shifts, usually a softmax), got a minimum of {s.min()}")
+    return s
+
+
 def _offsets(S):
     """offsets[i, j] = (i - j) mod S: the shift that carries slot j to slot i."""
     i = np.arange(S)
@@ -259,15 +268,15 @@ def circular_shift(w_g, s):
 
     Inputs:
     - w_g: weighting to shift, shape (N, S).
-    - s: shift weightings, shape (N, S); ``s[n, k]`` weighs a shift by +k (mod S). Usually a
-      distribution over a few shifts such as {-1, 0, +1}.
+    - s: shift weightings, shape (N, S), entries >= 0; ``s[n, k]`` weighs a shift by +k (mod S).
+      Usually a distribution over a few shifts such as {-1, 0, +1}.
 
     Returns:
     - w_tilde: shifted weighting, shape (N, S).
     """
     w_g = _weighting(w_g, "w_g")
     N, S = w_g.shape
-    s = _weighting(s, "s", N, S)
+    s = _shift_weighting(s, N, S)
     used = np.flatnonzero(np.any(s != 0, axis=0))
     if 2 * len(used) < S:
         # A controller allows a few shifts (say -1, 0, +1): sum those rolls, O(N S) each,
@@ -295,7 +304,7 @@ def circular_shift_backward(dw_tilde, w_g, s):
     """
     w_g = _weighting(w_g, "w_g")
     N, S = w_g.shape
-    s = _weighting(s, "s", N, S)
+    s = _shift_weighting(s, N, S)
     dw_tilde = _weighting(dw_tilde, "dw_tilde", N, S)
     dw_g = np.einsum("nij,ni->nj", s[:, _offsets(S)], dw_tilde)
     ahead = (np.arange(S)[:, None] + np.arange(S)[None, :]) % S  # ahead[k, j] = (j + k) mod S

@@ -426,7 +426,10 @@ def beam_search_decode(X, enc, dec, bos, eos, max_len, beam_width, cell="rnn", p
             scores = total[keep_rows, keep_toks]
             h = h_all[keep_rows]
         else:
-            finished += [(s / max_len, p) for s, p in zip(scores, prefixes)]
+            # Unfinished prefixes compete only when nothing finished: an output that never
+            # emitted eos is not a whole output, whatever its score per token.
+            if not finished:
+                finished = [(s / max_len, p) for s, p in zip(scores, prefixes)]
         results.append(max(finished, key=lambda item: item[0]))
     T = max(len(p) for _, p in results)
     tokens = np.full((len(results), T), pad, dtype=np.int64)

@@ -160,3 +160,18 @@ def test_the_instructors_chapter_quotes_the_jails_real_limits():
     }
     for phrase, source in quoted.items():
         assert phrase in text, f"book/for_instructors.md should say {phrase!r} ({source})"
+
+
+def test_every_chapter_hides_its_setup_cell_in_the_site():
+    """A reader's first cell should teach: the setup (imports, glue's fallback, a timer) is removed
+    from the page by its tag, and stays in the notebook a reader downloads."""
+    import re
+
+    for page in sorted((ROOT / "book").glob("[0-9][0-9]_*.md")) + sorted((ROOT / "book").glob("appendix_*.md")):
+        cells = re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", page.read_text(), flags=re.S)
+        if not cells:
+            continue
+        first = cells[0]
+        assert re.match(r"(:tags: \[[^\]]*remove-input|---\n.*?tags: \[[^\]]*remove-input)", first, flags=re.S), \
+            f"{page.name}: its first code cell (the setup) is not tagged remove-input"
+        assert "import rnncourse" in first, f"{page.name}: the first code cell is not the setup cell"

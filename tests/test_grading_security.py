@@ -115,6 +115,12 @@ def test_the_graders_own_reports_record_the_faults_under_plain_nbgrader(graded):
             assert data["notes"], f"the report of {student} ({kind.description}) has no note"
         if kind.name in ("correct", "partial", "empty"):
             assert not data["notes"], (student, data["notes"])
+        if kind.name in ("endless_loop", "ignore_alarm", "feed_watchdog"):
+            # One call of the last task hangs; its other calls are skipped, not counted as timeouts.
+            counted = [re.fullmatch(r"task \d+, \w+: of (\d+) calls, 1 (?:timed out|hung|sent)[^,]*, (\d+) "
+                                    r"skipped after that", note) for note in data["notes"]]
+            assert len(data["notes"]) == 1 and counted[0], (student, data["notes"])
+            assert int(counted[0].group(1)) == 1 + int(counted[0].group(2)), data["notes"]
 
 
 def test_submitted_files_are_left_exactly_as_handed_in(graded):
@@ -151,6 +157,7 @@ def test_export_tells_not_submitted_from_zero_and_how_grades_were_made(graded):
     run(["nbgrader", "export", "--to", "grades.csv"], cwd=course.root)
     rows = {r["student_id"]: r for r in csv.DictReader((course.root / "grades.csv").open())}
     assert rows["absent"]["status"] == "not submitted" and rows["absent"]["score"] == ""
+    assert rows["absent"]["grading"] == "not autograded"
     assert rows["empty"]["status"] == "submitted" and float(rows["empty"]["score"]) == 0
     assert rows["correct"]["grading"] == "jail (bwrap)"
     assert set(rows["correct"]) >= {"timestamp", "late_submission_penalty", "raw_score", "max_score"}

@@ -124,3 +124,31 @@ def test_roster_imports_students_and_collect_lists_unknown_ones(tmp_path):
         shutil.copy(release, archive / f"{student}_{ASSIGNMENTS[0]}.ipynb")
     out = run([*cli, "collect", ASSIGNMENTS[0]], cwd=course).stdout
     assert "not in the gradebook: mallory" in out, out
+
+
+def test_collecting_again_keeps_every_submission_it_replaces(tmp_path):
+    """zip_collect --force empties the folders of the students in the archive: a second collection
+    must keep the earlier files of those it replaces, and say where, and keep no copy of the rest."""
+    import shutil
+
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "solutions", course / "solutions")
+    A = ASSIGNMENTS[0]
+    run(["nbgrader", "generate_assignment", A, "--force"], cwd=course)
+    archive = course / "downloaded" / A / "archive"
+    archive.mkdir(parents=True)
+    release = (course / "exercises" / A / f"{A}.ipynb").read_text()
+    for student in ("alice", "bob"):
+        (archive / f"{student}_{A}.ipynb").write_text(release)
+    cli = [sys.executable, "-m", "rnncourse.grading.instructor", "--root", str(course)]
+    first = run([*cli, "collect", A], cwd=course).stdout
+    assert "replaced" not in first and not (course / "backups").exists(), first
+    first_alice = (course / "submitted" / "alice" / A / f"{A}.ipynb").read_text()
+    (archive / f"alice_{A}.ipynb").write_text(release.replace('"cells": [', '"cells": [\n', 1) + "\n")
+    second = run([*cli, "collect", A], cwd=course).stdout
+    assert "1 earlier submission replaced by this collection (alice)" in second, second
+    kept = list((course / "backups").glob(f"{A}-*/alice/{A}.ipynb"))
+    assert len(kept) == 1 and kept[0].read_text() == first_alice
+    assert not list((course / "backups").glob(f"{A}-*/bob")), "an unchanged submission was copied"

@@ -22,7 +22,8 @@ For instructors (the grade is decided outside the student's process):
   grades; ``CourseCsvExport``; ``RemoveHiddenTests`` for feedback.
 - ``instructor``: ``python -m rnncourse.grading.instructor``, the course's
   conveniences over nbgrader (preflight, a batch report, roster, demo).
-- ``similarity``: answers whose code is (nearly) the reference's, for a human to read.
+- ``similarity``: answers closer to the reference or the published solution than independent work
+  comes (calibrated on a corpus of independent implementations), for a human to read.
 - ``python -m rnncourse.grading check NOTEBOOK``: the grader's verdict, for students.
 """
 

@@ -1,8 +1,11 @@
 """Feedback that helps without giving the hidden tests away.
 
 nbgrader's feedback HTML shows every cell of the autograded notebook as it
-ran, and the autograded notebook holds the instructor's test cells with their
-hidden tests restored (nbgrader issues #917 and #1363). ``RemoveHiddenTests``
+ran, and with nbgrader's default release steps the autograded notebook holds the
+instructor's test cells with their hidden tests restored (nbgrader issues #917
+and #1363). This course's release saves the cells to the gradebook after the
+hidden tests are cleared (nbgrader_config.py), so they are not restored; a
+gradebook released the default way still restores them, so ``RemoveHiddenTests``
 runs first in ``generate_feedback`` (see nbgrader_config.py): in each test cell
 it replaces the hidden block by one comment line, and it reduces the error
 output of such a cell to the exception's message, because a traceback quotes

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import shutil
@@ -225,8 +226,11 @@ def _findings_from_reports(course, assignment, student):
         total += float(data.get("score", 0.0))
         sandboxed = sandboxed and bool(data.get("sandboxed"))
         for note in data.get("notes", []):
+            action = ("graded without that cell" if note.startswith("cell ")
+                      else "the checks of those calls lost their points" if ": of " in note
+                      else "what had not run got nothing")
             findings.append(Finding(student, assignment, f"{snb.name}: {note}",
-                                    "that cell or call got nothing; everything else was graded"))
+                                    f"{action}; everything else was graded"))
     return findings, total, sandboxed
 
 
@@ -243,7 +247,7 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     """
     from nbgrader.api import Gradebook
 
-    from . import jail, shards, similarity
+    from . import clients, jail, shards, similarity
 
     if shard is not None:
         shards.start(course, assignment, shard)
@@ -318,7 +322,10 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
         for flag in similarity.flag_copies(staged, course.root / course.source / assignment):
             findings.append(Finding(student, assignment, flag, "no score changed; read the answer"))
         scores[student] = total
-        say(f"  {student:<16} {total:6.1f} points  ({seconds:.1f} s)")
+    say(score_table(course, assignment, {student: results[student][2] for student in students}))
+    for student, what, action in clients.submission_time_findings(course.db_url, course.course_id, assignment,
+                                                                  students):
+        findings.append(Finding(student, assignment, what, action))
     if unsandboxed:
         findings.append(Finding("*", assignment, f"{len(unsandboxed)} submissions were graded UNSANDBOXED, as "
                                 f"asked with --allow-unsandboxed ({jail.unsandboxed_reason()})",
@@ -338,6 +345,34 @@ def autograde(course, assignment, workers=2, timeout=30.0, call_timeout=10.0, qu
     return scores, findings
 
 
+def score_table(course, assignment, seconds):
+    """The scores the gradebook now holds for these students, one line each, after late penalties.
+
+    The grader's reports hold the verified points; the gradebook adds what nbgrader and the
+    instructor add (manual grades and extra credit, the late penalty), and is what export and
+    feedback use, so this is what is printed.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    lines = [f"scores as the gradebook holds them (with extra credit, less late penalties), of "
+             f"{assignment}:"]
+    with Gradebook(course.db_url, course.course_id) as gb:
+        for student, took in seconds.items():
+            try:
+                sub = gb.find_submission(assignment, student)
+            except MissingEntry:
+                lines.append(f"  {student:<16} no grade stored  ({took:.1f} s)")
+                continue
+            penalty = sub.late_submission_penalty or 0.0
+            final = max(0.0, sub.score - penalty)
+            extra = sum(g.extra_credit or 0.0 for nb in sub.notebooks for g in nb.grades)
+            why = [f"{extra:+g} extra credit" if extra else "", f"-{penalty:g} late" if penalty else ""]
+            why = ", ".join(w for w in why if w)
+            lines.append(f"  {student:<16} {final:6.1f} of {sub.max_score:g}" + (f" ({why})" if why else "")
+                         + f"  ({took:.1f} s)")
+    return "\n".join(lines)
+
+
 def _error_line(log):
     tail = [ln for ln in log.splitlines() if "ERROR" in ln or "Error" in ln][-1:] or log.splitlines()[-1:]
     return (tail or ["no output"])[0].strip()[:160]
@@ -347,8 +382,10 @@ def _record_zero(course, assignment, student):
     """A submission with nothing gradable in it: 0 for every test cell, in the gradebook."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(course.db_url, course.course_id) as gb, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # nbgrader's add_submission triggers SQLAlchemy autoflush warnings
+    from .nbgrader_plugins import add_submissions_without_autoflush
+
+    add_submissions_without_autoflush()  # as nbgrader_config.py does for nbgrader's own commands
+    with Gradebook(course.db_url, course.course_id) as gb:
         gb.update_or_create_student(student)
         submission = gb.update_or_create_submission(assignment, student)
         for notebook in submission.notebooks:
@@ -358,20 +395,112 @@ def _record_zero(course, assignment, student):
         gb.db.commit()
 
 
+def _plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class RosterError(ValueError):
+    """A roster file that cannot be imported as it is; the message names the row or column."""
+
+
+ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
+# nbgrader_config.py reads the student id from LMS file names "<id>_<notebook>.ipynb" and folders
+# are named after it: an id with one of these could never be matched to its submissions.
+_BAD_IN_ID = {"_": "an underscore (zip_collect reads '<id>_<notebook>.ipynb')", "/": "a slash",
+              " ": "a space", "\t": "a tab"}
+
+
+@dataclass
+class RosterImport:
+    new: list  # ids added to the gradebook
+    updated: list  # ids that were there already (names and email updated from the file)
+    skipped_rows: list  # row numbers of blank rows
+    ignored_columns: list
+    dialect: str  # what separated the columns, in words
+
+
+def read_roster(csv_path):
+    """The students of a roster file: [(row number, {column: value})]; ``RosterError`` if it cannot be read.
+
+    The file is UTF-8 text, with or without the byte-order mark Excel writes; columns are
+    separated by commas, semicolons (Excel in many locales) or tabs, told apart by their header
+    line. The header must name an ``id`` column (``student_id`` also counts; case and spaces do
+    not matter); ``first_name``, ``last_name`` and ``email`` are optional. Rows with nothing in
+    them are skipped. Every problem is found before anything is imported: an empty or duplicated
+    id, an id nbgrader's folders or zip_collect could not use, a row with more cells than headers.
+    """
+    path = Path(csv_path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise RosterError(f"no roster file {str(path)!r}") from None
+    except UnicodeDecodeError as err:
+        raise RosterError(f"{path} is not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset "
+                          f"{err.start}); save it as 'CSV UTF-8' and import again") from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise RosterError(f"{path} is empty or its first line is blank: it needs a header line naming the "
+                          f"columns ({', '.join(ROSTER_COLUMNS)}; only id is required)")
+    # The separator is the one the header line uses most: names of columns hold none of them.
+    counts = {sep: lines[0].count(sep) for sep in (",", ";", "\t")}
+    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    columns = [c.strip().lower().replace(" ", "_") for c in next(reader)]
+    if "id" not in columns and "student_id" in columns:
+        columns[columns.index("student_id")] = "id"
+    if "id" not in columns:
+        raise RosterError(f"{path}: the header line has no 'id' column (it has: "
+                          f"{', '.join(map(repr, columns))}; expected {', '.join(ROSTER_COLUMNS)}, separated "
+                          "by commas, semicolons or tabs)")
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if repeated:
+        raise RosterError(f"{path}: the header line names the column(s) {', '.join(map(repr, repeated))} "
+                          "twice")
+    problems, rows, seen, skipped = [], [], {}, []
+    for cells in reader:
+        number = reader.line_num  # the line it ends on, as an editor shows it
+        if not any(cell.strip() for cell in cells):
+            skipped.append(number)
+            continue
+        if len(cells) > len(columns):
+            problems.append(f"row {number} has {len(cells)} cells but the header names {len(columns)} "
+                            "columns (a separator inside a name? quote that cell)")
+            continue
+        row = {c: v.strip() for c, v in zip(columns, cells) if c}
+        sid = row.get("id", "")
+        if not sid:
+            problems.append(f"row {number} has no id")
+            continue
+        bad = [what for ch, what in _BAD_IN_ID.items() if ch in sid]
+        if bad:
+            problems.append(f"row {number}: the id {sid!r} contains {' and '.join(bad)}")
+        if sid in seen:
+            problems.append(f"row {number} repeats the id {sid!r} of row {seen[sid]}")
+        seen.setdefault(sid, number)
+        rows.append((number, row))
+    if problems:
+        raise RosterError(f"{path}: nothing imported, {_plural(len(problems), 'problem')}:\n  "
+                          + "\n  ".join(problems))
+    names = {",": "commas", ";": "semicolons", "\t": "tabs"}
+    return rows, skipped, [c for c in columns if c and c not in ROSTER_COLUMNS], names[delimiter]
+
+
 def roster(course, csv_path):
-    """Import students from a CSV file (columns id, and optionally first_name, last_name, email)."""
+    """Import students from a CSV file (``read_roster`` says which); returns a ``RosterImport``.
+
+    Raises ``RosterError`` before touching the gradebook if any row cannot be imported.
+    """
     from nbgrader.api import Gradebook
 
-    added = []
-    with open(csv_path, newline="") as f, Gradebook(course.db_url, course.course_id) as gb:
-        for row in csv.DictReader(f):
-            sid = (row.get("id") or row.get("student_id") or "").strip()
-            if not sid:
-                continue
-            extra = {k: row[k].strip() for k in ("first_name", "last_name", "email") if row.get(k)}
-            gb.update_or_create_student(sid, **extra)
-            added.append(sid)
-    return added
+    rows, skipped, ignored, dialect = read_roster(csv_path)
+    new, updated = [], []
+    with Gradebook(course.db_url, course.course_id) as gb:
+        known = {s.id for s in gb.students}
+        for _, row in rows:
+            extra = {k: row[k] for k in ROSTER_COLUMNS[1:] if row.get(k)}
+            gb.update_or_create_student(row["id"], **extra)
+            (updated if row["id"] in known else new).append(row["id"])
+    return RosterImport(new, updated, skipped, ignored, dialect)
 
 
 def unknown_students(course, assignment):
@@ -387,11 +516,74 @@ def unknown_students(course, assignment):
 # --- the rest of the loop -----------------------------------------------------------------
 
 
+def _tail(log, lines=40):
+    """The last whole ``lines`` lines of a log, saying how many came before."""
+    kept = log.rstrip("\n").splitlines()
+    head = f"[... {len(kept) - lines} earlier lines]\n" if len(kept) > lines else ""
+    return head + "\n".join(kept[-lines:])
+
+
 def _run(course, *args):
     code, log = course.nbgrader(*args)
     if code != 0:
-        raise SystemExit(f"nbgrader {' '.join(map(str, args))} failed:\n{log[-3000:]}")
+        raise SystemExit(f"nbgrader {' '.join(map(str, args))} failed:\n{_tail(log)}")
     return log
+
+
+def _folder_digest(folder):
+    import hashlib
+
+    return sorted((str(f.relative_to(folder)), hashlib.sha256(f.read_bytes()).hexdigest())
+                  for f in folder.rglob("*") if f.is_file())
+
+
+def collect_keeping_earlier(course, assignment):
+    """``zip_collect --force``, keeping every earlier submission it replaces; returns (log, kept, backup).
+
+    ``--force`` empties ``submitted/<student>/<assignment>/`` of every student in the archive
+    before copying: a second collection (late submissions, a corrected download) would delete
+    what the first one brought, and nbgrader asks nothing. So every earlier submission of the
+    assignment is copied to ``backups/<assignment>-<UTC time>/<student>/`` first; the copies of
+    those that come out unchanged are dropped again, and the replaced ones are named.
+    """
+    import shutil
+    from datetime import datetime, timezone
+
+    earlier = {p.parent.name: p for p in sorted((course.root / "submitted").glob(f"*/{assignment}")) if p.is_dir()}
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    backup = course.root / "backups" / f"{assignment}-{stamp}"
+    before = {}
+    for student, folder in earlier.items():
+        before[student] = _folder_digest(folder)
+        shutil.copytree(folder, backup / student)
+    log = _run(course, "zip_collect", assignment, "--force")
+    kept = []
+    for student, folder in earlier.items():
+        if folder.is_dir() and _folder_digest(folder) == before[student]:
+            shutil.rmtree(backup / student)  # our own copy of something that did not change
+        else:
+            kept.append(student)
+    if backup.is_dir() and not kept:
+        backup.rmdir()
+        backup = None
+    return log, kept, backup
+
+
+def collect_summary(course, assignment, log):
+    """What ``make collect`` prints of zip_collect's log; all of it goes to reports/<assignment>-collect.log.
+
+    zip_collect logs two lines per file copied, twice; what an instructor must read are its
+    warnings (a file name it could not match, a file it skipped) and its count, so those are
+    printed whole, and the file holds the rest.
+    """
+    path = course.root / "reports" / f"{assignment}-collect.log"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(log)
+    lines = log.splitlines()
+    # "Directory not found. Creating: submitted/<student>/..." is logged for every new student.
+    shown = [ln for ln in lines if ("WARNING" in ln or "ERROR" in ln) and "Directory not found" not in ln]
+    where = path.relative_to(course.root)
+    return "\n".join(shown + [f"zip_collect's whole log ({len(lines)} lines): {where}"])
 
 
 DEMO_KINDS = ("correct", "student_style", "partial", "empty", "import_reference", "reach_interpreter", "invalid_json",
@@ -484,6 +676,8 @@ def main(argv=None):
     p.add_argument("assignment")
     p.add_argument("--dir", default="_demo", help="the scratch course folder (replaced)")
     args = parser.parse_args(argv)
+    # nbgrader's Gradebook runs alembic by name: this interpreter's, even when its venv is not active.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     if args.command == "demo":
         demo(args.root, args.assignment, args.dir)
         return
@@ -501,7 +695,11 @@ def main(argv=None):
 
         merge(course, args.assignment)
     elif args.command == "collect":
-        print(_run(course, "zip_collect", args.assignment, "--force")[-2000:])
+        log, kept, backup = collect_keeping_earlier(course, args.assignment)
+        print(collect_summary(course, args.assignment, log))
+        if kept:
+            print(f"{_plural(len(kept), 'earlier submission')} replaced by this collection ({', '.join(kept)}): "
+                  f"the earlier files are kept in {backup.relative_to(course.root)}")
         strangers = unknown_students(course, args.assignment)
         if strangers:
             print(f"{len(strangers)} submissions come from students who are not in the gradebook: "
@@ -509,9 +707,22 @@ def main(argv=None):
                   "`make roster FILE=students.csv` if these ids are wrong)")
         else:
             print("every submission comes from a student in the gradebook")
+        untimed = sorted(p.parent.name for p in (course.root / "submitted").glob(f"*/{args.assignment}")
+                         if p.is_dir() and not (p / "timestamp.txt").is_file())
+        if untimed:
+            print(f"{len(untimed)} submissions have no submission time, so no late penalty can apply to them:"
+                  f" {', '.join(untimed)}\n(give the times in downloaded/{args.assignment}/timestamps.csv, "
+                  "columns student_id and timestamp, or in the file names; see For instructors)")
     elif args.command == "roster":
-        added = roster(course, args.csv)
-        print(f"{len(added)} students in the gradebook from {args.csv}")
+        try:
+            done = roster(course, args.csv)
+        except RosterError as err:
+            raise SystemExit(f"roster: {err}") from None
+        print(f"{_plural(len(done.new) + len(done.updated), 'student')} imported from {args.csv} (columns "
+              f"separated by {done.dialect}): {len(done.new)} new, {len(done.updated)} already in the "
+              f"gradebook (updated); {_plural(len(done.skipped_rows), 'blank row')} skipped")
+        if done.ignored_columns:
+            print(f"columns ignored (not {', '.join(ROSTER_COLUMNS)}): {', '.join(done.ignored_columns)}")
     elif args.command == "feedback":
         _run(course, "generate_feedback", args.assignment, "--force")
         print(f"feedback written to {course.root / 'feedback'}")

@@ -113,7 +113,12 @@ class JailLimits:
 
 @dataclass
 class Outcome:
-    """What one cell or call did. ``status``: ok, error, timeout, crashed, missing, skipped."""
+    """What one cell or call did. ``status``: ok, error, timeout, crashed, missing, skipped.
+
+    ``timeout`` alone is the alarm inside the jail interrupting it at its limit; with ``fault``
+    set, the process itself failed on it (hung past the grader's deadline, ended, sent too much)
+    and ``fault`` says how. ``skipped`` (error ``NotRun``) was never run, and says why.
+    """
 
     status: str
     error: dict | None = None
@@ -122,6 +127,7 @@ class Outcome:
     warnings: list = field(default_factory=list)
     modified: list = field(default_factory=list)
     seconds: float = 0.0
+    fault: str = ""  # how this cell or call brought the process down ("ended the process (exit code 3)")
 
     def message(self):
         if self.error:
@@ -139,6 +145,9 @@ class JailRun:
     seconds: float = 0.0
     enforced: dict = field(default_factory=dict)  # limit -> how it was enforced on this machine
     received_bytes: int = 0  # what the jail sent back, over every run
+    # The notes about no single cell or call (the jail did not start, the notebook's ceiling):
+    # a caller that describes each cell and call itself, from its ``fault``, adds only these.
+    general_notes: list = field(default_factory=list)
 
 
 class NoJail(RuntimeError):
@@ -195,7 +204,10 @@ HOW_TO_JAIL = ("Install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewr
 def unsandboxed_reason():
     """Why grading here would run without a jail (None when the jail can be used)."""
     if os.environ.get("RNNCOURSE_JAIL", "").strip().lower() == "none":
-        return "RNNCOURSE_JAIL=none asks for no jail"
+        # Say which: the instructor's choice on a machine with a working jail, or both reasons.
+        problem = jail_problem()
+        return "RNNCOURSE_JAIL=none asks for no jail" + (f", and {problem}" if problem else
+                                                         ", though bubblewrap works here")
     return jail_problem()
 
 
@@ -811,9 +823,10 @@ def _checked_reply(meta, arrays, event, key):
                    float(seconds))
 
 
-def _describe_end(broken, ended, limits):
+def _describe_end(broken, ended, limits, limit):
     if broken.kind == "timeout":
-        return "hung (killed by the grader's deadline)"
+        # The alarm inside should have stopped it at ``limit``: past the grace it was not listening.
+        return f"hung past its {limit:g} s limit (killed by the grader's deadline {limits.grace:g} s later)"
     if broken.kind == "output":
         return f"sent {broken.detail}"
     if broken.kind == "malformed":
@@ -821,11 +834,13 @@ def _describe_end(broken, ended, limits):
     return f"ended the process ({ended})"
 
 
-def run_job(cells, calls, limits=JailLimits(), kind=None, on_call=None):
+def run_job(cells, calls, limits=JailLimits(), kind=None, on_call=None, names=None):
     """Run a student's cells, then the calls, in a jail; returns a ``JailRun``.
 
     Inputs:
     - cells: [(notebook cell index, plain Python source)], in notebook order.
+    - names: {cell index: the name notes and tracebacks give it}, each starting with "cell";
+      by default "cell <index>".
     - calls: [{"id": str, "function": name, "args": dict of keyword arguments,
       "positional": names of the arguments to pass by position, in order (optional)}];
       the arguments may hold arrays, numbers, dicts, lists, tuples and ``GraderFunction``s.
@@ -835,9 +850,10 @@ def run_job(cells, calls, limits=JailLimits(), kind=None, on_call=None):
       arrives, and the returned value is not kept (the grader judges it at once).
     """
     kind = kind or backend()
+    names = {i: (names or {}).get(i, f"cell {i}") for i, _ in cells}
     start = time.monotonic()
     ceiling = start + limits.submission_timeout
-    excluded, cell_out, call_out, notes = set(), {}, {}, []
+    excluded, cell_out, call_out, notes, general = set(), {}, {}, [], []
     barred = {}  # function -> the outcome of its later calls, once a call of it hung or crashed
     pending = list(calls)
     received, enforced, peaks, hit_ceiling, ran_out = 0, {}, [], False, True
@@ -858,7 +874,8 @@ def run_job(cells, calls, limits=JailLimits(), kind=None, on_call=None):
             # One unprivileged user id per grading process, so that jails running side by side
             # (two graders at once) never share a process count.
             uid = 100_000 + os.getpid() if (kind == "bwrap" and os.geteuid() == 0) else None
-            _write_job(job_dir, [{"index": i, "source": s} for i, s in cells if i not in excluded], limits, uid)
+            job_cells = [{"index": i, "name": names[i], "source": s} for i, s in cells if i not in excluded]
+            _write_job(job_dir, job_cells, limits, uid)
             session = _Session(job_dir, kind, limits, len(cells) + len(pending), limits.output_bytes - received,
                                ceiling)
             enforced = _enforced(kind, limits, session.cgroup)
@@ -887,8 +904,11 @@ def run_job(cells, calls, limits=JailLimits(), kind=None, on_call=None):
                     meta, got = session.request(command, arrays, limits.call_timeout)
                     outcome = _checked_reply(meta, got, "call", opaque)
                     if outcome.status == "timeout":
-                        barred[call["function"]] = {"status": "timeout", "error": {
-                            "ename": "NotRun", "evalue": "not run: an earlier call of this function timed out"}}
+                        # Skipped, not timed out: each is counted as what happened to it.
+                        why = (f"not run: an earlier call of {call['function']} timed out (stopped at its "
+                               f"{limits.call_timeout:g} s limit)")
+                        barred[call["function"]] = {"status": "skipped",
+                                                    "error": {"ename": "NotRun", "evalue": why}}
                     record(call, outcome)
                     pending.pop(0)
                 session.finish()
@@ -898,24 +918,27 @@ def run_job(cells, calls, limits=JailLimits(), kind=None, on_call=None):
                 if broken.kind == "ceiling":
                     hit_ceiling = True
                 elif current is None:
-                    notes.append(f"the jail did not start ({ended}): {err.strip()[-300:]}")
+                    general.append(f"the jail did not start ({ended}): {err.strip()[-300:]}")
+                    notes.append(general[-1])
                     for call in pending:
                         record(call, Outcome("crashed", {"ename": "GradingError",
                                                          "evalue": "the grader's jail did not start"}))
                     pending = []
                     ran_out = False
                 else:
-                    what = _describe_end(broken, ended, limits)
                     status = "timeout" if broken.kind == "timeout" else "crashed"
                     if current[0] == "cell":
+                        what = _describe_end(broken, ended, limits, limits.cell_timeout)
                         excluded.add(current[1])
-                        cell_out[current[1]] = Outcome(status, {"ename": "CellLeftOut", "evalue":
-                                                                f"this cell {what}; the notebook was graded without it"})
-                        notes.append(f"cell {current[1]} {what}: graded without it")
+                        left_out = {"ename": "CellLeftOut",
+                                    "evalue": f"this cell {what}; the notebook was graded without it"}
+                        cell_out[current[1]] = Outcome(status, left_out, fault=what)
+                        notes.append(f"{names[current[1]]} {what}: graded without it")
                     else:
+                        what = _describe_end(broken, ended, limits, limits.call_timeout)
                         call = pending.pop(0)
                         record(call, Outcome(status, {"ename": "Crashed" if status == "crashed" else "Timeout",
-                                                      "evalue": f"this call {what}"}))
+                                                      "evalue": f"this call {what}"}, fault=what))
                         notes.append(f"a call of {call['function']} {what}")
                         # A function that brought the process down once is not called again: each
                         # further call would cost a whole run of the job.
@@ -929,8 +952,9 @@ def run_job(cells, calls, limits=JailLimits(), kind=None, on_call=None):
         if hit_ceiling or not ran_out:
             break
     if hit_ceiling:
-        notes.append(f"the submission reached its time limit ({limits.submission_timeout:g} s for the whole "
-                     "notebook): what had not run by then got nothing")
+        general.append(f"the submission reached its time limit ({limits.submission_timeout:g} s for the "
+                       "whole notebook): what had not run by then got nothing")
+        notes.append(general[-1])
         for index, _ in cells:
             if index not in cell_out:
                 cell_out[index] = Outcome("skipped", {"ename": "NotRun", "evalue": "not run: the submission "
@@ -943,7 +967,8 @@ def run_job(cells, calls, limits=JailLimits(), kind=None, on_call=None):
             record(call, Outcome("skipped", {"ename": "NotRun", "evalue": reason}))
     if peaks:
         enforced["peak_memory_bytes"] = max(peaks)
-    return JailRun(kind, kind == "bwrap", cell_out, call_out, notes, time.monotonic() - start, enforced, received)
+    return JailRun(kind, kind == "bwrap", cell_out, call_out, notes, time.monotonic() - start, enforced,
+                   received, general)
 
 
 def _enforced(kind, limits, cgroup):

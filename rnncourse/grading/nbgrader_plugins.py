@@ -33,9 +33,10 @@ from traitlets import Bool, Float, Integer, Unicode
 
 from . import jail
 from .notebooks import meta
-from .verify import course_secret, grade_notebook
+from .verify import cell_name, course_secret, grade_notebook
 
-__all__ = ["VerifiedExecute", "CourseCsvExport", "report_path", "UNSANDBOXED_NOTE", "unsandboxed_note"]
+__all__ = ["VerifiedExecute", "CourseCsvExport", "report_path", "UNSANDBOXED_NOTE", "unsandboxed_note",
+           "add_submissions_without_autoflush"]
 
 UNSANDBOXED_NOTE = ("Note: graded UNSANDBOXED: the instructor chose to grade without a jail ({reason}); "
                     "re-grade where bubblewrap works to be sure of this grade.")
@@ -43,7 +44,35 @@ UNSANDBOXED_NOTE = ("Note: graded UNSANDBOXED: the instructor chose to grade wit
 
 def unsandboxed_note(reason=None):
     """The line every test cell of a notebook graded without a jail starts with, saying why."""
-    return UNSANDBOXED_NOTE.format(reason=reason or jail.unsandboxed_reason() or "no jail was used")
+    return UNSANDBOXED_NOTE.format(reason=reason or jail.unsandboxed_reason() or "the reason was not recorded")
+
+
+def add_submissions_without_autoflush():
+    """Make nbgrader's ``Gradebook.add_submission`` build a submission with autoflush off.
+
+    It builds the submission, its notebooks, grades and comments before adding them to the
+    session, and reads ``submission.assignment.notebooks`` on the way; with SQLAlchemy 2 that
+    read autoflushes a session holding the half-built objects, which logs three ``SAWarning``s
+    ("not in session, add operation along ... will not proceed") for every student. SQLAlchemy
+    itself suggests ``no_autoflush`` for objects being initialised; the explicit ``add`` and
+    ``commit`` at the end store the same rows as before (commit flushes whatever autoflush is).
+    SQLAlchemy 1.4, which did not warn, cannot be pinned instead: its PostgreSQL dialect for
+    psycopg 3 (``postgresql+psycopg``) arrived in 2.0. Called by ``nbgrader_config.py``; safe to
+    call again.
+    """
+    from nbgrader.api import Gradebook
+
+    original = Gradebook.add_submission
+    if getattr(original, "_rnncourse_no_autoflush", False):
+        return
+
+    def add_submission(self, *args, **kwargs):
+        with self.db.no_autoflush:
+            return original(self, *args, **kwargs)
+
+    add_submission._rnncourse_no_autoflush = True
+    add_submission.__doc__, add_submission.__wrapped__ = original.__doc__, original
+    Gradebook.add_submission = add_submission
 
 
 def report_path(root, assignment, student, notebook):
@@ -106,7 +135,7 @@ class VerifiedExecute(NbGraderPreprocessor):
             "verdicts": [{"grade_id": v.grade_id, "points": v.points, "passed": v.passed, "message": v.message}
                          for v in result.verdicts.values()],
             "notes": result.notes,
-            "cell_errors": {str(i): o.message() for i, o in result.cells.items() if o.status != "ok"},
+            "cell_errors": {cell_name(i): o.message() for i, o in result.cells.items() if o.status != "ok"},
             "seconds": round(result.seconds, 3), "graded_at": time.strftime("%Y-%m-%d %H:%M:%S"),
         }
         path.write_text(json.dumps(data, indent=1))
@@ -175,8 +204,9 @@ class CourseCsvExport(ExportPlugin):
                     try:
                         sub = gradebook.find_submission(assignment.name, student.id)
                     except MissingEntry:
+                        # Nothing was graded: the column says so, as the README promises, not blank.
                         row.update(status="not submitted", timestamp="", raw_score="", late_submission_penalty="",
-                                   score="", grading="")
+                                   score="", grading="not autograded")
                     else:
                         penalty = sub.late_submission_penalty or 0.0
                         row.update(status="submitted", timestamp=sub.timestamp or "", raw_score=sub.score,
@@ -197,5 +227,5 @@ def _grading_mode(root, assignment, student):
         except (OSError, ValueError):
             continue
         modes.add(f"jail ({data.get('backend')})" if data.get("sandboxed")
-                  else f"UNSANDBOXED ({data.get('unsandboxed_reason') or 'no jail'})")
+                  else f"UNSANDBOXED ({data.get('unsandboxed_reason') or 'the report does not say why'})")
     return "; ".join(sorted(modes)) or "unknown"

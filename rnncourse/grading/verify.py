@@ -38,6 +38,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+import re
 import secrets
 import sys
 from dataclasses import dataclass, field
@@ -185,7 +186,8 @@ def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=
         # A test cell is known by its metadata whatever its type (one re-typed as Markdown still
         # counts); its own code never runs: the specification decides.
         if _is_test_cell(cell):
-            tests.append((index, meta(cell).get("grade_id", f"cell-{index}"), float(meta(cell).get("points", 0))))
+            tests.append((index, meta(cell).get("grade_id", f"cell-{index + 1}"),
+                          float(meta(cell).get("points", 0))))
         elif cell.get("cell_type") == "code":
             cells.append((index, plain_python(cell.get("source", ""))))
     probes, calls, by_id = {}, [], {}
@@ -208,7 +210,8 @@ def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=
     def judge(call_id, outcome):
         messages[call_id] = spec.judge_outcome(by_id[call_id], outcome)
 
-    run = jail.run_job(cells, calls, limits, kind, on_call=judge)
+    names = {index: cell_name(index) for index, _ in cells}
+    run = jail.run_job(cells, calls, limits, kind, on_call=judge, names=names)
 
     verdicts = {}
     for _, grade_id, points in tests:
@@ -226,35 +229,7 @@ def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=
         else:
             verdicts[grade_id] = Verdict(grade_id, points, False, message, task.name, check)
     _add_root_causes(verdicts)
-    notes = list(run.notes)
-    # Count what happened to each call once, by what happened to it: a call that was not run
-    # because an earlier one failed is counted as not run, not as one more timeout or crash.
-    trouble = {}
-    for call in calls:
-        outcome = run.calls[call["id"]]
-        ename = (outcome.error or {}).get("ename")
-        if ename == "MemoryError":
-            kind_ = "ran out of memory"
-        elif ename == "NotRun":
-            kind_ = "not run"
-        elif outcome.status in ("timeout", "crashed"):
-            kind_ = {"timeout": "timed out", "crashed": "crashed"}[outcome.status]
-        else:
-            continue
-        trouble[(call["function"], kind_)] = trouble.get((call["function"], kind_), 0) + 1
-    for index, outcome in run.cells.items():
-        if outcome.status == "timeout" and not any(f"cell {index} " in note for note in notes):
-            notes.append(f"cell {index} did not finish within {limits.cell_timeout:g} s: graded without what "
-                         "it would have defined afterwards")
-    for (function, kind_), n in trouble.items():
-        if kind_ == "not run":
-            line = f"{n} call{'s' if n > 1 else ''} of {function} not run after an earlier failure"
-        elif kind_ == "crashed" and any(f"a call of {function} " in note for note in notes) and n == 1:
-            continue  # the jail's own note already says how that call ended the process
-        else:
-            line = f"{n} call{'s' if n > 1 else ''} of {function} {kind_}"
-        if not any(line in note for note in notes):
-            notes.append(line)
+    notes = list(run.general_notes) + describe_faults(nb, run, calls, limits)
     tips = {}
     if with_advice:
         for index, source in cells:
@@ -263,6 +238,96 @@ def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=
                 tips[index] = found
     return NotebookResult(verdicts, run.cells, notes, run.backend, run.sandboxed, tips, run.seconds, nonce,
                           run.enforced)
+
+
+def cell_name(index):
+    """How every message names the cell at ``index`` of ``nb.cells``: counted from 1, Markdown cells included.
+
+    The student's ``check``, the instructor's report, the similarity lines, the preflight's
+    findings and the tracebacks in the feedback all count this way, so "cell 16" is one cell.
+    """
+    return f"cell {index + 1}"
+
+
+_TASK_HEADING = re.compile(r"^\s*#+\s*Task\s+(\d+)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def task_labels(nb):
+    """{graded function: "task 4, rnn_forward"}, numbered by the notebook's "Task N" headings."""
+    labels, number = {}, None
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            found = _TASK_HEADING.search(cell.get("source", ""))
+            if found:
+                number = found.group(1)
+            continue
+        grade_id = meta(cell).get("grade_id", "")
+        name = grade_id if grade_id in TASKS else (find(grade_id)[0].name if find(grade_id)[0] else None)
+        if name and name not in labels and number is not None:
+            labels[name] = f"task {number}, {name}"
+    return labels
+
+
+def _cell_role(nb, index, labels):
+    m = meta(nb.cells[index])
+    if m.get("solution"):
+        return f"the answer to {labels.get(m.get('grade_id'), m.get('grade_id') or 'a task')}"
+    return "setup" if m else "added by the student"
+
+
+def _plural(n, one, many=None):
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def describe_faults(nb, run, calls, limits):
+    """One line per cell that the process failed on, and per function with a call that did.
+
+    A function's line counts every one of its calls by what happened to it, so the counts add
+    up to its calls: returned, raised (by exception name), timed out (the alarm inside stopped it
+    at its limit), hung (killed by the grader's deadline), ended the process, ran out of memory,
+    and skipped (not run because an earlier call of it failed so, or for the reason given).
+    A function whose calls only returned or raised has no line: its verdicts say all there is.
+    """
+    labels = task_labels(nb)
+    lines = []
+    for index, outcome in sorted(run.cells.items()):
+        label = f"{cell_name(index)} ({_cell_role(nb, index, labels)})"
+        if outcome.fault:
+            lines.append(f"{label} {outcome.fault}: graded without it")
+        elif outcome.status == "timeout":
+            lines.append(f"{label} did not finish within its {limits.cell_timeout:g} s limit: stopped there, "
+                         "and the notebook graded without what it would have defined afterwards")
+    counts = {}  # function -> {what happened: how many calls}, in the order things happened
+    for call in calls:
+        outcome = run.calls[call["id"]]
+        error = outcome.error or {}
+        if outcome.fault:
+            what, fault = outcome.fault, True
+        elif error.get("ename") == "NotRun":
+            reason = str(error.get("evalue", "")).removeprefix("not run: ")
+            after = reason.startswith(f"an earlier call of {call['function']} ")
+            what, fault = ("skipped after that" if after else f"not run ({reason})"), True
+        elif error.get("ename") == "MemoryError":
+            what, fault = "ran out of memory", True
+        elif outcome.status == "timeout":
+            what, fault = f"timed out (stopped at the {limits.call_timeout:g} s limit)", True
+        elif outcome.status == "crashed":  # the jail could not run it at all
+            what, fault = f"could not run ({error.get('evalue', 'the jail failed')})", True
+        elif outcome.status == "ok":
+            what, fault = "returned", False
+        elif outcome.status == "missing":
+            what, fault = "found no function of that name", False
+        else:
+            what, fault = f"raised {error.get('ename', 'an error')}", False
+        mine = counts.setdefault(call["function"], {"faults": False, "what": {}})
+        mine["what"][what] = mine["what"].get(what, 0) + 1
+        mine["faults"] |= fault
+    for function, mine in counts.items():
+        if mine["faults"]:
+            total = sum(mine["what"].values())
+            parts = ", ".join(f"{n} {what}" for what, n in mine["what"].items())
+            lines.append(f"{labels.get(function, function)}: of {_plural(total, 'call')}, {parts}")
+    return lines
 
 
 def _add_root_causes(verdicts):

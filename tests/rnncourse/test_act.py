@@ -35,6 +35,19 @@ def test_margin_and_single_step():
     np.testing.assert_array_equal(p, [[1.0], [1.0]])
 
 
+def test_remainder_exceeds_the_margin_whether_halted_or_capped():
+    # The halting rule stops at the first n whose running sum reaches 1 - iota, so the sum before
+    # nu never does: R > iota for every example, those stopped by the cap nu_max included.
+    rng = np.random.default_rng(5)
+    for iota in (0.0, 0.01, 0.3):
+        p_tilde = rng.uniform(0, 1, (400, 4)) ** rng.uniform(0.2, 5, (400, 1))
+        p_tilde[:50] = 1e-3  # never reaches the threshold: capped
+        p_tilde[50:60] = [1 - iota - 1e-12, 0.5, 0.5, 0.5]  # just below the threshold at n = 1
+        _, nu, R = rc.act_halting_distribution(p_tilde, iota)
+        assert (nu[:50] == 4).all() and (R > iota).all() and (R <= 1).all(), (iota, R.min())
+        assert R[50:60].min() < iota + 1e-9  # the bound is tight
+
+
 @pytest.mark.parametrize("N, nu_max", [(1, 1), (3, 4), (6, 8)])
 def test_halting_backward_against_finite_differences(N, nu_max):
     rng = np.random.default_rng(nu_max)

@@ -693,3 +693,21 @@ def test_perplexity_by_context_on_a_trained_model_falls_with_the_context():
     ppl = perplexity_by_context(lm_step(p), zeros, ids, np.array([1, 8, 39]))
     # one character of context cannot tell what follows a 0; eight can, nearly always
     assert ppl[0] > 2 * ppl[1] and ppl[1] > ppl[2] and ppl[2] < 1.2
+
+
+def test_kneser_ney_discount_follows_the_books_rule_at_its_edges():
+    from rnncourse.charlm import _discount
+
+    assert _discount(np.array([1, 1, 1, 2, 5])) == pytest.approx(3 / 5)  # #_1 / (#_1 + 2 #_2)
+    assert _discount(np.array([1, 1, 3])) == 0.95  # no n-gram seen twice: 1, kept below 1
+    assert _discount(np.array([1] + [2] * 100)) == 0.05  # 1/201, kept above 0
+    assert _discount(np.array([2, 2, 4])) == 0.5  # none seen once: 0, replaced
+
+
+def test_kneser_ney_leaves_mass_for_unseen_characters_when_no_ngram_was_seen_once():
+    # "abab..." twice over: every bigram is seen many times, none once, so the formula's discount
+    # would be 0 and "c" after "a" would get probability 0.
+    ids = np.array([0, 1] * 20)
+    model = fit_ngram(ids, 2, 3)
+    p = ngram_distribution(model, np.array([0]))
+    assert p[2] > 0 and p.sum() == pytest.approx(1.0)

@@ -335,6 +335,7 @@ def test_float32_stays_float32():
     ({"xi": np.array([0.5, 2.0])}, "xi"),
     ({"q": np.ones((2, 4))}, "q"),
     ({"s": np.ones((2, 3))}, "s"),
+    ({"s": np.array([[0.5, 0.7, 0, 0, -0.2], [1.0, 0, 0, 0, 0]])}, "s must be >= 0"),
     ({"w_prev": np.ones((3, 5))}, "w_prev"),
     ({"memory": np.ones((2, 5))}, "memory"),
     ({"memory": np.full((2, 5, 3), np.nan)}, "memory"),
@@ -345,6 +346,14 @@ def test_bad_addressing_input_names_the_argument(change, match):
     c = {**case(rng, 2, 5, 3), **change}
     with pytest.raises(ValueError, match=match):
         rc.ntm_addressing(**c)
+
+
+def test_negative_shift_weights_are_refused_forward_and_backward():
+    w, s = np.full((1, 4), 0.25), np.array([[1.2, -0.2, 0.0, 0.0]])
+    with pytest.raises(ValueError, match="s must be >= 0"):
+        rc.circular_shift(w, s)
+    with pytest.raises(ValueError, match="s must be >= 0"):
+        rc.circular_shift_backward(np.ones((1, 4)), w, s)
 
 
 def test_bad_sharpen_read_write_input():

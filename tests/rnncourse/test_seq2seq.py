@@ -228,28 +228,68 @@ def sequence_score(X, y, enc, dec, bos, cell="rnn"):
     return sum(logp[t, k] for t, k in enumerate(y)) / len(y)
 
 
-def test_wide_beam_finds_the_best_sequence_by_enumeration():
+def test_wide_beam_finds_the_best_finished_sequence_by_enumeration():
     # K = 3 tokens (bos 0, eos 1), at most 3 steps: 1 + 2 + 4 sequences end with eos and 8 run to
-    # max_len. A beam of 27 keeps every candidate, so it must return the best of all 15 by score
-    # per token, computed here independently by teacher forcing.
+    # max_len unfinished. A beam of 27 keeps every candidate, so it must return the best of the 7
+    # finished ones by score per token (computed here independently by teacher forcing), even where
+    # an unfinished one scores higher per token: an output without eos is not a whole output.
     import itertools
 
     enc, dec = init_seq2seq_params(4, 2, 3, rng=np.random.default_rng(12))
-    for p in (enc["fwd"], enc["bwd"], dec):
+    for p in (enc["fwd"], enc["bwd"]):
         p["W"] *= 2.0
-    dec["c"] = np.array([0.3, -0.2, 0.1])
-    X_all = np.random.default_rng(13).normal(size=(4, 3, 4))
+    dec["W"] *= 2.0
+    dec["c"] = np.array([0.3, -0.6, 0.1])  # eos less likely, so unfinished outputs often score higher
+    X_all = np.random.default_rng(13).normal(size=(6, 3, 4))
     tokens, scores = beam_search_decode(X_all, enc, dec, 0, 1, 3, 27)
-    for n in range(4):
+    unfinished_better = 0
+    for n in range(len(X_all)):
         X = X_all[n : n + 1]
-        candidates = [list(p) + [1] for L in range(3) for p in itertools.product([0, 2], repeat=L)]
-        candidates += [list(p) for p in itertools.product([0, 2], repeat=3)]
-        assert len(candidates) == 15
-        best = max(candidates, key=lambda y: sequence_score(X, y, enc, dec, 0))
+        finished = [list(p) + [1] for L in range(3) for p in itertools.product([0, 2], repeat=L)]
+        unfinished = [list(p) for p in itertools.product([0, 2], repeat=3)]
+        assert len(finished) + len(unfinished) == 15
+        best = max(finished, key=lambda y: sequence_score(X, y, enc, dec, 0))
+        best_unfinished = max(unfinished, key=lambda y: sequence_score(X, y, enc, dec, 0))
+        unfinished_better += sequence_score(X, best_unfinished, enc, dec, 0) > sequence_score(X, best, enc, dec, 0)
         got = [int(k) for k in tokens[n]]
         got = got[: got.index(1) + 1] if 1 in got else got  # cut the filler after eos
         assert got == best, (n, got, best)
         assert scores[n] == pytest.approx(sequence_score(X, best, enc, dec, 0), rel=1e-12)
+    assert unfinished_better >= 1, "no source where an unfinished output scores higher: the case is not tested"
+
+
+def plain_beam_search(X, enc, dec, bos, eos, max_len, B, cell="rnn"):
+    """Beam search for one source, each candidate scored from scratch by teacher forcing."""
+    logp = lambda y: sequence_score(X, y, enc, dec, bos, cell) * len(y)  # noqa: E731
+    K = dec["V"].shape[0]
+    kept, finished = [[]], []
+    for _ in range(max_len):
+        candidates = sorted((p + [k] for p in kept for k in range(K)), key=logp, reverse=True)[:B]
+        finished += [y for y in candidates if y[-1] == eos]
+        kept = [y for y in candidates if y[-1] != eos]
+        if len(finished) >= B or not kept:
+            break
+    pool = finished or kept  # an unfinished output only when nothing finished
+    return max(pool, key=lambda y: logp(y) / len(y)), kept
+
+
+def test_beam_returns_a_finished_output_whenever_one_finished():
+    # The case that once returned an unfinished prefix although one had finished: an rnn cell,
+    # a bidirectional encoder, K = 5, beam width 3, at most 3 tokens.
+    chose_finished_over_better_unfinished = 0
+    for seed in range(10):
+        enc, dec = model("rnn", True, K=5, seed=seed, scale=2.0)
+        X, _, _ = data(3, 3, 1, K=5, seed=seed)
+        tokens, _ = beam_search_decode(X, enc, dec, 0, 1, 3, 3)
+        for n in range(len(X)):
+            want, kept = plain_beam_search(X[n : n + 1], enc, dec, 0, 1, 3, 3)
+            got = [int(k) for k in tokens[n]]
+            got = got[: got.index(1) + 1] if 1 in got else got
+            assert got == want, (seed, n, got, want)
+            if want[-1] == 1 and kept and len(kept[0]) == 3:
+                score = lambda y: sequence_score(X[n : n + 1], y, enc, dec, 0)  # noqa: E731
+                chose_finished_over_better_unfinished += max(map(score, kept)) > score(want)
+    assert chose_finished_over_better_unfinished >= 1, "the case that matters never occurred"
 
 
 def test_beam_scores_are_the_returned_sequences_scores():

@@ -206,6 +206,8 @@ def _feedback_page(nb) -> str:
     converter = GenerateFeedback(coursedir=CourseDirectory(config=config), config=config)
     exporter = converter.exporter_class(parent=converter, config=converter.config)
     for preprocessor in converter.preprocessors:
+        if preprocessor.__name__ == "LocalMathJax":
+            continue  # it copies MathJax into the course's feedback folder; the page is built in memory here
         exporter.register_preprocessor(_FakeGrades if preprocessor is GetGrades else preprocessor)
     page, _ = exporter.from_notebook_node(nb, resources={"nbgrader": {"notebook": "01_answer"}})
     return page

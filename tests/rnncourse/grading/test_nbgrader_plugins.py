@@ -4,7 +4,7 @@ nbgrader scores a test cell from its outputs alone (``nbgrader.utils.determine_g
 an error, or anything on stderr, is 0 points; otherwise full points. So a passed
 verdict must be a stdout stream, a failed one an error, and the UNSANDBOXED note
 must never go to stderr. The results here are made by hand (no jail runs).
-CourseCsvExport is tested with the gradebook elsewhere.
+CourseCsvExport is tested here on a stand-in for the gradebook, and with nbgrader's elsewhere.
 """
 
 from __future__ import annotations
@@ -140,3 +140,59 @@ def test_previous_outputs_of_test_cells_are_replaced():
     fill_outputs(nb, result(hidden_passed=False))
     assert [o.output_type for o in nb.cells[HIDDEN].outputs] == ["error"]
     assert points(nb, HIDDEN) == (0, 3.0)
+
+
+# ------------------------------------------------------------------ the export's grading column
+
+
+class _Gradebook:
+    """What CourseCsvExport reads of nbgrader's Gradebook: one assignment, students, their submissions."""
+
+    def __init__(self, submitted):
+        from types import SimpleNamespace as NS
+
+        self.assignments = [NS(name="01_rnn_forward", duedate=None, max_score=20.0)]
+        self.students = [NS(id=s, first_name="", last_name="", email="") for s in ("absent", *submitted)]
+        self._subs = {s: NS(score=score, late_submission_penalty=0.0, timestamp=None)
+                      for s, score in submitted.items()}
+
+    def find_submission(self, assignment, student):
+        from nbgrader.api import MissingEntry
+
+        if student not in self._subs:
+            raise MissingEntry()
+        return self._subs[student]
+
+
+def test_export_says_how_each_grade_was_made_and_not_autograded_for_no_submission(tmp_path, monkeypatch):
+    import csv
+    import json
+
+    from rnncourse.grading.nbgrader_plugins import CourseCsvExport, report_path
+
+    reason = "RNNCOURSE_JAIL=none asks for no jail, though bubblewrap works here"
+    for student, sandboxed in (("jailed", True), ("unjailed", False)):
+        path = report_path(tmp_path, "01_rnn_forward", student, "01_rnn_forward")
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps({"backend": "bwrap" if sandboxed else "none", "sandboxed": sandboxed,
+                                    "unsandboxed_reason": None if sandboxed else reason}))
+    monkeypatch.chdir(tmp_path)  # the export reads reports/ where it runs, as nbgrader export does
+    CourseCsvExport(to="grades.csv").export(_Gradebook({"jailed": 20.0, "unjailed": 20.0, "by_hand": 5.0}))
+    rows = {r["student_id"]: r for r in csv.DictReader((tmp_path / "grades.csv").open())}
+    assert {s: (r["status"], r["grading"]) for s, r in rows.items()} == {
+        "absent": ("not submitted", "not autograded"),
+        "jailed": ("submitted", "jail (bwrap)"),
+        "unjailed": ("submitted", f"UNSANDBOXED ({reason})"),
+        "by_hand": ("submitted", "not autograded"),
+    }
+    assert rows["absent"]["score"] == "" and rows["by_hand"]["score"] == "5.0"
+
+
+def test_unsandboxed_note_gives_the_instructors_choice_as_the_reason(monkeypatch):
+    from rnncourse.grading import jail
+
+    monkeypatch.setenv("RNNCOURSE_JAIL", "none")
+    monkeypatch.setattr(jail, "jail_problem", lambda: None)
+    assert "(RNNCOURSE_JAIL=none asks for no jail, though bubblewrap works here)" in unsandboxed_note()
+    monkeypatch.setattr(jail, "jail_problem", lambda: "bubblewrap is not installed")
+    assert "(RNNCOURSE_JAIL=none asks for no jail, and bubblewrap is not installed)" in unsandboxed_note()

@@ -138,7 +138,7 @@ def test_grade_notebook_draws_visible_cases_publicly_and_hidden_ones_from_the_se
     """The probes that reach the jail: visible ones equal for all, hidden ones from seed_for."""
     sent = {}
 
-    def fake_run_job(cells, calls, limits=None, kind=None, on_call=None):
+    def fake_run_job(cells, calls, limits=None, kind=None, on_call=None, names=None):
         sent[len(sent)] = calls
         outcomes = {c["id"]: jail.Outcome("missing") for c in calls}
         for call_id, outcome in outcomes.items():
@@ -343,7 +343,8 @@ def test_frames_forged_by_a_cell_do_not_crash_the_grader(jail_kind):
     assert result.score == result.max_score == _source_points(source)
     forging = len(nb.cells) - 1
     assert result.cells[forging].error["ename"] == "CellLeftOut"
-    assert any(note.startswith(f"cell {forging} sent a malformed reply") for note in result.notes), result.notes
+    assert any(note.startswith(f"cell {forging + 1} (added by the student) sent a malformed reply")
+               for note in result.notes), result.notes
 
 
 # ------------------------------------------------------------------ simulated submissions
@@ -407,3 +408,60 @@ def test_what_a_function_prints_during_the_graders_calls_is_never_shown():
     assert result.score == result.max_score
     shown = [v.message for v in result.verdicts.values()] + [o.stdout for o in result.cells.values()]
     assert not any("LEAKED" in text for text in shown)
+
+
+# ------------------------------------------------------------------ what the report says happened
+
+FAULTY_ANSWERS = {
+    "softmax": "def softmax(o):\n    raise ValueError('no softmax today')\n",
+    "rnn_step_forward": "def rnn_step_forward(x, h_prev, U, W, b):\n    import os\n    os._exit(3)\n",
+    "rnn_forward": "def rnn_forward(X, h0, U, W, b):\n    while True:\n        pass\n",
+    # Raises twice, then ends the process: the line must count both kinds and the skipped rest.
+    "many_to_one_forward": "_seen = [0]\n\ndef many_to_one_forward(X, h0, U, W, b, V, c):\n"
+                           "    _seen[0] += 1\n    if _seen[0] <= 2:\n        raise ValueError('not yet')\n"
+                           "    import os\n    os._exit(4)\n",
+}
+
+
+def test_fault_lines_count_each_call_by_what_happened_and_number_cells_as_check_does(tmp_path, monkeypatch):
+    """Issue 23: "8 calls of rnn_forward timed out" where one had timed out and seven were skipped.
+
+    Each function with a fault gets one line whose counts add up to its calls; cells are
+    counted from 1 (Markdown included) in the notes, in ``check``'s own lines and in tracebacks.
+    """
+    from rnncourse.grading.__main__ import check
+
+    name, release, source = pairs("01_rnn_forward")[0]
+    nb = filled_release(release, source)
+    for cell in nb.cells:
+        if meta(cell).get("solution") and meta(cell)["grade_id"] in FAULTY_ANSWERS:
+            cell.source = FAULTY_ANSWERS[meta(cell)["grade_id"]]
+    nb.cells.append(nbformat.v4.new_code_cell("import time\nwhile True:\n    time.sleep(0.01)"))
+    nb.cells.append(nbformat.v4.new_code_cell("import os\nos._exit(5)"))
+    looping, ending = len(nb.cells) - 1, len(nb.cells)  # counted from 1
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, str(path))
+    monkeypatch.setattr(jail, "JailLimits", lambda: JailLimits(cell_timeout=1, call_timeout=1))
+    out = __import__("io").StringIO()
+    check(path, out=out)
+    text = out.getvalue()
+    notes = [line.removeprefix("note: ") for line in text.splitlines() if line.startswith("note: ")]
+    calls = {f: sum(len(spec.plan(TASKS[f], c, 0)) for c in TASKS[f].check_names())
+             for f in ("rnn_step_forward", "rnn_forward", "many_to_one_forward")}
+    assert notes == [
+        f"cell {looping} (added by the student) did not finish within its 1 s limit: stopped there, and the "
+        "notebook graded without what it would have defined afterwards",
+        f"cell {ending} (added by the student) ended the process (exit code 5): graded without it",
+        f"task 3, rnn_step_forward: of {calls['rnn_step_forward']} calls, 1 ended the process (exit code 3), "
+        f"{calls['rnn_step_forward'] - 1} skipped after that",
+        f"task 4, rnn_forward: of {calls['rnn_forward']} calls, 1 timed out (stopped at the 1 s limit), "
+        f"{calls['rnn_forward'] - 1} skipped after that",
+        f"task 5, many_to_one_forward: of {calls['many_to_one_forward']} calls, 2 raised ValueError, "
+        f"1 ended the process (exit code 4), {calls['many_to_one_forward'] - 3} skipped after that",
+    ], "\n".join(notes)
+    # softmax only raised: its verdict says so, and the report has no line for it.
+    assert not any("softmax" in note for note in notes)
+    # check's own list of cells uses the same numbers.
+    assert f"Cell {looping}:\n" in text and f"Cell {ending}:\n" in text, text
+    softmax_cell = next(i for i, c in enumerate(nb.cells) if meta(c).get("grade_id") == "softmax") + 1
+    assert f"<cell {softmax_cell}>, line 2, in softmax" in text, text

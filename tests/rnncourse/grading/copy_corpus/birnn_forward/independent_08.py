@@ -1,0 +1,22 @@
+import numpy as np
+
+
+def run_direction(X, h0, U, W, b):
+    """Tanh RNN over the steps of X (N, T, D) from h0; returns the states (N, T, H)."""
+    N, T, _ = X.shape
+    states = np.zeros((N, T, h0.shape[1]))
+    h = h0
+    for t in range(T):
+        a = b + np.dot(h, W.T) + np.dot(X[:, t, :], U.T)
+        h = np.tanh(a)
+        states[:, t, :] = h
+    return states
+
+
+def birnn_forward(X, h0_fwd, h0_bwd, fwd, bwd, cell="rnn", C0_fwd=None, C0_bwd=None):
+    if cell != "rnn":
+        raise ValueError(f"cell {cell!r} is not supported, use 'rnn'")
+    H_forward = run_direction(X, h0_fwd, fwd["U"], fwd["W"], fwd["b"])
+    # read the sequence reversed, then flip the states back into time order
+    H_backward = np.flip(run_direction(np.flip(X, axis=1), h0_bwd, bwd["U"], bwd["W"], bwd["b"]), axis=1)
+    return np.dstack([H_forward, H_backward])

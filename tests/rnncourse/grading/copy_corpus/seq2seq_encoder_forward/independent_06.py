@@ -1,0 +1,29 @@
+from itertools import accumulate
+
+import numpy as np
+
+
+def _tanh_rnn(p):
+    """The step function h, x -> tanh(b + W h + U x) of one set of parameters."""
+    return lambda h, x: np.tanh(p["b"] + h @ p["W"].T + x @ p["U"].T)
+
+
+def _states(xs, h0, p):
+    return list(accumulate(xs, _tanh_rnn(p), initial=h0))[1:]
+
+
+def birnn_forward(X, h0_fwd, h0_bwd, fwd, bwd, cell="rnn", C0_fwd=None, C0_bwd=None):
+    xs = [X[:, t] for t in range(X.shape[1])]
+    forward = _states(xs, h0_fwd, fwd)
+    backward = _states(xs[::-1], h0_bwd, bwd)[::-1]
+    return np.stack([np.concatenate(pair, axis=1) for pair in zip(forward, backward)], axis=1)
+
+
+def seq2seq_encoder_forward(X, enc, cell="rnn"):
+    N = len(X)
+    if "fwd" not in enc:
+        hs = _states(list(X.transpose(1, 0, 2)), np.zeros((N, len(enc["b"]))), enc)
+        return np.stack(hs, axis=1), hs[-1].copy()
+    H = len(enc["fwd"]["b"])
+    both = birnn_forward(X, np.zeros((N, H)), np.zeros((N, H)), enc["fwd"], enc["bwd"], cell)
+    return both, np.concatenate((both[:, -1, :H], both[:, 0, H:]), axis=-1)
