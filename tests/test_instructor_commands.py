@@ -145,6 +145,7 @@ def test_collecting_again_keeps_every_submission_it_replaces(tmp_path):
     cli = [sys.executable, "-m", "rnncourse.grading.instructor", "--root", str(course)]
     first = run([*cli, "collect", A], cwd=course).stdout
     assert "replaced" not in first and not (course / "backups").exists(), first
+    assert "no submission time" not in first, "with no due date, a missing time is not worth a word"
     first_alice = (course / "submitted" / "alice" / A / f"{A}.ipynb").read_text()
     (archive / f"alice_{A}.ipynb").write_text(release.replace('"cells": [', '"cells": [\n', 1) + "\n")
     second = run([*cli, "collect", A], cwd=course).stdout

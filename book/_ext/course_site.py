@@ -44,6 +44,9 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+# The feedback pages use the same copy of MathJax as the site.
+from rnncourse.grading.feedback_math import copy_mathjax_parts, mathjax_files
+
 logger = logging.getLogger(__name__)
 
 MATHJAX_COMPONENT = "tex-chtml.js"
@@ -65,16 +68,12 @@ _THEBE_BODY = re.compile(
 
 def mathjax_source() -> Path:
     """The ``es5`` folder of MathJax 3 inside the installed ``django-static-mathjax`` package."""
-    try:
-        import mathjax  # the import name of django-static-mathjax
-    except ImportError as exc:  # pragma: no cover - depends on the environment
+    es5 = mathjax_files()
+    if es5 is None or not (es5 / MATHJAX_COMPONENT).is_file():
         raise ExtensionError(
-            "course_site: the package django-static-mathjax is not installed "
-            '(pip install -e ".[dev]" installs it)'
-        ) from exc
-    es5 = Path(mathjax.__file__).resolve().parent / "static" / "mathjax" / "es5"
-    if not (es5 / MATHJAX_COMPONENT).is_file():
-        raise ExtensionError(f"course_site: {es5 / MATHJAX_COMPONENT} not found in django-static-mathjax")
+            f"course_site: MathJax 3's {MATHJAX_COMPONENT} not found: is django-static-mathjax installed "
+            '(pip install -e ".[dev]" installs it)?'
+        )
     return es5
 
 
@@ -134,16 +133,7 @@ def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
         return
     es5 = mathjax_source()
     dest = Path(app.outdir) / "_static" / MATHJAX_TARGET
-    for part in MATHJAX_PARTS:
-        src = es5 / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, dirs_exist_ok=True)
-        else:
-            (dest / part).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / part)
-    licence = es5.parent / "LICENSE"
-    if licence.is_file():
-        shutil.copy2(licence, dest / "LICENSE")
+    copy_mathjax_parts(es5, dest, MATHJAX_PARTS)
     logger.info("course_site: copied MathJax 3 (%s) into %s", MATHJAX_COMPONENT, dest)
 
 

@@ -25,7 +25,8 @@ from pathlib import Path
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-__all__ = ["LocalMathJax", "MATHJAX_FOLDER", "TEMPLATE_NAME", "mathjax_files", "template_basedirs"]
+__all__ = ["LocalMathJax", "MATHJAX_FOLDER", "TEMPLATE_NAME", "copy_mathjax_parts", "mathjax_files",
+           "template_basedirs"]
 
 TEMPLATE_NAME = "rnncourse_feedback"
 MATHJAX_FOLDER = "_mathjax"  # in the feedback folder, beside the students' folders
@@ -59,7 +60,16 @@ def copy_mathjax(feedback_dir):
     dest = Path(feedback_dir) / MATHJAX_FOLDER
     if (dest / COMPONENT).is_file() and (dest / COMPONENT).stat().st_size == (es5 / COMPONENT).stat().st_size:
         return dest
-    for part in PARTS:
+    copy_mathjax_parts(es5, dest, PARTS)
+    return dest
+
+
+def copy_mathjax_parts(es5, dest, parts):
+    """Copy the given files and folders of MathJax's ``es5`` folder, and its licence, into ``dest``.
+
+    The book's site (``book/_ext/course_site.py``) copies its MathJax with this too.
+    """
+    for part in parts:
         src = es5 / part
         if src.is_dir():
             shutil.copytree(src, dest / part, dirs_exist_ok=True)
@@ -68,7 +78,6 @@ def copy_mathjax(feedback_dir):
             shutil.copy2(src, dest / part)
     if (es5.parent / "LICENSE").is_file():
         shutil.copy2(es5.parent / "LICENSE", dest / "LICENSE")
-    return dest
 
 
 class LocalMathJax(Preprocessor):

@@ -569,6 +569,16 @@ def collect_keeping_earlier(course, assignment):
     return log, kept, backup
 
 
+def _has_duedate(course, assignment):
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(course.db_url, course.course_id) as gb:
+        try:
+            return gb.find_assignment(assignment).duedate is not None
+        except MissingEntry:
+            return False
+
+
 def collect_summary(course, assignment, log):
     """What ``make collect`` prints of zip_collect's log; all of it goes to reports/<assignment>-collect.log.
 
@@ -709,7 +719,8 @@ def main(argv=None):
             print("every submission comes from a student in the gradebook")
         untimed = sorted(p.parent.name for p in (course.root / "submitted").glob(f"*/{args.assignment}")
                          if p.is_dir() and not (p / "timestamp.txt").is_file())
-        if untimed:
+        # Without a due date nothing can be late, and a missing time is no news.
+        if untimed and _has_duedate(course, args.assignment):
             print(f"{len(untimed)} submissions have no submission time, so no late penalty can apply to them:"
                   f" {', '.join(untimed)}\n(give the times in downloaded/{args.assignment}/timestamps.csv, "
                   "columns student_id and timestamp, or in the file names; see For instructors)")
