@@ -283,26 +283,6 @@ def test_every_graded_function_has_eight_independent_implementations(name):
     assert len(corpus(name)) >= MIN_PER_FUNCTION, f"{name}: {len(corpus(name))} in {CORPUS / name}"
 
 
-@pytest.mark.parametrize("name", CORPUS_FUNCTIONS)
-def test_independent_implementations_pass_the_visible_checks(name):
-    """Each corpus implementation is a correct answer: the stub's signature and the task's public cases."""
-    task = TASKS[name]
-    probes = spec.plan(task, "visible", spec.public_seed(name))
-    failed = {}
-    for path, source in corpus(name):
-        namespace = {"__name__": f"copy_corpus.{name}.{path.stem}"}
-        exec(compile(source, str(path), "exec"), namespace)
-        func = namespace[name]
-        assert inspect.signature(func) == inspect.signature(task.reference), path.name
-        for probe in probes:
-            outcome = spec.run_in_process(func, probe, spec.positional_names(task, probe.kwargs))
-            message = spec.judge_outcome(probe, outcome)
-            if message is not None:
-                failed[path.name] = message
-                break
-    assert not failed, failed
-
-
 def test_the_committed_calibration_is_what_the_corpus_gives_now():
     committed = json.loads(similarity.CALIBRATION.read_text())
     assert committed == similarity.calibrate(similarity.read_corpus(CORPUS)), (

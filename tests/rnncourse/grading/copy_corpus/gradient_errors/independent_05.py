@@ -25,4 +25,5 @@ def _centred(f, params, key, eps):
 
 
 def gradient_errors(f, params, grads, eps=1e-06):
-    return {key: _rel_err(np.asarray(grads[key], dtype=float), _centred(f, params, key, eps)) for key in grads}
+    return {key: _rel_err(np.asarray(grads[key], dtype=float), _centred(f, params, key, eps))
+            for key in grads}

@@ -14,7 +14,8 @@ def rnn_backward(dHs, X, h0, Hs, U, W):
     grads = [np.zeros(U.shape), np.zeros(W.shape), np.zeros(W.shape[0])]
     dh_next = np.zeros(h0.shape)
     for t in reversed(range(T)):
-        dx, dh_next, dU, dW, db = rnn_step_backward(dHs[:, t] + dh_next, X[:, t], previous[:, t], Hs[:, t], U, W)
+        dx, dh_next, dU, dW, db = rnn_step_backward(dHs[:, t] + dh_next, X[:, t], previous[:, t],
+                                                    Hs[:, t], U, W)
         dX[:, t] = dx
         grads[0] += dU
         grads[1] += dW
