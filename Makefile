@@ -34,7 +34,7 @@ SHARD_OPTIONS = $(if $(SHARD),--shard $(SHARD)) $(if $(WORKERS),--workers $(WORK
 # What `make clean-grading` deletes: the instructor's grading data.
 GRADING_DATA := gradebook.db submitted autograded feedback downloaded grades.csv reports
 
-.PHONY: help venv student-venv book test test-fast release validate check student collect roster autograde \
+.PHONY: help venv student-venv book test test-fast experiments release validate check student collect roster autograde \
 	autograde-report feedback export demo \
 	clean clean-grading
 
@@ -43,6 +43,7 @@ help:
 	@echo "  make book                 create .venv if needed; build the site into _build/html (executes the chapters)"
 	@echo "  make test                 every test layer: package, contract, release, pipeline, grading security,"
 	@echo "                            jail, book, leaks, site (pytest)"
+	@echo "  make experiments [E=NAME] rerun the book's long experiments (all, or one) into book/_results"
 	@echo "  make test-fast            the tests that need no nbgrader run or browser (seconds)"
 	@echo "For students (both install only the student extra, and only when .venv lacks it)"
 	@echo "  make student A=NAME       copy exercises/NAME/ into work/NAME/ to work on; never replaces a file there"
@@ -87,6 +88,10 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The book's long experiments (experiments/, results in book/_results/): all, or one with E=NAME.
+experiments: $(STAMP)
+	$(BIN)/python -m experiments $(E)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
