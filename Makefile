@@ -83,8 +83,14 @@ $(STUDENT_STAMP): pyproject.toml
 	else $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e ".[student]"; fi
 	touch $@
 
+# The execution cache keys a chapter on its cells, not on the results in book/_results that its
+# cells load: when a result is newer than the last build, every chapter executes again.
+RESULTS_STAMP := _build/.results-built
 book: $(STAMP)
+	@if [ ! -f $(RESULTS_STAMP) ] || [ -n "$$(find book/_results -newer $(RESULTS_STAMP) 2>/dev/null)" ]; then \
+		rm -rf _build/.jupyter_cache; fi
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	@touch $(RESULTS_STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
