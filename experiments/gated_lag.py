@@ -1,0 +1,105 @@
+"""Vanilla RNN, LSTM and GRU against the lag of first-symbol recall (chapter 5).
+
+Each kind (H = 16, K = 4 classes, 4 distractor symbols) learns the task at lags 10, 30 and 100
+with the chapter's set-up: Adam (step 0.01), clipping at global norm 1, one fresh batch of 32
+sequences per update, at most 300 updates, stopped once the mean loss of the last 10 updates is
+below 0.05. The LSTM starts with forget-gate bias 3 and the GRU with update-gate bias -3. Run k
+draws its weights with seed 11 + 10k and its batches with seed 12 + 10k, the same for every kind;
+the test set (1000 sequences) has seed 99.
+
+Two additions at lag 100. A control: the GRU writes z = sigma(-3) = 0.047 of its candidate per
+step at the start, while the LSTM's input gate starts at sigma(0) = 0.5; "lstm_i3" is the LSTM
+with its input-gate bias also set to -3, so that it starts writing the same share. And the
+gradient at initialisation of every LSTM and RNN run: the norm of dL/dC_1 (LSTM) or dL/dh_1 (RNN)
+over its norm at step T, geometric mean over the first 64 test sequences, as in the chapter.
+"""
+
+import numpy as np
+
+import rnncourse as rc
+
+DESCRIPTION = "RNN, LSTM, GRU on first-symbol recall at lags 10, 30, 100, 10 seeds; LSTM with b^i=-3"
+DEPENDS = [
+    "rnncourse/sequence_tasks.py",
+    "rnncourse/gated.py",
+    "rnncourse/rnn.py",
+    "rnncourse/bptt.py",
+    "rnncourse/longterm.py",
+    "rnncourse/optim.py",
+    "rnncourse/data.py",
+    "rnncourse/activations.py",
+    "rnncourse/_validate.py",
+]
+
+K, N_DISTRACTORS, H = 4, 4, 16
+FORGET_BIAS, INPUT_BIAS_CONTROL = 3.0, -3.0
+LR, MAX_NORM, STOP_BELOW, SOLVED_AT = 0.01, 1.0, 0.05, 0.95
+FULL = {"lags": (10, 30, 100), "updates": 300, "batch": 32, "seeds": 10, "n_test": 1000, "n_flow": 64}
+SMOKE = {"lags": (4, 6), "updates": 3, "batch": 4, "seeds": 2, "n_test": 20, "n_flow": 4}
+
+
+def last_state_gradient(params, h_T, y, T):
+    """dL/dh_t of the mean cross-entropy of the readout o = c + V h_T: nonzero at t = T only."""
+    N, H_ = h_T.shape
+    do = rc.softmax(h_T @ params["V"].T + params["c"])
+    do[np.arange(N), y] -= 1.0
+    dHs = np.zeros((N, T, H_))
+    dHs[:, -1] = do @ params["V"] / N
+    return dHs
+
+
+def first_step_ratio(kind, params, X, y):
+    """Gradient norm on the first state over the norm on the last, geometric mean over sequences."""
+    N, T, _ = X.shape
+    zeros = np.zeros((N, params["W"].shape[1]))
+    if kind == "lstm":
+        Hs, Cs = rc.lstm_forward(X, zeros, zeros, params["U"], params["W"], params["b"])
+        dHs = last_state_gradient(params, Hs[:, -1], y, T)
+        _, norms = rc.lstm_gradient_norms_through_time(dHs, X, zeros, zeros, Hs, Cs, params["U"], params["W"],
+                                                       params["b"])
+    else:
+        Hs = rc.rnn_forward(X, zeros, params["U"], params["W"], params["b"])
+        dHs = last_state_gradient(params, Hs[:, -1], y, T)
+        norms = rc.gradient_norms_through_time(dHs, X, zeros, Hs, params["U"], params["W"])
+    return float(np.exp(np.mean(np.log(norms[:, 0] / norms[:, -1]))))
+
+
+def run(smoke=False, progress=None):
+    cfg = SMOKE if smoke else FULL
+    progress = progress or (lambda it, desc="", total=None: it)
+    D = K + N_DISTRACTORS
+    seeds = [(11 + 10 * k, 12 + 10 * k) for k in range(cfg["seeds"])]
+    T_long = cfg["lags"][-1]
+    configs = [(kind, T) for T in cfg["lags"] for kind in ("rnn", "lstm", "gru")] + [("lstm_i3", T_long)]
+    tests = {T: rc.first_symbol_recall(cfg["n_test"], T, K, N_DISTRACTORS, rng=np.random.default_rng(99))
+             for T in cfg["lags"]}
+    runs = {f"{kind}_{T}": {"accuracy": [], "updates": [], "final_loss": []} for kind, T in configs}
+    flow = {"lstm": [], "rnn": []}
+    jobs = [(kind, T, k) for kind, T in configs for k in range(len(seeds))]
+    for kind, T, k in progress(jobs, "kind x lag x seed"):
+        weight_seed, batch_seed = seeds[k]
+        net = "lstm" if kind == "lstm_i3" else kind
+        p = rc.init_classifier_params(net, D, H, K, rng=np.random.default_rng(weight_seed), forget_bias=FORGET_BIAS)
+        if kind == "lstm_i3":
+            p["b"][:H] = INPUT_BIAS_CONTROL  # the input gate's rows come first in (i, f, omega, C~)
+        X_test, y_test = tests[T]
+        if T == T_long and kind in flow:
+            n = cfg["n_flow"]
+            flow[kind].append(first_step_ratio(kind, p, X_test[:n], y_test[:n]))
+
+        def task(n, rng, T=T):
+            return rc.first_symbol_recall(n, T, K, N_DISTRACTORS, rng)
+
+        losses = rc.train_classifier(net, p, task, cfg["updates"], cfg["batch"], np.random.default_rng(batch_seed),
+                                     lr=LR, max_norm=MAX_NORM, stop_below=STOP_BELOW)
+        entry = runs[f"{kind}_{T}"]
+        entry["accuracy"].append(float(rc.classifier_accuracy(net, p, X_test, y_test)))
+        entry["updates"].append(len(losses))
+        entry["final_loss"].append(float(losses[-10:].mean()))
+    data = {"lags": list(cfg["lags"]), "kinds": ["rnn", "lstm", "gru"], "K": K, "H": H,
+            "forget_bias": FORGET_BIAS, "input_bias_control": INPUT_BIAS_CONTROL, "solved_at": SOLVED_AT,
+            "n_test": cfg["n_test"], "n_flow": cfg["n_flow"], "runs": runs,
+            "flow_first_step": flow}
+    budget = {"max_updates": cfg["updates"], "batch_size": cfg["batch"], "lr": LR, "max_norm": MAX_NORM,
+              "stop_below": STOP_BELOW, "optimizer": "Adam (0.9, 0.999)"}
+    return {"seeds": [list(s) for s in seeds], "budget": budget, "data": data}
