@@ -48,9 +48,11 @@ def run(smoke=False, progress=None):
     for ib, j in progress(jobs, "forget bias x seed pair"):
         bias = BIASES[ib]
         weight_seed, batch_seed = pairs[j]
-        p = rc.init_classifier_params("lstm", D, H, K, rng=np.random.default_rng(weight_seed), forget_bias=bias)
-        losses = rc.train_classifier("lstm", p, task, cfg["updates"], cfg["batch"], np.random.default_rng(batch_seed),
-                                     lr=LR, max_norm=MAX_NORM, stop_below=STOP_BELOW)
+        p = rc.init_classifier_params("lstm", D, H, K, rng=np.random.default_rng(weight_seed),
+                                      forget_bias=bias)
+        losses = rc.train_classifier("lstm", p, task, cfg["updates"], cfg["batch"],
+                                     np.random.default_rng(batch_seed), lr=LR, max_norm=MAX_NORM,
+                                     stop_below=STOP_BELOW)
         curves[ib, j, : len(losses)] = losses
         entry = per_bias[str(bias)]
         entry["updates"].append(len(losses))
@@ -60,4 +62,5 @@ def run(smoke=False, progress=None):
     data["runs"] = per_bias
     budget = {"max_updates": cfg["updates"], "batch_size": cfg["batch"], "lag_T": cfg["T"], "lr": LR,
               "max_norm": MAX_NORM, "stop_below": STOP_BELOW, "optimizer": "Adam (0.9, 0.999)"}
-    return {"seeds": [list(pair) for pair in pairs], "budget": budget, "data": data, "arrays": {"curves": curves}}
+    seeds = [list(pair) for pair in pairs]
+    return {"seeds": seeds, "budget": budget, "data": data, "arrays": {"curves": curves}}

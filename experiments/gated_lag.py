@@ -34,6 +34,7 @@ DEPENDS = [
 K, N_DISTRACTORS, H = 4, 4, 16
 FORGET_BIAS, INPUT_BIAS_CONTROL = 3.0, -3.0
 LR, MAX_NORM, STOP_BELOW, SOLVED_AT = 0.01, 1.0, 0.05, 0.95
+TEST_SEED = 99
 FULL = {"lags": (10, 30, 100), "updates": 300, "batch": 32, "seeds": 10, "n_test": 1000, "n_flow": 64}
 SMOKE = {"lags": (4, 6), "updates": 3, "batch": 4, "seeds": 2, "n_test": 20, "n_flow": 4}
 
@@ -71,15 +72,18 @@ def run(smoke=False, progress=None):
     seeds = [(11 + 10 * k, 12 + 10 * k) for k in range(cfg["seeds"])]
     T_long = cfg["lags"][-1]
     configs = [(kind, T) for T in cfg["lags"] for kind in ("rnn", "lstm", "gru")] + [("lstm_i3", T_long)]
-    tests = {T: rc.first_symbol_recall(cfg["n_test"], T, K, N_DISTRACTORS, rng=np.random.default_rng(99))
-             for T in cfg["lags"]}
+    tests = {
+        T: rc.first_symbol_recall(cfg["n_test"], T, K, N_DISTRACTORS, np.random.default_rng(TEST_SEED))
+        for T in cfg["lags"]
+    }
     runs = {f"{kind}_{T}": {"accuracy": [], "updates": [], "final_loss": []} for kind, T in configs}
     flow = {"lstm": [], "rnn": []}
     jobs = [(kind, T, k) for kind, T in configs for k in range(len(seeds))]
     for kind, T, k in progress(jobs, "kind x lag x seed"):
         weight_seed, batch_seed = seeds[k]
         net = "lstm" if kind == "lstm_i3" else kind
-        p = rc.init_classifier_params(net, D, H, K, rng=np.random.default_rng(weight_seed), forget_bias=FORGET_BIAS)
+        p = rc.init_classifier_params(net, D, H, K, rng=np.random.default_rng(weight_seed),
+                                      forget_bias=FORGET_BIAS)
         if kind == "lstm_i3":
             p["b"][:H] = INPUT_BIAS_CONTROL  # the input gate's rows come first in (i, f, omega, C~)
         X_test, y_test = tests[T]
@@ -90,15 +94,16 @@ def run(smoke=False, progress=None):
         def task(n, rng, T=T):
             return rc.first_symbol_recall(n, T, K, N_DISTRACTORS, rng)
 
-        losses = rc.train_classifier(net, p, task, cfg["updates"], cfg["batch"], np.random.default_rng(batch_seed),
-                                     lr=LR, max_norm=MAX_NORM, stop_below=STOP_BELOW)
+        losses = rc.train_classifier(net, p, task, cfg["updates"], cfg["batch"],
+                                     np.random.default_rng(batch_seed), lr=LR, max_norm=MAX_NORM,
+                                     stop_below=STOP_BELOW)
         entry = runs[f"{kind}_{T}"]
         entry["accuracy"].append(float(rc.classifier_accuracy(net, p, X_test, y_test)))
         entry["updates"].append(len(losses))
         entry["final_loss"].append(float(losses[-10:].mean()))
     data = {"lags": list(cfg["lags"]), "kinds": ["rnn", "lstm", "gru"], "K": K, "H": H,
             "forget_bias": FORGET_BIAS, "input_bias_control": INPUT_BIAS_CONTROL, "solved_at": SOLVED_AT,
-            "n_test": cfg["n_test"], "n_flow": cfg["n_flow"], "runs": runs,
+            "n_test": cfg["n_test"], "test_seed": TEST_SEED, "n_flow": cfg["n_flow"], "runs": runs,
             "flow_first_step": flow}
     budget = {"max_updates": cfg["updates"], "batch_size": cfg["batch"], "lr": LR, "max_norm": MAX_NORM,
               "stop_below": STOP_BELOW, "optimizer": "Adam (0.9, 0.999)"}
