@@ -107,7 +107,8 @@ def reset_costs(params, ctx_ids):
     def losses(ell):
         O = rc.lm_forward(params, ctx_ids[:, :-1].reshape(-1, ell))[0]
         log_p = rc.log_softmax(O.astype(np.float64))
-        return -np.take_along_axis(log_p, ctx_ids[:, 1:].reshape(-1, ell, 1), axis=2).reshape(len(ctx_ids), -1)
+        picked = np.take_along_axis(log_p, ctx_ids[:, 1:].reshape(-1, ell, 1), axis=2)
+        return -picked.reshape(len(ctx_ids), -1)
 
     no_reset = losses(T_CTX - 1)
     per_row = []
