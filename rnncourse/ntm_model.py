@@ -195,8 +195,9 @@ def init_ntm_params(D, H, S, M, K, rng=None):
 
     Weights are uniform in ``±1/sqrt(fan_in)``; biases are zero except the controller's forget
     gate (1, so that the cell keeps its content at first) and each head's gate and sharpening
-    logits (``ZETA_LOGIT_INIT``, ``XI_LOGIT_INIT``: a head starts near zeta = 0.12, xi = 3.1). S is checked but stored nowhere: the memory size
-    is an argument of ``ntm_forward``, so one trained NTM can run with a larger memory.
+    logits (``ZETA_LOGIT_INIT``, ``XI_LOGIT_INIT``: a head starts near zeta = 0.12, xi = 3.1).
+    S is checked but stored nowhere: the memory size is an argument of ``ntm_forward``, so one
+    trained NTM can run with a larger memory.
 
     Inputs:
     - D: input width (ints >= 1 here and below); H: controller units; S: memory slots;
@@ -376,7 +377,7 @@ def _check_targets(O, Y, mask):
 
 
 def copy_loss(O, Y, mask):
-    """Binary cross-entropy of sigmoid outputs on the scored steps, summed over steps and bits, averaged over the batch.
+    """Binary cross-entropy of sigmoid outputs, summed over the scored steps and bits, mean over N.
 
     ``L = (1/N) sum_n sum_{t: mask_t} sum_k [log(1 + exp(o_tk)) - y_tk o_tk]`` (in nats), the
     cross-entropy of ``yhat = sigmoid(o)`` computed without forming ``yhat``; its gradient is
@@ -463,8 +464,10 @@ def init_lstm_copy_params(D, H, K, rng=None):
     rng = _check_rng(rng)
     b = np.zeros(4 * H)
     b[H:2 * H] = 1.0
-    return {"U": rng.uniform(-1, 1, (4 * H, D)) / np.sqrt(D), "W": rng.uniform(-1, 1, (4 * H, H)) / np.sqrt(H),
-            "b": b, "V": rng.uniform(-1, 1, (K, H)) / np.sqrt(H), "c": np.zeros(K)}
+    return {
+        "U": rng.uniform(-1, 1, (4 * H, D)) / np.sqrt(D), "W": rng.uniform(-1, 1, (4 * H, H)) / np.sqrt(H),
+        "b": b, "V": rng.uniform(-1, 1, (K, H)) / np.sqrt(H), "c": np.zeros(K),
+    }
 
 
 def lstm_copy_forward(X, params):
@@ -506,5 +509,6 @@ def lstm_copy_loss_and_grads(X, Y, mask, params):
     zeros = np.zeros((N, H))
     _, _, _, dU, dW, db = lstm_backward(dO @ p["V"], cache["X"], zeros, zeros, cache["Hs"], cache["Cs"],
                                         p["U"], p["W"], p["b"], cache=cache["gates"])
-    grads = {"U": dU, "W": dW, "b": db, "V": np.einsum("ntk,nth->kh", dO, cache["Hs"]), "c": dO.sum(axis=(0, 1))}
+    dV = np.einsum("ntk,nth->kh", dO, cache["Hs"])
+    grads = {"U": dU, "W": dW, "b": db, "V": dV, "c": dO.sum(axis=(0, 1))}
     return loss, grads, O
