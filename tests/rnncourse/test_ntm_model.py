@@ -62,11 +62,13 @@ def test_ntm_gradient_with_a_larger_memory_than_training_and_a_batch_of_one():
 
 def test_lstm_baseline_gradient_matches_finite_differences():
     rng = np.random.default_rng(4)
-    params = {k: v + 0.3 * rng.normal(size=v.shape) for k, v in rc.init_lstm_copy_params(D, 6, K, rng).items()}
+    initial = rc.init_lstm_copy_params(D, 6, K, rng)
+    params = {k: v + 0.3 * rng.normal(size=v.shape) for k, v in initial.items()}
     X, Y, mask = batch(rng)
     _, grads, _ = rc.lstm_copy_loss_and_grads(X, Y, mask, params)
     for name, value in params.items():
-        numeric = rc.numerical_gradient(lambda _: rc.copy_loss(rc.lstm_copy_forward(X, params)[0], Y, mask)[0], value, eps=EPS)
+        loss = lambda _: rc.copy_loss(rc.lstm_copy_forward(X, params)[0], Y, mask)[0]  # noqa: E731
+        numeric = rc.numerical_gradient(loss, value, eps=EPS)
         err = rc.relative_error(grads[name], numeric)
         assert err < TOL, f"d{name}: relative error {err:.1e}"
 
@@ -98,7 +100,8 @@ def test_ntm_forward_is_the_composition_of_the_step_functions():
         return raw[:, :M], softplus(raw[:, M]), sig(raw[:, M + 1]), s, 1 + softplus(raw[:, M + 5])
 
     for t in range(T):
-        h, C = rc.lstm_step_forward(np.concatenate([X[:, t], m], axis=1), h, C, params["U"], params["W"], params["b"])
+        x_in = np.concatenate([X[:, t], m], axis=1)
+        h, C = rc.lstm_step_forward(x_in, h, C, params["U"], params["W"], params["b"])
         raw = h @ params["V_write"].T + params["c_write"]
         w_write = rc.ntm_addressing(memory, *head(raw), w_write)
         memory = rc.memory_write(memory, w_write, sig(raw[:, M + 6:2 * M + 6]), np.tanh(raw[:, 2 * M + 6:]))
@@ -106,7 +109,8 @@ def test_ntm_forward_is_the_composition_of_the_step_functions():
         m = rc.memory_read(memory, w_read)
         np.testing.assert_allclose(cache["memory"][:, t + 1], memory, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(cache["w_read"][:, t], w_read, rtol=1e-12, atol=1e-15)
-        np.testing.assert_allclose(O[:, t], np.concatenate([h, m], axis=1) @ params["V"].T + params["c"], rtol=1e-12)
+        o = np.concatenate([h, m], axis=1) @ params["V"].T + params["c"]
+        np.testing.assert_allclose(O[:, t], o, rtol=1e-12)
 
 
 def test_lstm_baseline_forward_is_lstm_forward_then_the_output_layer():
