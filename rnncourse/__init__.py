@@ -24,6 +24,8 @@ One module per topic, named as in the book:
 - ``transduction``: the digit reversal/sorting task of chapters 6-7 and its trainer (Adam, clipping)
 - ``ntm``: Neural Turing Machine memory: content and location addressing, read, erase/add
   write, each with its backward pass
+- ``ntm_model``: a trainable NTM (LSTM controller, one read and one write head) with its
+  backward pass through time, the LSTM baseline of the same size, the copy loss and bit count
 - ``act``: adaptive computation time: halting distribution, ponder cost, an ACT RNN step
 - ``charlm``: character-level language models: a corpus, vocabulary and batching, an LSTM
   language model (training, sampling with temperature, perplexity), an n-gram baseline
@@ -109,6 +111,17 @@ from .ntm import (
     ntm_addressing_backward,
     sharpen,
     sharpen_backward,
+)
+from .ntm_model import (
+    copy_bit_errors,
+    copy_loss,
+    init_lstm_copy_params,
+    init_ntm_params,
+    lstm_copy_forward,
+    lstm_copy_loss_and_grads,
+    ntm_backward,
+    ntm_forward,
+    ntm_loss_and_grads,
 )
 from .act import act_halting_distribution, act_halting_distribution_backward, act_step_forward, ponder_cost
 from .charlm import (
@@ -235,6 +248,15 @@ __all__ = [
     "memory_read_backward",
     "memory_write",
     "memory_write_backward",
+    "init_ntm_params",
+    "ntm_forward",
+    "ntm_backward",
+    "ntm_loss_and_grads",
+    "init_lstm_copy_params",
+    "lstm_copy_forward",
+    "lstm_copy_loss_and_grads",
+    "copy_loss",
+    "copy_bit_errors",
     "act_halting_distribution",
     "act_halting_distribution_backward",
     "ponder_cost",
