@@ -137,8 +137,18 @@ def main(argv=None):
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
     if args.list:
+        # The committed result's own record says how long the full run took and on how many seeds.
+        total = 0.0
         for name in names():
-            print(f"{name:24} {load(name).DESCRIPTION}")
+            record_path = RESULTS_DIR / f"{name}.json"
+            if record_path.is_file():
+                record = json.loads(record_path.read_text())
+                total += record["wall_time_s"]
+                made = f"{record['wall_time_s']:7.0f} s  {len(record['seeds']):2d} seeds"
+            else:
+                made = "  no committed result"
+            print(f"{name:20} {made}  {load(name).DESCRIPTION}")
+        print(f"{'all':20} {total:7.0f} s  (the committed results' recorded wall times)")
         return 0
     if args.smoke and args.out is None:
         parser.error("--smoke needs --out: a reduced run must never replace a committed result")

@@ -87,3 +87,12 @@ def test_json_writer_refuses_what_it_cannot_write_faithfully():
     with pytest.raises(TypeError, match=r"data.c: set"):
         runner._jsonable({"c": {1}}, "data")
     assert ROOT.joinpath("experiments", "runner.py").is_file()
+
+
+def test_list_names_every_experiment_with_its_recorded_wall_time(capsys):
+    assert runner.main(["--list"]) == 0
+    out = capsys.readouterr().out
+    for name in NAMES:
+        record = json.loads((RESULTS_DIR / f"{name}.json").read_text())
+        assert f"{record['wall_time_s']:7.0f} s" in next(line for line in out.splitlines() if line.startswith(name))
+    assert out.splitlines()[-1].startswith("all")
