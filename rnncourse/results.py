@@ -4,12 +4,15 @@ code as it is now.
 Runs with several seeds, long training budgets or sweeps do not fit in the book's build. They live
 in ``experiments/`` (one script per claim or figure) and write their results to
 ``book/_results/NAME.json`` (numbers, seeds, budget, wall time, versions) and ``NAME.npz`` (arrays,
-trained weights). Each result records ``source_hash``: the sha256 of the experiment's script and of
-every ``rnncourse`` source file it depends on. A chapter loads a result with :func:`load_result`,
+trained weights). Each result records ``source_hash``: the sha256 of the code of the experiment's
+script and of every ``rnncourse`` source file it depends on. The code of a Python file is its syntax
+tree without docstrings, written back as source (``ast.unparse``): a corrected comment or docstring
+leaves a result valid, a changed line of code does not. A chapter loads a result with :func:`load_result`,
 which refuses one whose recorded hash differs from the hash of the files today, so a figure is
 never drawn from numbers that the current code did not produce.
 """
 
+import ast
 import hashlib
 import json
 from pathlib import Path
@@ -25,10 +28,31 @@ class StaleResult(RuntimeError):
     """A committed result that the current code did not produce (or that is missing)."""
 
 
-def source_hash(paths, root=ROOT):
-    """sha256 over the named files (paths relative to ``root``), in the order given.
+def _without_docstrings(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                node.body = body[1:] or [ast.Pass()]
+    return tree
 
-    Each file contributes its path and its bytes, so renaming a dependency changes the hash too.
+
+def code_of(path):
+    """What a result depends on in one file: for Python, the code without comments and docstrings
+    (``ast.unparse`` of the tree; the same Python version gives the same text); otherwise the bytes."""
+    path = Path(path)
+    if path.suffix == ".py":
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        return ast.unparse(_without_docstrings(tree)).encode()
+    return path.read_bytes()
+
+
+def source_hash(paths, root=ROOT):
+    """sha256 over the code of the named files (paths relative to ``root``), in the order given.
+
+    Each file contributes its path and its code (:func:`code_of`), so renaming a dependency changes
+    the hash too, and editing only a comment or a docstring does not.
     """
     if isinstance(paths, (str, Path)):
         raise TypeError("paths must be a list of file paths relative to the repository root")
@@ -39,7 +63,7 @@ def source_hash(paths, root=ROOT):
             raise FileNotFoundError(f"paths: {rel} is not a file under {root}")
         digest.update(str(rel).encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        digest.update(code_of(path))
         digest.update(b"\0")
     return digest.hexdigest()
 

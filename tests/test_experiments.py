@@ -96,3 +96,18 @@ def test_list_names_every_experiment_with_its_recorded_wall_time(capsys):
         record = json.loads((RESULTS_DIR / f"{name}.json").read_text())
         assert f"{record['wall_time_s']:7.0f} s" in next(line for line in out.splitlines() if line.startswith(name))
     assert out.splitlines()[-1].startswith("all")
+
+
+def test_hash_follows_the_code_not_its_comments_or_docstrings(tmp_path):
+    script = tmp_path / "m.py"
+    depends = ["m.py"]
+    script.write_text('"""Module."""\n\ndef f(x):\n    """Doubles."""\n    return 2 * x  # why\n')
+    before = source_hash(depends, tmp_path)
+    script.write_text('"""Module, reworded."""\n\ndef f(x):\n    """Twice x."""\n    # a new comment\n'
+                      '    return 2 * x\n')
+    assert source_hash(depends, tmp_path) == before
+    script.write_text('"""Module."""\n\ndef f(x):\n    """Doubles."""\n    return 3 * x\n')
+    assert source_hash(depends, tmp_path) != before
+    # a string that is not a docstring is code
+    script.write_text('"""Module."""\n\ndef f(x):\n    """Doubles."""\n    "not first"\n    return 2 * x\n')
+    assert source_hash(depends, tmp_path) != before
