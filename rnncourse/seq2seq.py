@@ -23,6 +23,16 @@ the size of m and G = 1 for ``cell="rnn"``, 3 for ``cell="gru"``. Both the encod
 decoder use the one ``cell`` (an LSTM decoder would also have to carry C; it is not provided).
 All states start from zeros except the decoder's.
 
+An optional *bottleneck* (``init_seq2seq_params(..., H_m=...)``) narrows the summary that the
+decoder receives without changing the encoder or the decoder: ``dec`` then also holds
+``W_down`` (H_m, H_d) and ``W_up`` (H_d, H_m), and the decoder starts from
+
+    h^d_0 = W_up W_down m          (W_down m: the summary the decoder receives, H_m entries)
+
+instead of ``h^d_0 = m``. Every function of this module (forward, backward, loss, greedy and
+beam decoding, ``decoding_accuracy``) honours the two keys when ``dec`` has them; the decoder
+is the one described above in every other respect, and a ``dec`` without them is unchanged.
+
 ``beam_search_decode`` keeps the B most probable prefixes instead of one: at each step every
 kept prefix is extended by each of the K tokens, the B*K candidates are scored by their summed
 log-probabilities ``sum_t log yhat_{t, y_t}`` and the best B are kept; a prefix that emits
@@ -58,6 +68,7 @@ __all__ = [
 
 MODEL_CELLS = ("rnn", "gru")
 DEC_KEYS = ("U", "W", "b", "V", "c")
+BOTTLENECK_KEYS = ("W_down", "W_up")
 
 
 # ------------------------------------------------------------------ helpers
@@ -105,7 +116,7 @@ def check_tokens(Y, name, K, N=None):
     return Y
 
 
-def init_seq2seq_params(D, H, K, cell="rnn", bidirectional=True, rng=None):
+def init_seq2seq_params(D, H, K, cell="rnn", bidirectional=True, rng=None, H_m=None):
     """Random parameters of an encoder-decoder; weights N(0, 1/fan_in), biases 0.
 
     Inputs:
@@ -115,15 +126,23 @@ def init_seq2seq_params(D, H, K, cell="rnn", bidirectional=True, rng=None):
     - cell: ``"rnn"`` or ``"gru"``, for encoder and decoder.
     - bidirectional: a bidirectional encoder (then H_d = 2H) or a unidirectional one (H_d = H).
     - rng: a ``numpy.random.Generator`` (default ``np.random.default_rng(0)``).
+    - H_m: width of a bottleneck between the encoder and the decoder, a positive int, or None
+      (the default: no bottleneck). With it, ``dec`` also holds ``W_down`` (H_m, H_d) and
+      ``W_up`` (H_d, H_m), and the decoder starts from ``W_up W_down m`` (module docstring).
+      They are drawn after every other parameter, so that the encoder and the decoder of a
+      bottleneck model equal those of the model without one, drawn from the same seed.
 
     Returns a tuple of:
     - enc: ``{"fwd": {U (G*H, D), W (G*H, H), b (G*H,)}, "bwd": {...}}`` or ``{U, W, b}``.
-    - dec: ``{U (G*H_d, K), W (G*H_d, H_d), b (G*H_d,), V (K, H_d), c (K,)}``.
+    - dec: ``{U (G*H_d, K), W (G*H_d, H_d), b (G*H_d,), V (K, H_d), c (K,)}`` and, with
+      ``H_m``, ``W_down`` (H_m, H_d) and ``W_up`` (H_d, H_m).
     """
     D, H, K = (_check_positive_int(v, n) for v, n in ((D, "D"), (H, "H"), (K, "K")))
     cell = check_cell(cell, MODEL_CELLS)
     if not isinstance(bidirectional, (bool, np.bool_)):
         raise ValueError(f"bidirectional must be True or False, got {bidirectional!r}")
+    if H_m is not None:
+        H_m = _check_positive_int(H_m, "H_m")
     rng = check_rng(rng)
     G = GATES[cell]
     if bidirectional:
@@ -134,6 +153,9 @@ def init_seq2seq_params(D, H, K, cell="rnn", bidirectional=True, rng=None):
     dec = _init_direction(rng, G, K, H_d)
     dec["V"] = rng.normal(0.0, 1 / np.sqrt(H_d), size=(K, H_d))
     dec["c"] = np.zeros(K)
+    if H_m is not None:
+        dec["W_down"] = rng.normal(0.0, 1 / np.sqrt(H_d), size=(H_m, H_d))
+        dec["W_up"] = rng.normal(0.0, 1 / np.sqrt(H_m), size=(H_d, H_m))
     return enc, dec
 
 
@@ -237,7 +259,22 @@ def _check_decoder(dec, cell, H_d, K=None):
     for key, shape, label in (("U", (G * H_d, K), "(G*H_d, K)"), ("V", (K, H_d), "(K, H_d)"), ("c", (K,), "(K,)")):
         if np.shape(dec[key]) != shape:
             raise ValueError(f"dec[{key!r}] has shape {np.shape(dec[key])}, expected {label} = {shape}")
+    present = [k for k in BOTTLENECK_KEYS if k in dec]
+    if present:
+        if len(present) == 1:
+            raise ValueError(f"dec has {present[0]!r} alone: a bottleneck needs both {list(BOTTLENECK_KEYS)}")
+        H_m = np.shape(dec["W_down"])[0] if np.ndim(dec["W_down"]) == 2 else 0
+        for key, shape, label in (("W_down", (H_m, H_d), "(H_m, H_d)"), ("W_up", (H_d, H_m), "(H_d, H_m)")):
+            if H_m < 1 or np.shape(dec[key]) != shape:
+                raise ValueError(f"dec[{key!r}] has shape {np.shape(dec[key])}, expected {label} = {shape}")
     return K
+
+
+def _decoder_start(m, dec):
+    """The decoder's initial state: m, or ``W_up W_down m`` through a bottleneck (N on the rows)."""
+    if "W_down" not in dec:
+        return m
+    return (m @ dec["W_down"].T) @ dec["W_up"].T
 
 
 def _forward(X, Y_in, enc, dec, cell):
@@ -247,9 +284,10 @@ def _forward(X, Y_in, enc, dec, cell):
     K = _check_decoder(dec, cell, m.shape[1])
     Y_in = check_tokens(Y_in, "Y_in", K, X.shape[0])
     Xd = one_hot(Y_in, K)
-    Hs_dec, _ = sequence_forward(cell, Xd, m, dec)
+    h0_dec = _decoder_start(m, dec)
+    Hs_dec, _ = sequence_forward(cell, Xd, h0_dec, dec)
     O = output_forward(Hs_dec, dec["V"], dec["c"])
-    return {"Hs_enc": Hs_enc, "m": m, "Xd": Xd, "Hs_dec": Hs_dec, "O": O, "cell": cell}
+    return {"Hs_enc": Hs_enc, "m": m, "h0_dec": h0_dec, "Xd": Xd, "Hs_dec": Hs_dec, "O": O, "cell": cell}
 
 
 def _backward(dO, X, enc, dec, fw):
@@ -257,8 +295,17 @@ def _backward(dO, X, enc, dec, fw):
     dO = as_float_array(dO, "dO", 3)
     check_shape(dO, "dO", fw["O"].shape, "(N, T_y, K)")
     dHs_dec, dV, dc = output_backward(dO, fw["Hs_dec"], dec["V"])
-    _, dm, _, ddec = sequence_backward(cell, dHs_dec, fw["Xd"], fw["m"], fw["Hs_dec"], dec)
+    _, dh0_dec, _, ddec = sequence_backward(cell, dHs_dec, fw["Xd"], fw["h0_dec"], fw["Hs_dec"], dec)
     ddec["V"], ddec["c"] = dV, dc
+    if "W_down" in dec:
+        # h0 = W_up z with z = W_down m: two linear maps, batch on the rows.
+        z = fw["m"] @ dec["W_down"].T
+        ddec["W_up"] = dh0_dec.T @ z
+        dz = dh0_dec @ dec["W_up"]
+        ddec["W_down"] = dz.T @ fw["m"]
+        dm = dz @ dec["W_down"]
+    else:
+        dm = dh0_dec
     dX, denc = seq2seq_encoder_backward(np.zeros_like(fw["Hs_enc"]), dm, X, fw["Hs_enc"], enc, cell)
     return dX, denc, ddec
 
@@ -309,7 +356,8 @@ def seq2seq_loss_and_grads(X, Y_in, Y, enc, dec, cell="rnn"):
     - X: source inputs, shape (N, T_x, D).
     - Y_in: decoder inputs, shape (N, T_y), ``Y_in[:, 0] = bos``, ``Y_in[:, t] = Y[:, t-1]``.
     - Y: targets, shape (N, T_y), ints in [0, K) (usually ending with eos).
-    - enc, dec, cell: as in ``seq2seq_forward``.
+    - enc, dec, cell: as in ``seq2seq_forward``; ``dec`` may also hold a bottleneck,
+      ``W_down`` and ``W_up`` (module docstring), whose gradients ``ddec`` then holds too.
 
     Returns a tuple of:
     - loss: a Python float.
@@ -355,7 +403,7 @@ def greedy_decode(X, enc, dec, bos, eos, max_len, cell="rnn", pad=None):
     max_len = check_decode_args(bos, eos, max_len, K, pad)
     pad = eos if pad is None else pad
     N = m.shape[0]
-    h = m
+    h = _decoder_start(m, dec)
     y = np.full(N, bos, dtype=np.int64)
     done = np.zeros(N, dtype=bool)
     tokens = []
@@ -401,9 +449,10 @@ def beam_search_decode(X, enc, dec, bos, eos, max_len, beam_width, cell="rnn", p
     beam_width = _check_positive_int(beam_width, "beam_width")
     pad = eos if pad is None else pad
     eye = np.eye(K, dtype=m.dtype)
+    h0_dec = _decoder_start(m, dec)
     results = []
     for n in range(m.shape[0]):
-        h = m[n : n + 1]
+        h = h0_dec[n : n + 1]
         scores = np.zeros(1)
         prefixes = [[]]
         finished = []  # (score per token, tokens)

@@ -101,6 +101,7 @@ def train_transduction(
     max_norm=1.0,
     rng=None,
     progress=False,
+    adam_state=None,
 ):
     """Train an encoder-decoder on the digit task; ``enc`` and ``dec`` are updated in place.
 
@@ -122,6 +123,10 @@ def train_transduction(
       a step of 0.01 trained the larger models (H = 64) clearly worse than 0.003.
     - rng: a ``numpy.random.Generator`` for the batches (default ``np.random.default_rng(0)``).
     - progress: print a one-line progress bar to stdout (overwritten in place) when True.
+    - adam_state: a dict that holds Adam's running means and step count (``adam_step``'s
+      ``state``), or None (the default: a fresh one). Passing the same dict, and the same
+      ``rng``, to consecutive calls continues one run: two calls of 300 updates then train
+      exactly as one call of 600, which lets a caller evaluate the model at checkpoints.
 
     Returns:
     - losses: float array (n_steps,), the loss of each update's batch before the update,
@@ -136,7 +141,9 @@ def train_transduction(
     rng = check_rng(rng)
     loss_and_grads = attention_seq2seq_loss_and_grads if attention else seq2seq_loss_and_grads
     params = _flatten({"enc": enc, "dec": dec})
-    state = {}
+    if adam_state is not None and not isinstance(adam_state, dict):
+        raise ValueError(f"adam_state must be a dict or None, got a {type(adam_state).__name__}")
+    state = {} if adam_state is None else adam_state
     losses = np.empty(n_steps)
     K = len(TRANSDUCTION_VOCAB)
     for i in range(n_steps):

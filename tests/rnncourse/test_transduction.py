@@ -65,3 +65,29 @@ def test_bad_inputs_name_the_argument():
         train_transduction(enc, dec, 3, 1, max_norm=-1.0)
     with pytest.raises(ValueError, match="rng"):
         transduction_accuracy(enc, dec, 3, rng=3)
+
+
+@pytest.mark.parametrize("H_m", [None, 2])
+def test_training_in_two_calls_with_one_adam_state_is_one_run(H_m):
+    # Checkpoints of one run (the bottleneck experiment) rely on this.
+    def fresh():
+        return init_seq2seq_params(13, 4, 13, rng=np.random.default_rng(1), H_m=H_m)
+
+    enc1, dec1 = fresh()
+    losses1 = train_transduction(enc1, dec1, 3, 40, rng=np.random.default_rng(2))
+    enc2, dec2 = fresh()
+    rng, state = np.random.default_rng(2), {}
+    losses2 = np.concatenate([train_transduction(enc2, dec2, 3, 15, rng=rng, adam_state=state),
+                              train_transduction(enc2, dec2, 3, 25, rng=rng, adam_state=state)])
+    np.testing.assert_array_equal(losses1, losses2)
+    for a, b in zip((enc1["fwd"]["W"], dec1["W"], dec1["V"]), (enc2["fwd"]["W"], dec2["W"], dec2["V"])):
+        np.testing.assert_array_equal(a, b)
+    assert state["step"] == 40
+    # without the shared state, Adam restarts its running means: not the same run
+    enc3, dec3 = fresh()
+    rng = np.random.default_rng(2)
+    train_transduction(enc3, dec3, 3, 15, rng=rng)
+    train_transduction(enc3, dec3, 3, 25, rng=rng)
+    assert not np.array_equal(dec3["W"], dec1["W"])
+    with pytest.raises(ValueError, match="adam_state"):
+        train_transduction(enc3, dec3, 3, 1, adam_state=[])
