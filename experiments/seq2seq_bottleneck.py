@@ -17,7 +17,7 @@ gradients clipped at global norm 1; a vanilla bidirectional encoder of H = 32 un
   changes, and the two projections' own parameters are the only ones added;
 - ``length``: the plain model at several source lengths T_x, at the same checkpoints.
 
-Every run is scored by greedy decoding of the same ``N_TEST`` fresh strings (``rc.transduction_
+Every run is scored by greedy decoding of the same ``cfg["n_test"]`` fresh strings (``rc.transduction_
 accuracy``, its default test generator): the fraction of strings entirely right and of tokens
 right. Seed s initialises the model from ``default_rng(s)`` and draws the batches from
 ``default_rng(1000 + s)``; the seeds are the same across models, so model and seed are crossed.
