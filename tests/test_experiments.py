@@ -111,3 +111,16 @@ def test_hash_follows_the_code_not_its_comments_or_docstrings(tmp_path):
     # a string that is not a docstring is code
     script.write_text('"""Module."""\n\ndef f(x):\n    """Doubles."""\n    "not first"\n    return 2 * x\n')
     assert source_hash(depends, tmp_path) != before
+
+
+def test_readme_quotes_the_recorded_total_time_and_count_of_experiments():
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    found = re.search(r"about (\d+) minutes for all\s+(\w+)", readme)
+    assert found, "README's experiments section no longer says how long `make experiments` takes"
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+             "eleven", "twelve"]
+    total_s = sum(json.loads((RESULTS_DIR / f"{n}.json").read_text())["wall_time_s"] for n in NAMES)
+    assert int(found.group(1)) == round(total_s / 60), f"the results record {total_s / 60:.0f} minutes"
+    assert found.group(2) == words[len(NAMES)], f"there are {len(NAMES)} experiments"
