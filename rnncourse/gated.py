@@ -1,6 +1,7 @@
 """Gated units (chapter 5): the LSTM, its peephole and coupled-gate variants, and the GRU.
 
-Notation (the book's notation table, §4 "Stacking order"). Math in column vectors:
+Notation: the notation table of the book's preface; the stacking order is the one chapter 5
+derives ("The LSTM, gate by gate"). Math in column vectors:
 
 LSTM, with the four gate blocks stacked in the order (i, f, omega, C_tilde), so that
 ``U`` is 4H x D, ``W`` is 4H x H and ``b`` has 4H entries:
@@ -28,8 +29,10 @@ GRU, blocks (r, z, h_tilde), 3H rows, the reset applied *after* the recurrent pr
     h_tilde_t = tanh(b^h~ + U^h~ x_t + r_t * (W^h~ h_{t-1}))
     h_t       = (1 - z_t) * h_{t-1} + z_t * h_tilde_t
 
-``gru_cho_step_forward`` is Cho et al.'s form, ``tanh(b^h~ + U^h~ x_t + W^h~ (r_t * h_{t-1}))``;
-the two agree only when r_t = 1.
+``gru_cho_step_forward`` is Cho et al.'s form, ``tanh(b^h~ + U^h~ x_t + W^h~ (r_t * h_{t-1}))``.
+The two differ in general, but agree when all entries of r_t are equal (r_t = 1 is one case),
+when W^h~ is diagonal (as for H = 1), when h_{t-1} = 0, and, in h_t, wherever z_t = 0
+(chapter 5 checks each case).
 
 Code keeps the math's parameter shapes with the batch on the rows:
 ``a = x @ U.T + h_prev @ W.T + b``. Forward functions return arrays; backward functions
@@ -829,7 +832,9 @@ def gru_cho_step_forward(x, h_prev, U, W, b):
     ``r, z`` as in ``gru_step_forward``, then
     ``h_tilde = tanh(b^h~ + U^h~ x + W^h~ (r * h_prev))`` and
     ``h_next = (1 - z) * h_prev + z * h_tilde``. It needs a second product per step that
-    waits for r, which is why the package's GRU uses the other form; the two agree when r = 1.
+    waits for r, which is why the package's GRU uses the other form. The two agree when all
+    entries of r are equal (r = 1 among them), when W^h~ is diagonal, when h_prev = 0, or where
+    z = 0, and differ in general (chapter 5).
 
     Inputs:
     - x: inputs at this step, shape (N, D).
