@@ -58,7 +58,9 @@ def identical_halves(n, length, vocab_size=10, rng=None, near_miss=0.5):
     symbols. A negative is a random sequence whose halves differ; with
     probability ``near_miss`` it is made from a positive by changing a single
     symbol of the second half, so that a classifier cannot succeed by looking
-    at symbol counts or at the first few steps alone.
+    at the first few steps alone. Symbol counts are not defeated: changing one
+    symbol makes two counts odd, so "every symbol occurs an even number of
+    times" is right on every positive and every near miss.
 
     Inputs:
     - n: number of sequences (positive int).
