@@ -5,8 +5,8 @@ training lengths, so its error on longer sequences says nothing about generalisa
 experiment trains an LSTM wide enough to fit them, on the same task, vector width, lengths
 (1..L_TRAIN in training, 1..L_TEST at test), batches (the same data stream per seed), validation
 and test sets, Adam and clipping as ``ntm_copy`` (the constants and functions are imported from
-it). Only the width H and the step size differ; the step size was chosen from short trials of a
-few hundred updates (recorded in ``data["trials"]`` as text, not rerun here).
+it). Only the width H, the step size and the stopping rule differ; the step size was chosen from
+trials of 1500-2000 updates on seed 0 (recorded in ``data["trials"]`` as text, not rerun here).
 
 Each seed trains until its validation error (wrong bits per sequence over the training lengths,
 checked every ``eval_every`` updates) is at most ``fit_below``, or until ``max_updates``. Recorded
