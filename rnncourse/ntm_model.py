@@ -5,10 +5,10 @@ width M, an output layer on the controller state and the read vector. Math in co
 one example, step t = 1..T (Graves, Wayne and Danihelka 2014, with the registry's renames):
 
     controller   h_t, C_t = LSTM([x_t; m_{t-1}], h_{t-1}, C_{t-1})          (rnncourse.gated)
-    write head   chi^write_t = c^write + V^write h_t, split into q_t, beta_t, zeta_t, s_t, xi_t, u_t, v_t
+    write head   a^write_t = c^write + V^write h_t, split into q_t, beta_t, zeta_t, s_t, xi_t, u_t, v_t
                  w^write_t = addressing(M_{t-1}, q_t, beta_t, zeta_t, s_t, xi_t, w^write_{t-1})
                  M_t = M_{t-1} * (1 1^T - w^write_t u_t^T) + w^write_t v_t^T
-    read head    chi^read_t = c^read + V^read h_t, split into q_t, beta_t, zeta_t, s_t, xi_t
+    read head    a^read_t = c^read + V^read h_t, split into q_t, beta_t, zeta_t, s_t, xi_t
                  w^read_t = addressing(M_t, ..., w^read_{t-1});  m_t = M_t^T w^read_t
     output       o_t = c + V [h_t; m_t],   yhat_t = sigma(o_t)
 
