@@ -3,9 +3,11 @@
 The chapter trains one model (seed 0) in its build. This script trains the same model, with the
 same data, sizes and budget, from seeds 0 to 4, and measures for each what the chapter's prose
 says about its one model: the validation perplexity against the Kneser-Ney n-gram baseline and
-their mixture, the cost psi(ell) of one state reset, and how well the cells' activations correlate
-with five features of the text. For the correlations it also runs untrained networks from many
-seeds, the null distribution that a trained cell has to beat.
+their mixture, the perplexity PPL(ell) with the state reset every ell characters (to zero, and to
+the average state over training text) and the cost psi(ell) of one reset, and how well the cells'
+activations correlate with five features of the text. It also runs untrained networks from many
+seeds: the null distribution that a trained cell has to beat, and PPL(ell) and psi(ell) of a
+network that has learned nothing.
 """
 
 import io
@@ -17,7 +19,8 @@ import rnncourse as rc
 
 DESCRIPTION = (
     "Chapter 9's LSTM language model from 5 seeds: perplexity against the n-gram baseline, "
-    "reset cost psi(ell), cell-feature correlations against 20 untrained draws"
+    "PPL(ell) and reset cost psi(ell) from the zero and the average state, cell-feature "
+    "correlations; the same context measurements and correlations for 20 untrained draws"
 )
 DEPENDS = [
     "rnncourse/charlm.py",
@@ -102,20 +105,34 @@ def cell_statistics(Cs, feats):
     return out
 
 
-def reset_costs(params, ctx_ids):
-    """psi(ell) per row for every ell but the last: (E - 1, N), the mean loss one reset adds."""
+def context_measurements(params, ctx_ids, state=None):
+    """Read ctx_ids with the state reset every ell characters, to zero or to ``state`` (h, C of
+    shape (H,) each): the perplexity PPL(ell) for every ell, and psi(ell) per row for every ell but
+    the last, (E - 1, N), the mean loss that one reset adds to the ell predictions after it."""
     def losses(ell):
-        O = rc.lm_forward(params, ctx_ids[:, :-1].reshape(-1, ell))[0]
+        pieces = ctx_ids[:, :-1].reshape(-1, ell)
+        h0 = C0 = None
+        if state is not None:
+            h0, C0 = (np.tile(s.astype(params["W"].dtype), (len(pieces), 1)) for s in state)
+        O = rc.lm_forward(params, pieces, h0, C0)[0]
         log_p = rc.log_softmax(O.astype(np.float64))
         picked = np.take_along_axis(log_p, ctx_ids[:, 1:].reshape(-1, ell, 1), axis=2)
         return -picked.reshape(len(ctx_ids), -1)
 
-    no_reset = losses(T_CTX - 1)
+    by_ell = {ell: losses(ell) for ell in ELLS}
+    ppl = [float(np.exp(by_ell[ell].mean())) for ell in ELLS]
+    no_reset = by_ell[T_CTX - 1]
     per_row = []
     for ell in ELLS[:-1]:
-        extra = losses(ell) - no_reset
+        extra = by_ell[ell] - no_reset
         per_row.append(extra.reshape(len(ctx_ids), -1, ell).sum(axis=2)[:, 1:].mean(axis=1))
-    return np.array(per_row)
+    return ppl, np.array(per_row)
+
+
+def typical_state(params, train_ids):
+    """The mean (h, C) over the first 16 000 training characters read as 16 rows (as the chapter)."""
+    _, Hs, Cs = rc.lm_forward(params, rc.batch_stream(train_ids[: 16 * 1000], 16))
+    return tuple(S.reshape(-1, S.shape[-1]).mean(axis=0) for S in (Hs, Cs))
 
 
 def run(smoke, progress):
@@ -150,7 +167,8 @@ def run(smoke, progress):
         log_p = rc.log_softmax(O_val[0].astype(np.float64))[np.arange(len(targets)), targets]
         log_p_mix = np.logaddexp(log_p, log_p_kn) + np.log(0.5)
         single = float(np.exp(-log_p.mean()))
-        psi_rows = reset_costs(model, ctx_ids)
+        ppl_ell, psi_rows = context_measurements(model, ctx_ids)
+        ppl_typical, psi_typical_rows = context_measurements(model, ctx_ids, typical_state(model, train_ids))
         i16, i128 = ELLS.index(16), ELLS.index(128)
         diff = psi_rows[i128] - psi_rows[i16]
         trained.append({
@@ -161,6 +179,9 @@ def run(smoke, progress):
             "mix_ppl": float(np.exp(-log_p_mix.mean())),
             "lstm_better": float(np.mean(log_p > log_p_kn)),
             "matching_order": max([o for o in ORDERS if kn_ppl[o - 1] >= single], default=0),
+            "ppl_by_ell": ppl_ell,
+            "ppl_by_ell_typical": ppl_typical,
+            "psi_typical": psi_typical_rows.mean(axis=1).tolist(),
             "psi": psi_rows.mean(axis=1).tolist(),
             "psi_se": (psi_rows.std(axis=1, ddof=1) / np.sqrt(N_CTX)).tolist(),
             "psi_128_minus_16": float(diff.mean()),
@@ -173,7 +194,9 @@ def run(smoke, progress):
     for seed in progress(untrained_seeds, "untrained draws"):
         model = rc.init_lm_params(K, H, rng=np.random.default_rng(seed), dtype=dtype)
         Cs_val = rc.lm_forward(model, val_ids[None, :-1])[2]
-        untrained.append({"seed": seed, "cells": cell_statistics(Cs_val[0], feats)})
+        ppl_ell, psi_rows = context_measurements(model, ctx_ids)
+        untrained.append({"seed": seed, "cells": cell_statistics(Cs_val[0], feats),
+                          "ppl_by_ell": ppl_ell, "psi": psi_rows.mean(axis=1).tolist()})
 
     return {
         "seeds": seeds,
