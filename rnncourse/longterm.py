@@ -201,17 +201,18 @@ def gradient_decay_rate(dHs, X, h0, Hs, U, W):
 def information_flow(Hs, G, W):
     """Pascanu et al.'s information-flow regulariser Omega and its gradients, with G held constant.
 
-    For the states ``h_t = Hs[:, t]`` and the total gradients ``g_t = G[:, t]`` on them
-    (from backpropagation through time), the backward step from t to t - 1 multiplies
-    ``g_t`` by ``J_t^T = W^T diag(1 - h_t^2)``. Omega sums the squared deviation from 1 of
+    For the states ``h_t = Hs[:, t]`` and the total gradients ``grad_t = G[:, t]`` on them
+    (from backpropagation through time; the book's nabla_{h_t} L, since g is the gradient on the
+    parameters), the backward step from t to t - 1 multiplies
+    ``grad_t`` by ``J_t^T = W^T diag(1 - h_t^2)``. Omega sums the squared deviation from 1 of
     the gain of that step, the ratio of norms it produces, over the steps t = 1..T-1 and the batch:
 
-        Omega = sum_{n, t} (||W^T (d_t * g_t)|| / ||g_t|| - 1)^2,   d_t = 1 - h_t^2.
+        Omega = sum_{n, t} (||W^T (d_t * grad_t)|| / ||grad_t|| - 1)^2,   d_t = 1 - h_t^2.
 
-    The gradients treat G as a constant (the usual approximation): with ``chi = d_t * g_t``,
-    ``B = W^T chi`` and the gain ``gain = ||B|| / ||g_t||``, each term adds
-    ``2 (gain - 1) chi B^T / (||B|| ||g_t||)`` to dOmega/dW and
-    ``-4 (gain - 1) h_t * g_t * (W B) / (||B|| ||g_t||)`` to dOmega/dh_t.
+    The gradients treat G as a constant (the usual approximation): with ``chi = d_t * grad_t``,
+    ``B = W^T chi`` and the gain ``gain = ||B|| / ||grad_t||``, each term adds
+    ``2 (gain - 1) chi B^T / (||B|| ||grad_t||)`` to dOmega/dW and
+    ``-4 (gain - 1) h_t * grad_t * (W B) / (||B|| ||grad_t||)`` to dOmega/dh_t.
 
     Inputs:
     - Hs: hidden states of a tanh RNN, shape (N, T, H).
