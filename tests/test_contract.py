@@ -109,6 +109,24 @@ def test_every_test_cell_names_a_check_and_hidden_cells_are_one_grade_call():
                     assert check == "visible", f"{nb_path.name}: {meta['grade_id']} has no hidden block"
 
 
+def test_every_visible_cell_first_runs_the_graders_public_cases_and_test_cells_leave_no_names():
+    """What passes in the notebook passes when graded: a visible cell starts with the grader's own check
+    of it, and the setup cell makes what test cells define vanish, as it does in the jail."""
+    for assignment in ASSIGNMENTS:
+        for folder in (SOLUTIONS, EXERCISES):
+            for nb_path in notebooks(assignment, folder):
+                cells = read(nb_path).cells
+                setup = [c for c in cells if nbgrader_meta(c).get("grade_id") == "setup"]
+                assert setup and "\nforget_test_cell_names()" in setup[0].source, \
+                    f"{nb_path.name}: the setup cell does not call forget_test_cell_names()"
+                for cell in cells:
+                    gid = nbgrader_meta(cell).get("grade_id", "")
+                    if gid.endswith("_visible") and not nbgrader_meta(cell).get("solution"):
+                        code = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")]
+                        assert code and code[0] == f'grade("{gid}", {gid[:-len("_visible")]})', \
+                            f"{nb_path.name}: {gid} does not start with the grader's check of it"
+
+
 def test_the_grading_rules_are_stated_identically_in_every_introduction_and_the_preface():
     rules = normalise((ROOT / "rnncourse" / "grading" / "RULES.md").read_text())
     for assignment in ASSIGNMENTS:

@@ -5,9 +5,13 @@ For notebooks (imported by the assignments' setup and test cells):
 - ``assert_close``, ``assert_scalar_close``: the visible tests' assertions, which
   say what differs (type, shape, dtype, or the largest error and where).
 - ``grade(grade_id, func)``: the check that names a test cell, run here, in the
-  notebook's own process, on fresh random cases. Hidden test cells are one such
-  call each. Its verdict helps a student or ``nbgrader validate``; it decides no
-  grade.
+  notebook's own process. A visible test cell starts with one such call: it runs
+  the very public cases the grader scores that cell on, so what passes here passes
+  when graded. Hidden test cells are one such call each, on fresh random cases.
+  Its verdict helps a student or ``nbgrader validate``; it decides no grade.
+- ``forget_test_cell_names()``: called by the setup cell; from then on, whatever a
+  test cell defines or rebinds is undone when the cell ends, because test cells do
+  not run when grading and a function that leans on their names would fail there.
 
 For instructors (the grade is decided outside the student's process):
 
@@ -29,36 +33,67 @@ For instructors (the grade is decided outside the student's process):
 
 from __future__ import annotations
 
+import re
+
 from .checks import TestFailure, assert_close, assert_scalar_close, compare
 
-__all__ = ["TestFailure", "assert_close", "assert_scalar_close", "compare", "grade", "check_against_reference",
-           "check_gradients_numerically", "check_forecast_error"]
+__all__ = ["TestFailure", "assert_close", "assert_scalar_close", "compare", "grade", "forget_test_cell_names",
+           "check_against_reference", "check_gradients_numerically", "check_forecast_error"]
 
 
-def _run_check(name, check, func, seed):
+def _first_failure(task, check, func, seed):
+    """The message of the first probe of ``check`` that ``func`` fails, or None."""
     from . import spec
-    from .chapters import TASKS
 
-    if name not in TASKS:
-        raise ValueError(f"name must be one of {sorted(TASKS)}, got {name!r}")
-    task = TASKS[name]
     if not callable(func):
-        raise TestFailure(f"{name} is not a function (got a {type(func).__name__}); run the cell that defines it")
+        return f"{task.name} is not a function (got a {type(func).__name__}); run the cell that defines it"
     for probe in spec.plan(task, check, seed):
         outcome = spec.run_in_process(func, probe, spec.positional_names(task, probe.kwargs))
         message = spec.judge_outcome(probe, outcome)
         if message is not None:
-            raise TestFailure(message) from None
+            return message
+    return None
+
+
+def _run_check(name, check, func, seed):
+    from .chapters import TASKS
+
+    if name not in TASKS:
+        raise ValueError(f"name must be one of {sorted(TASKS)}, got {name!r}")
+    message = _first_failure(TASKS[name], check, func, seed)
+    if message is not None:
+        raise TestFailure(message) from None
+
+
+def _failing_callees(task, func):
+    """The graded functions ``task`` usually calls that, as defined beside ``func``, fail their visible check.
+
+    The grader names such a function as the root cause of a failure (``verify``); a visible cell says
+    the same, first, so that a student fixes the function upstream before the one that inherits its bug.
+    """
+    from . import spec
+    from .chapters import TASKS
+
+    namespace = getattr(func, "__globals__", {})
+    failing = []
+    for name in task.calls:
+        callee = namespace.get(name)
+        if name in TASKS and callable(callee) and _first_failure(TASKS[name], "visible", callee,
+                                                                 spec.public_seed(name)) is not None:
+            failing.append(name)
+    return failing
 
 
 def grade(grade_id, func):
     """Run the check that the test cell ``grade_id`` (``<function>_<check>``) stands for, on ``func``.
 
-    Visible checks use their public seed; the others draw a fresh seed on every
-    call, as the grader does (whose seed no one can know in advance).
+    A visible check runs the task's public cases, from the seed the grader uses for that cell, so
+    its verdict here is the grader's. The others draw a fresh seed on every call, as the grader
+    does (whose seed no one can know in advance).
 
     Raises:
-    - TestFailure naming the function, the case, and what differs.
+    - TestFailure naming the function, the case, and what differs; when ``func`` fails and a graded
+      function it usually calls fails its own visible check, that function is named first.
     """
     from . import spec
     from .chapters import find
@@ -67,8 +102,67 @@ def grade(grade_id, func):
     if task is None:
         raise ValueError(f"no graded function has a check named {grade_id!r}")
     seed = spec.public_seed(task.name) if check == "visible" else spec.random_seed()
-    _run_check(task.name, check, func, seed)
-    print(f"{grade_id}: passed")
+    message = _first_failure(task, check, func, seed)
+    if message is not None:
+        causes = _failing_callees(task, func) if callable(func) else []
+        if causes:
+            message = (f"{task.name} usually calls {', '.join(causes)}, which fails its own visible tests: fix "
+                       f"{'that' if len(causes) == 1 else 'those'} first, as this failure may follow from it.\n"
+                       + message)
+        raise TestFailure(message) from None
+    if check == "visible":
+        n = len(spec.plan(task, check, seed))
+        print(f"{task.name}: the grader's {n} public case{'s' if n != 1 else ''} passed")
+    else:
+        print(f"{grade_id}: passed")
+
+
+# The source of a test cell: it calls grade("<function>_<check>", ...). Hidden test cells of a
+# released notebook are comments only, and define nothing.
+_TEST_CELL = re.compile(r"""^\s*grade\(\s*["']\w+["']""", re.MULTILINE)
+# Names IPython itself binds after a cell (output history), which are not the cell's.
+_IPYTHON_NAMES = re.compile(r"^_(?:i{1,3}|i?\d+|_{1,2})?$")
+
+
+def forget_test_cell_names():
+    """From now on, undo what each test cell defines or rebinds in the notebook, when the cell ends.
+
+    Test cells do not run when grading: a function that uses a helper or a variable a test cell
+    made works in the notebook and fails with a NameError (or other values) when graded. Undoing
+    their names here makes the notebook behave as the grader does. Has an effect only in IPython
+    (Jupyter, nbclient, ``nbgrader validate``); calling it twice registers once.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "_rnncourse_forgets_test_cells", False):
+        return
+    saved = {}
+
+    def before(info):
+        saved.clear()
+        if _TEST_CELL.search(getattr(info, "raw_cell", "") or ""):
+            saved["names"] = dict(shell.user_ns)
+
+    def after(result):
+        names = saved.pop("names", None)
+        if names is None:
+            return
+        namespace = shell.user_ns
+        for key in [k for k in namespace if k not in names and not _IPYTHON_NAMES.match(k)]:
+            del namespace[key]
+        for key, value in names.items():
+            if namespace.get(key, _MISSING) is not value:
+                namespace[key] = value
+
+    shell.events.register("pre_run_cell", before)
+    shell.events.register("post_run_cell", after)
+    shell._rnncourse_forgets_test_cells = True
+
+
+_MISSING = object()
 
 
 def check_against_reference(name, func, seed=0):

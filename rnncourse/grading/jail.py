@@ -375,7 +375,8 @@ def _seccomp_fd():
 # tools and the test helpers (see ``toolkit_files``).
 TOOL_MODULES = {"rnncourse", "rnncourse.gradcheck", "rnncourse.grading", "rnncourse.grading.checks"}
 TOOL_NAMES = {"rnncourse": {"gradcheck", "grading"}, "rnncourse.gradcheck": {"numerical_gradient", "relative_error"},
-              "rnncourse.grading": {"assert_close", "assert_scalar_close", "grade", "checks", "TestFailure"},
+              "rnncourse.grading": {"assert_close", "assert_scalar_close", "grade", "forget_test_cell_names", "checks",
+                                    "TestFailure"},
               "rnncourse.grading.checks": {"assert_close", "assert_scalar_close", "TestFailure", "compare",
                                            "describe"}}
 
@@ -418,7 +419,8 @@ def toolkit_files():
         "rnncourse/_validate.py": inspect.getsource(_validate),
         "rnncourse/gradcheck.py": gradcheck_src + "\n",
         "rnncourse/grading/__init__.py": "from . import checks\nfrom .checks import TestFailure, assert_close, "
-                                         "assert_scalar_close\n\n\ndef grade(*args, **kwargs):\n    return None\n",
+                                         "assert_scalar_close\n\n\ndef grade(*args, **kwargs):\n    return None\n\n\n"
+                                         "def forget_test_cell_names():\n    return None\n",
         "rnncourse/grading/checks.py": inspect.getsource(checks),
     }
 

@@ -363,6 +363,51 @@ def test_grading_reports_to_the_student_only_through_exceptions(capfd):
 
 def test_grading_module_exports():
     assert set(grading.__all__) == {
-        "TestFailure", "assert_close", "assert_scalar_close", "compare", "grade", "check_against_reference",
-        "check_gradients_numerically", "check_forecast_error",
+        "TestFailure", "assert_close", "assert_scalar_close", "compare", "grade", "forget_test_cell_names",
+        "check_against_reference", "check_gradients_numerically", "check_forecast_error",
     }
+
+
+def _notebook_namespace(step_source, forward_source):
+    """A notebook's namespace: a student's rnn_step_forward, then an rnn_forward that may call it."""
+    namespace = {"np": np}
+    exec(step_source, namespace)
+    exec(forward_source, namespace)
+    return namespace
+
+
+_STEP_TRANSPOSED = "def rnn_step_forward(x, h_prev, U, W, b):\n    return np.tanh(b + h_prev @ W + x @ U.T)\n"
+_STEP_RIGHT = "def rnn_step_forward(x, h_prev, U, W, b):\n    return np.tanh(b + h_prev @ W.T + x @ U.T)\n"
+_FORWARD_CALLING = """
+def rnn_forward(X, h0, U, W, b):
+    Hs, h = [], h0
+    for t in range(X.shape[1]):
+        h = rnn_step_forward(X[:, t], h, U, W, b)
+        Hs.append(h)
+    return np.stack(Hs, axis=1)
+"""
+
+
+def test_a_visible_cell_names_the_failing_function_it_calls_first():
+    # As the grader does (verify._add_root_causes): the failure of rnn_forward follows from its step.
+    ns = _notebook_namespace(_STEP_TRANSPOSED, _FORWARD_CALLING)
+    with raises_message(r"^rnn_forward usually calls rnn_step_forward, which fails its own visible tests: fix "
+                        r"that first(.|\n)*rnn_forward, case \d of \d"):
+        grading.grade("rnn_forward_visible", ns["rnn_forward"])
+
+
+def test_a_visible_cell_blames_no_callee_when_the_function_passes_or_the_callee_is_right(capsys):
+    # rnn_forward written without the broken step passes: its verdict does not depend on the step's.
+    inline = _FORWARD_CALLING.replace("rnn_step_forward(X[:, t], h, U, W, b)", "np.tanh(b + h @ W.T + X[:, t] @ U.T)")
+    grading.grade("rnn_forward_visible", _notebook_namespace(_STEP_TRANSPOSED, inline)["rnn_forward"])
+    assert "the grader's 4 public cases passed" in capsys.readouterr().out
+    # A wrong rnn_forward over a right step: the message is the function's own.
+    wrong = _FORWARD_CALLING.replace("Hs.append(h)", "Hs.append(h * 1.0001)")
+    with pytest.raises(AssertionError) as failure:
+        grading.grade("rnn_forward_visible", _notebook_namespace(_STEP_RIGHT, wrong)["rnn_forward"])
+    assert str(failure.value).startswith("rnn_forward, case ")
+
+
+def test_forgetting_test_cell_names_needs_ipython_and_does_nothing_elsewhere():
+    # Outside IPython (the grader's jail runs cells with exec) there is nothing to forget.
+    assert grading.forget_test_cell_names() is None
