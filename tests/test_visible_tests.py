@@ -1430,3 +1430,30 @@ def test_visible_test_catches_the_mutant(name):
     errors = _errors(check)
     assert errors, f"{m.assignment}/{m.task}_visible passes with the mistake {name!r}"
     print(f"{name}: {m.task}_visible fails with {errors[0].ename}: {errors[0].evalue.splitlines()[0][:120]}")
+
+
+@functools.lru_cache(maxsize=None)
+def _answers_namespace_source(assignment):
+    """The setup and answer cells of the solution, as a student who solved everything would run them."""
+    from rnncourse.grading.notebooks import strip_solution_markers
+
+    nb = read(SOLUTIONS / assignment / f"{assignment}.ipynb")
+    return [strip_solution_markers(c.source) for c in nb.cells
+            if c.cell_type == "code" and (meta(c).get("grade_id") == "setup" or meta(c).get("solution"))]
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS, key=lambda n: (MUTANTS[n].assignment, n)),
+                         ids=lambda n: f"{MUTANTS[n].assignment}-{n}")
+def test_the_graders_public_cases_catch_the_mutant_too(name):
+    """The visible cell's verdict is the grader's: the public cases it starts with fail every mutant."""
+    from rnncourse.grading import _first_failure, spec
+    from rnncourse.grading.chapters import TASKS
+
+    m = MUTANTS[name]
+    namespace = {"__name__": "__main__"}
+    for source in _answers_namespace_source(m.assignment):
+        exec(compile(source, m.assignment, "exec"), namespace)
+    exec(compile(m.source, name, "exec"), namespace)
+    task = TASKS[m.task]
+    message = _first_failure(task, "visible", namespace[m.task], spec.public_seed(m.task))
+    assert message is not None, f"{m.assignment}: the grader's public cases of {m.task} pass the mistake {name!r}"

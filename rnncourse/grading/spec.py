@@ -57,6 +57,7 @@ class Task:
     calls: tuple = ()  # graded functions this one usually calls: their failures are root causes
     extra: dict = field(default_factory=dict)  # check name -> function(task, rng) -> [Probe]
     mutates: tuple = ()  # arguments the function is meant to change in place (all others must not change)
+    quiet: bool = False  # the task asks for a result without warnings (e.g. no log of 0): a warning fails
     rtol: float = 1e-6
     atol: float = 1e-8
     grad_tol: float = 1e-7
@@ -140,6 +141,14 @@ def _with_warnings(outcome, fn):
         raise TestFailure(f"{e}{note}") from None
 
 
+def _refuse_warnings(task, what, outcome):
+    """A task that asks for a result without warnings fails a call that warned (checked by the grader too)."""
+    if task.quiet and outcome.status == "ok" and outcome.warnings:
+        tail = f" Hint: {task.hint}." if task.hint else ""
+        raise TestFailure(f"{what}: the call warned ({outcome.warnings[0]}); this task asks for a result "
+                          f"computed without warnings.{tail}")
+
+
 def _reference_probes(task, rng):
     cases = task.cases(rng)
     probes = []
@@ -153,6 +162,7 @@ def _reference_probes(task, rng):
             if changed:
                 raise TestFailure(f"{what}: the function modified its argument {changed[0]}; "
                                   "compute new arrays instead")
+            _refuse_warnings(task, what, outcome)
             _with_warnings(outcome, lambda: compare(what, value, expected, task.hint, task.outputs))
 
         probes.append(Probe(what, kwargs, judge))
@@ -171,6 +181,7 @@ def _numeric_probes(task, rng):
 
         def judge(outcome, what=what, checks=checks, numeric=numeric):
             got = _value_of(task, what, outcome)
+            _refuse_warnings(task, what, outcome)
             names = task.outputs
             if names is not None and (not isinstance(got, (tuple, list)) or len(got) != len(names)):
                 raise TestFailure(f"{what}: expected a tuple ({', '.join(names)}), got {describe(got)}.{tail}")

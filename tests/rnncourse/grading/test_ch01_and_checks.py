@@ -411,3 +411,24 @@ def test_a_visible_cell_blames_no_callee_when_the_function_passes_or_the_callee_
 def test_forgetting_test_cell_names_needs_ipython_and_does_nothing_elsewhere():
     # Outside IPython (the grader's jail runs cells with exec) there is nothing to forget.
     assert grading.forget_test_cell_names() is None
+
+
+def _warns_then_doubles(x):
+    np.log(np.zeros(1))  # divide by zero: a RuntimeWarning, the result unused
+    return 2 * x
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_a_quiet_task_fails_a_call_that_warns_and_others_only_mention_it(quiet):
+    from rnncourse.grading import spec
+
+    task = spec.Task("double", 0, lambda x: 2 * x, lambda rng: [("x of shape (3,)", {"x": rng.normal(size=3)})],
+                     "double it", quiet=quiet)
+    (probe,) = spec.plan(task, "visible", 0)
+    message = spec.judge_outcome(probe, spec.run_in_process(_warns_then_doubles, probe, ["x"]))
+    if quiet:
+        assert " ".join(message.split()).startswith("double, case 1 of 1 (x of shape (3,)): the call warned (RuntimeWarning: divide "
+                                  "by zero encountered in log); this task asks for a result computed without warnings")
+    else:
+        assert message is None
+    assert spec.judge_outcome(probe, spec.run_in_process(lambda x: 2 * x, probe, ["x"])) is None
