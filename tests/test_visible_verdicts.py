@@ -27,7 +27,7 @@ import os
 import pytest
 
 from rnncourse.grading.chapters import TASKS
-from rnncourse.grading.notebooks import filled_release, meta
+from rnncourse.grading.notebooks import filled_release, meta, top_level_names
 from rnncourse.grading.verify import grade_notebook
 from support import ASSIGNMENTS, EXERCISES, ROOT, SOLUTIONS, jupyter_env, read
 
@@ -60,36 +60,16 @@ _WRAPPERS = {
 }
 
 
-def _bound_names(source):
-    """The top-level names a cell binds."""
-    names = set()
-    for node in ast.parse(source).body:
-        targets = []
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-            targets = [node.target]
-        for target in targets:
-            names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
-    return names
-
-
 def near_miss_notebook(assignment):
     """The filled release with one near miss per task, and {task: kind}."""
     name = f"{assignment}.ipynb"
     nb = filled_release(read(EXERCISES / assignment / name), read(SOLUTIONS / assignment / name))
     answers = [c for c in nb.cells if meta(c).get("solution")]
-    test_only, answer_names, kinds = [], set(), {}
+    answer_names, kinds = set(), {}
     for cell in nb.cells:
         m = meta(cell)
-        if cell.cell_type != "code":
-            continue
-        if m.get("grade") and not m.get("solution"):
-            test_only += sorted(_bound_names(cell.source))
-        else:
-            answer_names |= _bound_names(cell.source)
+        if cell.cell_type == "code" and not (m.get("grade") and not m.get("solution")):
+            answer_names |= top_level_names(cell.source)
     for i, cell in enumerate(answers):
         fn = meta(cell)["grade_id"]
         kind = KINDS[i % len(KINDS)]
@@ -110,7 +90,7 @@ def _earlier_test_names(nb, answer_cell):
             return names
         m = meta(cell)
         if cell.cell_type == "code" and m.get("grade") and not m.get("solution"):
-            names += sorted(_bound_names(cell.source))
+            names += sorted(top_level_names(cell.source))
     return names
 
 
@@ -122,7 +102,7 @@ def _parameters(source, fn):
 
 
 def notebook_verdicts(nb, assignment):
-    """{visible grade id: passed} from executing the notebook in a kernel."""
+    """{visible grade id: its error message, "" when it passed} from executing the notebook in a kernel."""
     import copy
 
     from nbclient import NotebookClient
@@ -136,7 +116,7 @@ def notebook_verdicts(nb, assignment):
         for i, cell in enumerate(nb.cells):
             if cell.cell_type == "code":
                 client.execute_cell(cell, i)
-    return {meta(c)["grade_id"]: not any(o.output_type == "error" for o in c.outputs)
+    return {meta(c)["grade_id"]: " ".join(o.evalue for o in c.outputs if o.output_type == "error")
             for c in nb.cells if meta(c).get("grade_id", "").endswith("_visible")}
 
 
@@ -144,7 +124,8 @@ def notebook_verdicts(nb, assignment):
 def test_near_misses_get_the_same_visible_verdict_in_the_notebook_and_from_the_grader(assignment):
     nb, kinds = near_miss_notebook(assignment)
     assert set(KINDS) - {"test_helper"} <= set(kinds.values()) or len(kinds) < len(KINDS), kinds
-    in_notebook = notebook_verdicts(nb, assignment)
+    errors = notebook_verdicts(nb, assignment)
+    in_notebook = {g: not e for g, e in errors.items()}
     result = grade_notebook(nb, "a secret for this test", assignment, "near-misses", f"{assignment}.ipynb",
                             with_advice=False)
     assert result.sandboxed, f"{assignment}: graded outside the jail ({result.backend})"
@@ -158,3 +139,9 @@ def test_near_misses_get_the_same_visible_verdict_in_the_notebook_and_from_the_g
     # something only if several of the tasks' own cells fail, on both sides.
     failed_own = [fn for fn in kinds if not graded[f"{fn}_visible"]]
     assert len(failed_own) >= min(3, len(kinds)), f"{assignment}: only {failed_own} of {kinds} fail"
+    # Both sides say why a helper from a test cell is missing.
+    for fn, kind in kinds.items():
+        if kind == "test_helper":
+            note = "is defined only in a test cell, and test cells do not run when grading"
+            assert note in " ".join(result.verdicts[f"{fn}_visible"].message.split()), result.verdicts[f"{fn}_visible"]
+            assert note in " ".join(errors[f"{fn}_visible"].split()), errors[f"{fn}_visible"]

@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 
 from .checks import TestFailure, assert_close, assert_scalar_close, compare
+from .notebooks import top_level_names
 
 __all__ = ["TestFailure", "assert_close", "assert_scalar_close", "compare", "grade", "forget_test_cell_names",
            "check_against_reference", "check_gradients_numerically", "check_forecast_error"]
@@ -104,6 +105,7 @@ def grade(grade_id, func):
     seed = spec.public_seed(task.name) if check == "visible" else spec.random_seed()
     message = _first_failure(task, check, func, seed)
     if message is not None:
+        message = spec.explain_test_cell_names(message, _FORGOTTEN)
         causes = _failing_callees(task, func) if callable(func) else []
         if causes:
             message = (f"{task.name} usually calls {', '.join(causes)}, which fails its own visible tests: fix "
@@ -143,8 +145,10 @@ def forget_test_cell_names():
 
     def before(info):
         saved.clear()
-        if _TEST_CELL.search(getattr(info, "raw_cell", "") or ""):
+        source = getattr(info, "raw_cell", "") or ""
+        if _TEST_CELL.search(source):
             saved["names"] = dict(shell.user_ns)
+            _FORGOTTEN.update(top_level_names(shell.transform_cell(source)))
 
     def after(result):
         names = saved.pop("names", None)
@@ -163,6 +167,7 @@ def forget_test_cell_names():
 
 
 _MISSING = object()
+_FORGOTTEN = set()  # names that test cells bind (and that are undone), to explain a NameError
 
 
 def check_against_reference(name, func, seed=0):

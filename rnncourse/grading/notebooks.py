@@ -28,5 +28,25 @@ def filled_release(release_nb, source_nb):
     return nb
 
 
-__all__ = ["meta", "strip_solution_markers", "filled_release", "SOLUTION_BEGIN", "SOLUTION_END",
+def top_level_names(source):
+    """The names a cell's code binds at its top level: definitions, assignments and imports."""
+    import ast
+
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names
+
+
+__all__ = ["meta", "strip_solution_markers", "filled_release", "top_level_names", "SOLUTION_BEGIN", "SOLUTION_END",
            "HIDDEN_BEGIN", "HIDDEN_END"]

@@ -28,6 +28,7 @@ probes in the notebook's process, for students and for ``nbgrader validate``.
 from __future__ import annotations
 
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Callable
@@ -267,6 +268,20 @@ def run_in_process(func, probe, positional=()):
     modified = [k for k in args if _pristine_changed(pristine[k], args[k])]
     return Outcome("ok", value=value, warnings=[f"{w.category.__name__}: {w.message}" for w in caught[:3]],
                    modified=modified)
+
+
+def explain_test_cell_names(message, test_names):
+    """``message`` with a note when it is a NameError for a name that only a test cell defines.
+
+    Test cells do not run when grading (and, in the notebook, their names are undone when they end):
+    a function that uses their helpers fails with a NameError that by itself does not say why.
+    """
+    found = re.search(r"NameError: name '(\w+)' is not defined", " ".join(message.split()))
+    if not found or found.group(1) not in test_names:
+        return message
+    name = found.group(1)
+    return (f"{message}\n{name} is defined only in a test cell, and test cells do not run when grading: define "
+            f"what your function needs in your own cell.")
 
 
 def random_seed():

@@ -46,7 +46,7 @@ from pathlib import Path
 
 from . import jail, spec
 from .chapters import TASKS, find
-from .notebooks import meta
+from .notebooks import meta, top_level_names
 
 __all__ = ["Verdict", "NotebookResult", "grade_notebook", "course_secret", "advice", "plain_python"]
 
@@ -163,6 +163,16 @@ def advice(source):
     return notes
 
 
+def _names_only_test_cells_define(nb):
+    """The top-level names that test cells bind and no other code cell does."""
+    in_tests, elsewhere = set(), set()
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code" or _is_test_cell(cell):
+            names = top_level_names(plain_python(cell.get("source", "")))
+            (in_tests if _is_test_cell(cell) else elsewhere).update(names)
+    return in_tests - elsewhere
+
+
 def _is_test_cell(cell):
     m = meta(cell)
     return bool(m.get("grade")) and not m.get("solution")
@@ -229,6 +239,10 @@ def grade_notebook(nb, secret, assignment, student, notebook, limits=None, kind=
         else:
             verdicts[grade_id] = Verdict(grade_id, points, False, message, task.name, check)
     _add_root_causes(verdicts)
+    test_names = _names_only_test_cells_define(nb)
+    for v in verdicts.values():
+        if not v.passed:
+            v.message = spec.explain_test_cell_names(v.message, test_names)
     notes = list(run.general_notes) + describe_faults(nb, run, calls, limits)
     tips = {}
     if with_advice:
