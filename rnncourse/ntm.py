@@ -353,19 +353,18 @@ def sharpen(w_tilde, xi):
 
 
 def sharpen_backward(dw, w_tilde, xi):
-    """Backward pass of ``sharpen``.
+    """Backward pass of ``sharpen``: the gradients with respect to its two inputs.
 
-    With ``g = dw - sum_j w_j dw_j``: ``dxi = sum_i w_i g_i log w~_i`` and
-    ``dw~_i = xi (w_i / w~_i) g_i``, where ``w_i / w~_i = w~_i^(xi - 1) / Z`` is computed
-    from logarithms (finite for w~_i = 0: it is 0 for xi > 1 and 1/Z for xi = 1).
+    The gradients are finite for every input that ``sharpen`` accepts, weights near 1e-300
+    and exact zeros included.
 
     Inputs:
-    - dw: upstream gradient, shape (N, S).
+    - dw: upstream gradient on the sharpened weighting w, shape (N, S).
     - w_tilde: shape (N, S); xi: shape (N,) (the forward inputs).
 
     Returns a tuple of:
-    - dw_tilde: shape (N, S).
-    - dxi: shape (N,).
+    - dw_tilde: gradient with respect to w_tilde, shape (N, S).
+    - dxi: gradient with respect to xi, shape (N,).
     """
     w_tilde, xi = _check_sharpen(w_tilde, xi)
     dw = _weighting(dw, "dw", *w_tilde.shape)

@@ -1057,14 +1057,29 @@ def sharpen_backward(dw, w_tilde, xi):
     w = np.exp(logits - log_total)
     g = {g}
     dxi = {dxi}
-    at_zero = np.where(xi[:, None] == 1.0, 0.0, -np.inf)
+    at_zero = {at_zero}
     ratio = {ratio}
-    return xi[:, None] * g * ratio, dxi
+    return {dw_tilde}, dxi
 """
 _SB_OK = dict(g="dw - np.sum(w * dw, axis=1, keepdims=True)", dxi="np.sum(w * g * logs, axis=1)",
-              ratio="np.exp(np.where(positive, (xi[:, None] - 1.0) * logs, at_zero) - log_total)")
+              at_zero="np.where(xi[:, None] == 1.0, 0.0, -np.inf)",
+              ratio="np.exp(np.where(positive, (xi[:, None] - 1.0) * logs, at_zero) - log_total)",
+              dw_tilde="xi[:, None] * g * ratio")
 mutant(A8, "sharpen_backward", "sharpen_backward_without_the_softmax_term", _v(_SB, _SB_OK, g="dw"))
+mutant(A8, "sharpen_backward", "sharpen_backward_softmax_term_summed_over_the_batch",
+       _v(_SB, _SB_OK, g="dw - np.sum(w * dw, axis=0, keepdims=True)"))
 mutant(A8, "sharpen_backward", "sharpen_backward_dxi_without_the_log", _v(_SB, _SB_OK, dxi="np.sum(w * g, axis=1)"))
+mutant(A8, "sharpen_backward", "sharpen_backward_dxi_with_the_log_of_the_sharpened_weights",
+       _v(_SB, _SB_OK, dxi="np.sum(w * g * np.log(np.where(positive, w, 1.0)), axis=1)"))
+mutant(A8, "sharpen_backward", "sharpen_backward_dxi_summed_over_the_batch",
+       _v(_SB, _SB_OK, dxi="np.sum(w * g * logs, axis=0)"))
+mutant(A8, "sharpen_backward", "sharpen_backward_dxi_with_log_zero",
+       _v(_SB, _SB_OK, dxi="np.sum(w * g * np.log(w_tilde), axis=1)"))
+mutant(A8, "sharpen_backward", "sharpen_backward_without_the_factor_xi", _v(_SB, _SB_OK, dw_tilde="g * ratio"))
+mutant(A8, "sharpen_backward", "sharpen_backward_divides_the_sharpened_weight_by_nothing",
+       _v(_SB, _SB_OK, ratio="w"))
+mutant(A8, "sharpen_backward", "sharpen_backward_zero_weights_get_nothing_at_xi_1",
+       _v(_SB, _SB_OK, at_zero="np.full_like(w_tilde, -np.inf)"))
 mutant(A8, "sharpen_backward", "sharpen_backward_by_the_literal_power", """
 def sharpen_backward(dw, w_tilde, xi):
     powered = w_tilde ** xi[:, None]

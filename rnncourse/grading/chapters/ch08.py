@@ -86,7 +86,8 @@ def _cases_sharpen(rng):
                   {"w_tilde": tiny, "xi": np.array([2.5, 4.0])}))
     w = _simplex(rng, 2, 6, floor=0.02)
     w[:, [1, 4]] = 0.0
-    cases.append(("exact zeros in the weighting, xi = 2", {"w_tilde": w, "xi": np.full(2, 2.0)}))
+    # xi = 1 as well as 2: at an exact zero the gradient of sharpening is 0 for xi > 1 only.
+    cases.append(("exact zeros in the weighting, xi = 1 and 2", {"w_tilde": w, "xi": np.array([1.0, 2.0])}))
     cases.append(("a memory of one slot (S=1)", {"w_tilde": np.ones((2, 1)), "xi": np.array([1.0, 3.0])}))
     return cases
 
@@ -171,8 +172,11 @@ TASKS = [
          "raise each weight to the power xi and renormalise each row; for weights near 1e-200 compute with "
          "logarithms (a softmax of xi log w~ over the slots), and keep zero weights at exactly 0"),
     Task("sharpen_backward", 8, ntm.sharpen_backward, _cases_sharpen_backward,
-         "with g = dw - sum(w dw) over the slots, dxi sums w g log w~ and dw~ is xi g (w / w~), where w / w~ = "
-         "w~^(xi - 1) / sum(w~^xi) must be computed without dividing by a zero or tiny w~",
+         "go through the logits xi log w~: first the softmax's backward pass (every weight of a row depends on "
+         "every logit of that row through the normalising sum), then the chain rule to xi, which every logit of "
+         "its row contains, and to w~(i), which only logit i contains; where w~ is tiny or exactly 0, work with "
+         "logarithms so that nothing underflows or becomes 0 times infinity (at a zero weight the gradient is 0 "
+         "for xi > 1, and that of the renormalisation for xi = 1)",
          outputs=("dw_tilde", "dxi"), gradients=_fd_sharpen_backward),
     Task("memory_read", 8, ntm.memory_read, _cases_memory_read,
          "the read vector of each example is the sum over slots of the weight times the slot, a vector of width M"),

@@ -46,6 +46,9 @@ def test_cases_cover_the_edge_cases_of_the_issue():
     sharp = [kw for _, kw in CASES["sharpen"](rng)]
     assert any(0 < kw["w_tilde"].max() < 1e-190 for kw in sharp)                  # near-zero weights
     assert any(np.any(kw["w_tilde"] == 0) for kw in sharp) and any(kw["w_tilde"].shape[1] == 1 for kw in sharp)
+    # Exact zeros with xi = 1 (the gradient there is not 0) and with xi > 1 (it is).
+    zero_rows = [kw["xi"][n] for kw in sharp for n in range(len(kw["xi"])) if np.any(kw["w_tilde"][n] == 0)]
+    assert 1.0 in zero_rows and max(zero_rows) > 1.0
     # The ACT cases halt at once, in between and at the cap.
     halts = [(rnncourse.act_halting_distribution(**kw)[1], kw) for _, kw in CASES["act_halting_distribution"](rng)]
     nus = np.concatenate([nu for nu, _ in halts])
@@ -80,6 +83,11 @@ def sharpen_backward_without_softmax_term(dw, w_tilde, xi):
     w = rnncourse.sharpen(w_tilde, xi)
     logs = np.log(np.where(w_tilde > 0, w_tilde, 1.0))
     return xi[:, None] * dw * w / np.where(w_tilde > 0, w_tilde, 1.0), np.sum(w * dw * logs, axis=1)
+
+
+def sharpen_backward_flat_at_zero_for_every_xi(dw, w_tilde, xi):
+    dw_tilde, dxi = rnncourse.sharpen_backward(dw, w_tilde, xi)
+    return np.where(w_tilde > 0, dw_tilde, 0.0), dxi
 
 
 def add_then_erase(memory, w, u, v):
@@ -118,6 +126,8 @@ def halting_with_float_steps(p_tilde, iota=0.01):
     ("circular_shift", shift_the_other_way, r"circular_shift, case 1 of 7 \(the worked example.*entries differ"),
     ("sharpen", naive_sharpen, r"sharpen, case 6 of 8 \(weights near 1e-200.*inf or nan"),
     ("sharpen_backward", sharpen_backward_without_softmax_term, r"sharpen_backward, case 1 of 8 .*output dw_tilde"),
+    ("sharpen_backward", sharpen_backward_flat_at_zero_for_every_xi,
+     r"sharpen_backward, case 7 of 8 \(exact zeros in the weighting, xi = 1 and 2\), output dw_tilde"),
     ("memory_write", add_then_erase, r"memory_write, case 1 of 5 .*entries differ"),
     ("act_halting_distribution", halting_counts_the_crossing_step_in_the_remainder,
      r"act_halting_distribution, case 1 of 6 .*output p"),
