@@ -167,8 +167,9 @@ def content_addressing(memory, q, beta):
 def content_addressing_backward(dw_c, memory, q, beta):
     """Backward pass of ``content_addressing``.
 
-    With ``z = beta cos`` and ``w^c = softmax(z)``: ``dz = w^c * (dw_c - sum_j w^c_j dw_c_j)``,
-    ``dbeta = sum_i dz_i cos_i``, and with ``dcos = beta dz``, for ``cos_i = q.M(i) / (a_i b)``
+    With the logits ``chi = beta cos`` and ``w^c = softmax(chi)``:
+    ``dchi = w^c * (dw_c - sum_j w^c_j dw_c_j)``, ``dbeta = sum_i dchi_i cos_i``, and with
+    ``dcos = beta dchi``, for ``cos_i = q.M(i) / (a_i b)``
     (``a_i = ||M(i)||_o``, ``b = ||q||_o``):
     ``dM(i) = dcos_i (q / (a_i b) - cos_i M(i) / a_i^2)`` and
     ``dq = sum_i dcos_i M(i) / (a_i b) - (sum_i dcos_i cos_i) q / b^2``.
