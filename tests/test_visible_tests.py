@@ -1032,6 +1032,12 @@ mutant(A8, "circular_shift", "shift_with_the_first_example_s", """
 def circular_shift(w_g, s):
     return sum(s[0, k] * np.roll(w_g, k, axis=1) for k in range(w_g.shape[1]))
 """)
+mutant(A8, "sharpen", "sharpen_takes_the_log_of_zero", """
+def sharpen(w_tilde, xi):
+    logits = xi[:, None] * np.log(w_tilde)  # right values (exp(-inf) = 0), but log(0) warns
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+""")
 mutant(A8, "sharpen", "sharpen_by_the_literal_power", """
 def sharpen(w_tilde, xi):
     powered = w_tilde ** xi[:, None]

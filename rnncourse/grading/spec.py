@@ -163,8 +163,8 @@ def _reference_probes(task, rng):
             if changed:
                 raise TestFailure(f"{what}: the function modified its argument {changed[0]}; "
                                   "compute new arrays instead")
-            _refuse_warnings(task, what, outcome)
             _with_warnings(outcome, lambda: compare(what, value, expected, task.hint, task.outputs))
+            _refuse_warnings(task, what, outcome)  # after the values: a wrong value is the better message
 
         probes.append(Probe(what, kwargs, judge))
     return probes
@@ -182,7 +182,6 @@ def _numeric_probes(task, rng):
 
         def judge(outcome, what=what, checks=checks, numeric=numeric):
             got = _value_of(task, what, outcome)
-            _refuse_warnings(task, what, outcome)
             names = task.outputs
             if names is not None and (not isinstance(got, (tuple, list)) or len(got) != len(names)):
                 raise TestFailure(f"{what}: expected a tuple ({', '.join(names)}), got {describe(got)}.{tail}")
@@ -208,6 +207,7 @@ def _numeric_probes(task, rng):
                         f"forward pass (a correct gradient gives below {task.grad_tol:.0e}); the largest "
                         f"difference is {diff[where]:.3g} at index {where} (got {float(value[where]):.6g}, "
                         f"finite differences give {float(num[where]):.6g}).{tail}")
+            _refuse_warnings(task, what, outcome)
 
         probes.append(Probe(what, kwargs, judge))
     return probes

@@ -170,7 +170,8 @@ TASKS = [
          "a weight on k = 1 moves the focus to the next slot, and indices wrap around"),
     Task("sharpen", 8, ntm.sharpen, _cases_sharpen,
          "raise each weight to the power xi and renormalise each row; for weights near 1e-200 compute with "
-         "logarithms (a softmax of xi log w~ over the slots), and keep zero weights at exactly 0"),
+         "logarithms (a softmax of xi log w~ over the slots), and keep zero weights at exactly 0 without taking "
+         "the log of 0 (which warns)", quiet=True),
     Task("sharpen_backward", 8, ntm.sharpen_backward, _cases_sharpen_backward,
          "go through the logits xi log w~: first the softmax's backward pass (every weight of a row depends on "
          "every logit of that row through the normalising sum), then the chain rule to xi, which every logit of "
