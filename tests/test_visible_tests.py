@@ -1250,7 +1250,7 @@ def perplexity(O, Y):
     return float(np.exp(-np.mean(np.max(log_probs, axis=2))))
 """)
 _TB = """
-def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_step(params, inputs, targets, state, lstm, lr, max_norm):
     N, T = inputs.shape
     K = params["V"].shape[0]
     h0, C0 = state
@@ -1273,22 +1273,22 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
 """
 _TB_OK = dict(start="h0, C0", denominator="N * T", dV='np.einsum("ntk,nth->kh", dO, Hs)',
               clip="norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))\n"
-                   "    scale = g_max / norm if norm > g_max else 1.0",
-              update="params[name] - eta * scale * grads[name]", last="(Hs[:, -1], Cs[:, -1])")
+                   "    scale = max_norm / norm if norm > max_norm else 1.0",
+              update="params[name] - lr * scale * grads[name]", last="(Hs[:, -1], Cs[:, -1])")
 mutant(A9, "tbptt_step", "tbptt_starts_from_zeros", _v(_TB, _TB_OK, start="np.zeros_like(h0), np.zeros_like(C0)"))
 mutant(A9, "tbptt_step", "tbptt_gradient_divided_by_n_only", _v(_TB, _TB_OK, denominator="N"))
 mutant(A9, "tbptt_step", "tbptt_transposed_dV", _v(_TB, _TB_OK, dV='np.einsum("ntk,nth->hk", dO, Hs)'))
 mutant(A9, "tbptt_step", "tbptt_clips_each_gradient_on_its_own", _v(_TB, _TB_OK,
-       clip="grads = {k: g * min(1.0, g_max / np.sqrt(np.sum(g ** 2))) for k, g in grads.items()}\n    scale = 1.0"))
+       clip="grads = {k: g * min(1.0, max_norm / np.sqrt(np.sum(g ** 2))) for k, g in grads.items()}\n    scale = 1.0"))
 mutant(A9, "tbptt_step", "tbptt_always_rescales_to_g_max", _v(_TB, _TB_OK,
-       clip="norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))\n    scale = g_max / norm"))
-mutant(A9, "tbptt_step", "tbptt_steps_uphill", _v(_TB, _TB_OK, update="params[name] + eta * scale * grads[name]"))
+       clip="norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))\n    scale = max_norm / norm"))
+mutant(A9, "tbptt_step", "tbptt_steps_uphill", _v(_TB, _TB_OK, update="params[name] + lr * scale * grads[name]"))
 mutant(A9, "tbptt_step", "tbptt_returns_the_first_state", _v(_TB, _TB_OK, last="(Hs[:, 0], Cs[:, 0])"))
 mutant(A9, "tbptt_step", "tbptt_returns_the_state_it_was_given", _v(_TB, _TB_OK, last="state"))
 mutant(A9, "tbptt_step", "tbptt_updates_the_callers_arrays", _v(_TB, _TB_OK,
-       update="params[name].__isub__(eta * scale * grads[name])"))
+       update="params[name].__isub__(lr * scale * grads[name])"))
 mutant(A9, "tbptt_step", "tbptt_skips_the_output_layer_update", _v(_TB, _TB_OK,
-       update="params[name] - eta * scale * grads[name] if name in ('U', 'W', 'b') else params[name].copy()"))
+       update="params[name] - lr * scale * grads[name] if name in ('U', 'W', 'b') else params[name].copy()"))
 _PC = """
 def perplexity_by_context(step, state0, ids, ells):
     N, L = ids.shape
