@@ -502,14 +502,14 @@ def memory_capacity(x, states, max_delay, mu=1e-06):
     T = x.shape[0]
     steps = np.arange(max_delay, T)
     train, test = steps[:len(steps) // 2], steps[len(steps) // 2:]
-    r2 = np.zeros(max_delay)
+    mc_k = np.zeros(max_delay)
     for k in range(1, max_delay + 1):
         V, c = ridge_readout(states[train], x[train - k + 1][:, None], mu)
         y = states[test] @ V[0] + c[0]
         y, target = y - y.mean(), x[test - k + 1] - x[test - k + 1].mean()
         denom = np.sum(y * y) * np.sum(target * target)
-        r2[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
-    return float(np.sum(r2)), r2
+        mc_k[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
+    return float(np.sum(mc_k)), mc_k
 """)
 mutant(A4, "esn_forecast", "forecast_from_the_state_one_step_late", """
 def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
@@ -522,14 +522,14 @@ mutant(A4, "memory_capacity", "memory_capacity_scored_on_the_training_steps", ""
 def memory_capacity(x, states, max_delay, mu=1e-06):
     T = x.shape[0]
     steps = np.arange(max_delay, T)
-    r2 = np.zeros(max_delay)
+    mc_k = np.zeros(max_delay)
     for k in range(1, max_delay + 1):
         V, c = ridge_readout(states[steps], x[steps - k][:, None], mu)
         y = states[steps] @ V[0] + c[0]
         y, target = y - y.mean(), x[steps - k] - x[steps - k].mean()
         denom = np.sum(y * y) * np.sum(target * target)
-        r2[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
-    return float(np.sum(r2)), r2
+        mc_k[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
+    return float(np.sum(mc_k)), mc_k
 """)
 mutant(A4, "esn_forecast", "forecast_trains_on_the_washout", """
 def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
