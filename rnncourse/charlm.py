@@ -506,14 +506,14 @@ def lstm_chunk(params, X, h0, C0):
     return Hs, Cs, backward
 
 
-def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_step(params, inputs, targets, state, lstm, lr, max_norm):
     """One truncated-BPTT step of plain gradient descent on a chunk, from the state carried over.
 
     The chunk's loss per character is ``L = -(1 / (N T)) sum_n sum_t log yhat_t[n, targets[n, t]]``
     with ``yhat_t = softmax(c + V h_t)`` and ``h_t`` from ``lstm`` started at ``state``. Its
     gradient g (BPTT within the chunk only: the carried state is a constant) is clipped by its
-    global norm, ``g <- g_max g / ||g||`` when ``||g|| > g_max`` (one norm over all five
-    gradients), then every parameter takes the step ``theta <- theta - eta g``.
+    global norm, ``g <- max_norm g / ||g||`` when ``||g|| > max_norm`` (one norm over all five
+    gradients), then every parameter takes the step ``theta <- theta - lr g``.
 
     Inputs:
     - params: dict with ``U`` (4H, K), ``W`` (4H, H), ``b`` (4H,), ``V`` (K, H), ``c`` (K,);
@@ -525,8 +525,8 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
       X the one-hot inputs (N, T, K), Hs and Cs the hidden and cell states (N, T, H), and
       ``backward(dHs)`` the gradients ``{"U": dU, "W": dW, "b": db}`` of the loss whose gradient
       on Hs is dHs (N, T, H).
-    - eta: the step size, a positive number.
-    - g_max: the clipping threshold on the global gradient norm, a positive number.
+    - lr: the step size eta, a positive number.
+    - max_norm: the clipping threshold g_max on the global gradient norm, a positive number.
 
     Returns a tuple of:
     - new_params: a new dict with the keys, shapes and dtypes of ``params``, after the step.
@@ -534,8 +534,8 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
     - state: ``(h_T, C_T)``, shape (N, H) each, the states after the chunk's last step.
     """
     K, H = _check_lm_params(params)
-    eta = _positive_number(eta, "eta")
-    g_max = _positive_number(g_max, "g_max")
+    lr = _positive_number(lr, "lr")
+    max_norm = _positive_number(max_norm, "max_norm")
     inputs = _check_tokens(inputs, "inputs", K, 2)
     targets = _check_tokens(targets, "targets", K, 2)
     if targets.shape != inputs.shape:
@@ -554,8 +554,8 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
     loss = sequence_cross_entropy(O, targets) / T
     dHs, dV, dc = output_backward(sequence_cross_entropy_backward(O, targets) / T, Hs, params["V"])
     grads = {**backward(dHs), "V": dV, "c": dc}
-    grads = clip_by_norm(grads, g_max)
-    new_params = {k: params[k] - eta * grads[k] for k in LM_PARAM_NAMES}
+    grads = clip_by_norm(grads, max_norm)
+    new_params = {k: params[k] - lr * grads[k] for k in LM_PARAM_NAMES}
     return new_params, loss, (Hs[:, -1].copy(), Cs[:, -1].copy())
 
 

@@ -169,8 +169,8 @@ def memory_capacity(x, states, max_delay, mu=1e-6):
 
     For each delay k = 1..max_delay, a ridge readout is trained to output
     ``x[t - k]`` from ``states[t]`` on the first half of the steps t = max_delay..T-1
-    and evaluated on the second half; ``r2[k-1]``, the book's MC_k, is the squared
-    correlation between its outputs and ``x[t - k]`` there. The capacity is the sum of ``r2``.
+    and evaluated on the second half; ``mc_k[k-1]``, the book's MC_k, is the squared
+    correlation between its outputs and ``x[t - k]`` there. The capacity is the sum of ``mc_k``.
 
     Inputs:
     - x: scalar input sequence that drove the reservoir, shape (T,).
@@ -179,8 +179,8 @@ def memory_capacity(x, states, max_delay, mu=1e-6):
     - mu: ridge penalty of the readouts (> 0).
 
     Returns a tuple of:
-    - mc: the memory capacity, ``float(r2.sum())``.
-    - r2: squared correlation for each delay, shape (max_delay,).
+    - mc: the memory capacity, ``float(mc_k.sum())``.
+    - mc_k: MC_k for k = 1..max_delay, the squared correlation at each delay, shape (max_delay,).
     """
     x = as_float_array(x, "x", 1)
     states = as_float_array(states, "states", 2)
@@ -193,15 +193,15 @@ def memory_capacity(x, states, max_delay, mu=1e-6):
     steps = np.arange(max_delay, T)
     half = len(steps) // 2
     train, test = steps[:half], steps[half:]
-    r2 = np.zeros(max_delay)
+    mc_k = np.zeros(max_delay)
     for k in range(1, max_delay + 1):
         V, c = ridge_readout(states[train], x[train - k][:, None], mu)
         y = states[test] @ V[0] + c[0]
         target = x[test - k]
         yc, tc = y - y.mean(), target - target.mean()
         denom = np.sum(yc * yc) * np.sum(tc * tc)
-        r2[k - 1] = np.sum(yc * tc) ** 2 / denom if denom > 0 else 0.0
-    return float(r2.sum()), r2
+        mc_k[k - 1] = np.sum(yc * tc) ** 2 / denom if denom > 0 else 0.0
+    return float(mc_k.sum()), mc_k
 
 
 def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):

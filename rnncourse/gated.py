@@ -889,11 +889,11 @@ def gru_forward(X, h0, U, W, b, return_cache=False):
 def gru_step_backward(dh_next, x, h_prev, U, W, b):
     """Backward pass of one GRU step (``gru_step_forward``).
 
-    The gates are recomputed. With ``dh = dh_next`` and ``g = W^h~ h_prev``:
+    The gates are recomputed. With ``dh = dh_next``:
 
         da^z = dh * (h_tilde - h_prev) * z (1 - z)
         da^h~ = dh * z * (1 - h_tilde^2)            (the pre-activation of h_tilde)
-        da^r = da^h~ * g * r (1 - r)
+        da^r = da^h~ * (W^h~ h_prev) * r (1 - r)
         the recurrent product's gradient is (da^r, da^z, r * da^h~), the input's (da^r, da^z, da^h~)
         dh_prev = dh * (1 - z) + (da^r, da^z, r * da^h~) W
 

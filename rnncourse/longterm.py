@@ -216,7 +216,8 @@ def information_flow(Hs, G, W):
 
     Inputs:
     - Hs: hidden states of a tanh RNN, shape (N, T, H).
-    - G: total gradients on those states, shape (N, T, H), nonzero wherever Omega is taken.
+    - G: total gradients on those states (``grad_Hs`` in the book, whose G_k is the gain of step k),
+      shape (N, T, H), nonzero wherever Omega is taken.
     - W: hidden-to-hidden weights, shape (H, H).
 
     Returns a tuple of:

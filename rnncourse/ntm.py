@@ -169,10 +169,9 @@ def content_addressing_backward(dw_c, memory, q, beta):
 
     With the logits ``chi = beta cos`` and ``w^c = softmax(chi)``:
     ``dchi = w^c * (dw_c - sum_j w^c_j dw_c_j)``, ``dbeta = sum_i dchi_i cos_i``, and with
-    ``dcos = beta dchi``, for ``cos_i = q.M(i) / (a_i b)``
-    (``a_i = ||M(i)||_o``, ``b = ||q||_o``):
-    ``dM(i) = dcos_i (q / (a_i b) - cos_i M(i) / a_i^2)`` and
-    ``dq = sum_i dcos_i M(i) / (a_i b) - (sum_i dcos_i cos_i) q / b^2``.
+    ``dcos = beta dchi``, for ``cos_i = q.M(i) / (||M(i)||_o ||q||_o)``:
+    ``dM(i) = dcos_i (q / (||M(i)||_o ||q||_o) - cos_i M(i) / ||M(i)||_o^2)`` and
+    ``dq = sum_i dcos_i M(i) / (||M(i)||_o ||q||_o) - (sum_i dcos_i cos_i) q / ||q||_o^2``.
 
     Inputs:
     - dw_c: upstream gradient on w_c, shape (N, S).
@@ -314,7 +313,7 @@ def circular_shift_backward(dw_tilde, w_g, s):
 
 
 def _sharpen_parts(w_tilde, xi):
-    """log w~ (0 where w~ = 0), the mask of positive entries, log Z and w."""
+    """log w~ (0 where w~ = 0), the mask of positive entries, log sum_j w~_j^xi and w."""
     positive = w_tilde > 0
     log_w = np.log(np.where(positive, w_tilde, 1.0))
     z = np.where(positive, xi[:, None] * log_w, -np.inf)

@@ -502,14 +502,14 @@ def memory_capacity(x, states, max_delay, mu=1e-06):
     T = x.shape[0]
     steps = np.arange(max_delay, T)
     train, test = steps[:len(steps) // 2], steps[len(steps) // 2:]
-    r2 = np.zeros(max_delay)
+    mc_k = np.zeros(max_delay)
     for k in range(1, max_delay + 1):
         V, c = ridge_readout(states[train], x[train - k + 1][:, None], mu)
         y = states[test] @ V[0] + c[0]
         y, target = y - y.mean(), x[test - k + 1] - x[test - k + 1].mean()
         denom = np.sum(y * y) * np.sum(target * target)
-        r2[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
-    return float(np.sum(r2)), r2
+        mc_k[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
+    return float(np.sum(mc_k)), mc_k
 """)
 mutant(A4, "esn_forecast", "forecast_from_the_state_one_step_late", """
 def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
@@ -522,14 +522,14 @@ mutant(A4, "memory_capacity", "memory_capacity_scored_on_the_training_steps", ""
 def memory_capacity(x, states, max_delay, mu=1e-06):
     T = x.shape[0]
     steps = np.arange(max_delay, T)
-    r2 = np.zeros(max_delay)
+    mc_k = np.zeros(max_delay)
     for k in range(1, max_delay + 1):
         V, c = ridge_readout(states[steps], x[steps - k][:, None], mu)
         y = states[steps] @ V[0] + c[0]
         y, target = y - y.mean(), x[steps - k] - x[steps - k].mean()
         denom = np.sum(y * y) * np.sum(target * target)
-        r2[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
-    return float(np.sum(r2)), r2
+        mc_k[k - 1] = np.sum(y * target) ** 2 / denom if denom > 0 else 0.0
+    return float(np.sum(mc_k)), mc_k
 """)
 mutant(A4, "esn_forecast", "forecast_trains_on_the_washout", """
 def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
@@ -1271,7 +1271,7 @@ def perplexity(O, Y):
     return float(np.exp(-np.mean(np.max(log_probs, axis=2))))
 """)
 _TB = """
-def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_step(params, inputs, targets, state, lstm, lr, max_norm):
     N, T = inputs.shape
     K = params["V"].shape[0]
     h0, C0 = state
@@ -1294,22 +1294,22 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
 """
 _TB_OK = dict(start="h0, C0", denominator="N * T", dV='np.einsum("ntk,nth->kh", dO, Hs)',
               clip="norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))\n"
-                   "    scale = g_max / norm if norm > g_max else 1.0",
-              update="params[name] - eta * scale * grads[name]", last="(Hs[:, -1], Cs[:, -1])")
+                   "    scale = max_norm / norm if norm > max_norm else 1.0",
+              update="params[name] - lr * scale * grads[name]", last="(Hs[:, -1], Cs[:, -1])")
 mutant(A9, "tbptt_step", "tbptt_starts_from_zeros", _v(_TB, _TB_OK, start="np.zeros_like(h0), np.zeros_like(C0)"))
 mutant(A9, "tbptt_step", "tbptt_gradient_divided_by_n_only", _v(_TB, _TB_OK, denominator="N"))
 mutant(A9, "tbptt_step", "tbptt_transposed_dV", _v(_TB, _TB_OK, dV='np.einsum("ntk,nth->hk", dO, Hs)'))
 mutant(A9, "tbptt_step", "tbptt_clips_each_gradient_on_its_own", _v(_TB, _TB_OK,
-       clip="grads = {k: g * min(1.0, g_max / np.sqrt(np.sum(g ** 2))) for k, g in grads.items()}\n    scale = 1.0"))
+       clip="grads = {k: g * min(1.0, max_norm / np.sqrt(np.sum(g ** 2))) for k, g in grads.items()}\n    scale = 1.0"))
 mutant(A9, "tbptt_step", "tbptt_always_rescales_to_g_max", _v(_TB, _TB_OK,
-       clip="norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))\n    scale = g_max / norm"))
-mutant(A9, "tbptt_step", "tbptt_steps_uphill", _v(_TB, _TB_OK, update="params[name] + eta * scale * grads[name]"))
+       clip="norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))\n    scale = max_norm / norm"))
+mutant(A9, "tbptt_step", "tbptt_steps_uphill", _v(_TB, _TB_OK, update="params[name] + lr * scale * grads[name]"))
 mutant(A9, "tbptt_step", "tbptt_returns_the_first_state", _v(_TB, _TB_OK, last="(Hs[:, 0], Cs[:, 0])"))
 mutant(A9, "tbptt_step", "tbptt_returns_the_state_it_was_given", _v(_TB, _TB_OK, last="state"))
 mutant(A9, "tbptt_step", "tbptt_updates_the_callers_arrays", _v(_TB, _TB_OK,
-       update="params[name].__isub__(eta * scale * grads[name])"))
+       update="params[name].__isub__(lr * scale * grads[name])"))
 mutant(A9, "tbptt_step", "tbptt_skips_the_output_layer_update", _v(_TB, _TB_OK,
-       update="params[name] - eta * scale * grads[name] if name in ('U', 'W', 'b') else params[name].copy()"))
+       update="params[name] - lr * scale * grads[name] if name in ('U', 'W', 'b') else params[name].copy()"))
 _PC = """
 def perplexity_by_context(step, state0, ids, ells):
     N, L = ids.shape

@@ -632,9 +632,9 @@ def test_tbptt_step_is_a_clipped_gradient_step_on_the_loss_per_character(clip):
     state = (rng.normal(0, 0.5, (3, 3)), rng.normal(0, 0.5, (3, 3)))
     g = {k: numerical_gradient(lambda _: _chunk_loss(p, inputs, targets, state), p[k]) for k in p}
     norm = math.sqrt(sum(float(np.sum(v * v)) for v in g.values()))
-    g_max = norm / 4 if clip else 10 * norm
+    max_norm = norm / 4 if clip else 10 * norm
     before = {k: v.copy() for k, v in p.items()}
-    new, loss, (h_T, C_T) = tbptt_step(p, inputs, targets, state, lstm_chunk, 0.2, g_max)
+    new, loss, (h_T, C_T) = tbptt_step(p, inputs, targets, state, lstm_chunk, 0.2, max_norm)
     assert loss == pytest.approx(_chunk_loss(p, inputs, targets, state), rel=1e-12)
     scale = 0.25 if clip else 1.0
     for k in p:

@@ -98,11 +98,11 @@ def test_memory_capacity_of_a_delay_line():
     rng = np.random.default_rng(5)
     u = rng.uniform(-1, 1, 400)
     states = np.stack([np.roll(u, j) for j in range(5)], axis=1)
-    mc, r2 = memory_capacity(u, states, 8)
-    assert r2.shape == (8,)
-    np.testing.assert_allclose(r2[:4], 1.0, atol=1e-6)
-    assert np.all(r2[4:] < 0.05)
-    assert mc == pytest.approx(r2.sum())
+    mc, mc_k = memory_capacity(u, states, 8)
+    assert mc_k.shape == (8,)
+    np.testing.assert_allclose(mc_k[:4], 1.0, atol=1e-6)
+    assert np.all(mc_k[4:] < 0.05)
+    assert mc == pytest.approx(mc_k.sum())
     with pytest.raises(ValueError, match="states has shape"):
         memory_capacity(u, states[:-1], 8)
     with pytest.raises(ValueError, match="max_delay"):

@@ -155,7 +155,8 @@ TASKS = [
          "equations come from setting the gradient of the penalised squared error to zero", outputs=("V", "c")),
     Task("memory_capacity", 4, esn.memory_capacity, _cases_memory_capacity,
          "for each delay, train on the first half of the usable steps and measure the squared correlation "
-         "on the second half; the capacity is the sum over delays", outputs=("mc", "r2"), calls=("ridge_readout",)),
+         "on the second half; the capacity is the sum over delays", outputs=("mc", "mc_k"),
+         calls=("ridge_readout",)),
     Task("esn_forecast", 4, esn.esn_forecast, _cases_esn_forecast,
          "the readout learns to map the state after each input to the next input; train after the washout, "
          "then predict the held-out part from the states that precede it", calls=("ridge_readout",),

@@ -216,16 +216,16 @@ def _cases_perplexity(rng):
 
 def _cases_tbptt_step(rng):
     cases = []
-    for K, H, N, T, g_max in [(4, 2, 1, 1, 100.0), (5, 3, 2, 4, 100.0), (7, 4, 3, 6, 0.05), (6, 5, 4, 5, 0.5)]:
+    for K, H, N, T, max_norm in [(4, 2, 1, 1, 100.0), (5, 3, 2, 4, 100.0), (7, 4, 3, 6, 0.05), (6, 5, 4, 5, 0.5)]:
         params = _lm_params(rng, K, H)
         inputs = rng.integers(0, K, (N, T))
         targets = np.concatenate([inputs[:, 1:], rng.integers(0, K, (N, 1))], axis=1)
         state = (rng.normal(0, 0.5, (N, H)), rng.normal(0, 0.5, (N, H)))
-        label = f"K={K}, H={H}, N={N}, T={T}, g_max={g_max}"
+        label = f"K={K}, H={H}, N={N}, T={T}, max_norm={max_norm}"
         grads_norm = _gradient_norm(params, inputs, targets, state)
-        label += " (clipped)" if grads_norm > g_max else " (not clipped)"
+        label += " (clipped)" if grads_norm > max_norm else " (not clipped)"
         cases.append((label, {"params": params, "inputs": inputs, "targets": targets, "state": state,
-                              "lstm": lstm_chunk_function(), "eta": float(rng.uniform(0.05, 0.5)), "g_max": g_max}))
+                              "lstm": lstm_chunk_function(), "lr": float(rng.uniform(0.05, 0.5)), "max_norm": max_norm}))
     return cases
 
 
@@ -274,14 +274,14 @@ def _descent_probes(task, rng):
     """
     probes = []
     cases = []
-    for K, H, N, T, g_max in [(6, 4, 3, 8, 1.0), (8, 5, 2, 10, 0.2), (5, 3, 4, 6, 100.0)]:
+    for K, H, N, T, max_norm in [(6, 4, 3, 8, 1.0), (8, 5, 2, 10, 0.2), (5, 3, 4, 6, 100.0)]:
         params = _lm_params(rng, K, H)
         inputs = rng.integers(0, K, (N, T))
         targets = rng.integers(0, K, (N, T))
         state = (rng.normal(0, 0.5, (N, H)), rng.normal(0, 0.5, (N, H)))
-        cases.append((f"K={K}, H={H}, N={N}, T={T}, eta=0.05, g_max={g_max}",
+        cases.append((f"K={K}, H={H}, N={N}, T={T}, lr=0.05, max_norm={max_norm}",
                       {"params": params, "inputs": inputs, "targets": targets, "state": state,
-                       "lstm": lstm_chunk_function(), "eta": 0.05, "g_max": g_max}))
+                       "lstm": lstm_chunk_function(), "lr": 0.05, "max_norm": max_norm}))
     for i, (label, kwargs) in enumerate(cases, start=1):
         params, inputs, targets, state = (kwargs[k] for k in ("params", "inputs", "targets", "state"))
         what = f"tbptt_step lowers the loss, case {i} of {len(cases)} ({label})"
@@ -320,7 +320,7 @@ def _descent_probes(task, rng):
             if not 0.9 <= ratio <= 1.1:
                 raise TestFailure(
                     f"{what}: the step points the right way but is {ratio:.3g} times as long as a step of "
-                    f"size eta along the gradient clipped to norm g_max. Hint: {task.hint}.")
+                    f"size lr along the gradient clipped to norm max_norm. Hint: {task.hint}.")
 
         probes.append(Probe(what, kwargs, judge))
     return probes

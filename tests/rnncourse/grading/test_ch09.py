@@ -137,17 +137,17 @@ def perplexity_without_shift(O, Y):
     return float(np.exp(-np.mean(np.log(p))))
 
 
-def tbptt_from_zeros(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_from_zeros(params, inputs, targets, state, lstm, lr, max_norm):
     zeros = (np.zeros_like(state[0]), np.zeros_like(state[1]))
-    return charlm.tbptt_step(params, inputs, targets, zeros, lstm, eta, g_max)
+    return charlm.tbptt_step(params, inputs, targets, zeros, lstm, lr, max_norm)
 
 
-def tbptt_summed_over_time(params, inputs, targets, state, lstm, eta, g_max):
-    return charlm.tbptt_step(params, inputs, targets, state, lstm, eta * inputs.shape[1], g_max * inputs.shape[1])
+def tbptt_summed_over_time(params, inputs, targets, state, lstm, lr, max_norm):
+    return charlm.tbptt_step(params, inputs, targets, state, lstm, lr * inputs.shape[1], max_norm * inputs.shape[1])
 
 
-def tbptt_uphill(params, inputs, targets, state, lstm, eta, g_max):
-    new, loss, last = charlm.tbptt_step(params, inputs, targets, state, lstm, eta, g_max)
+def tbptt_uphill(params, inputs, targets, state, lstm, lr, max_norm):
+    new, loss, last = charlm.tbptt_step(params, inputs, targets, state, lstm, lr, max_norm)
     return {k: 2 * params[k] - new[k] for k in params}, loss, last
 
 
@@ -177,7 +177,7 @@ def test_realistic_mistakes_fail_with_a_message(name, func, check, message):
 
 
 def test_a_step_that_returns_no_parameters_fails_the_descent_check_with_a_message():
-    def no_params(params, inputs, targets, state, lstm, eta, g_max):
+    def no_params(params, inputs, targets, state, lstm, lr, max_norm):
         return {}, 0.0, state
 
     with raises_message(r"new_params\['U'\] should be a finite float array"):

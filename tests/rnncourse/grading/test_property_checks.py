@@ -207,7 +207,7 @@ def _loss(params, inputs, targets, state, lstm):
     return float(-np.take_along_axis(log_p, targets[..., None], axis=2).mean())
 
 
-def tbptt_by_finite_differences(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_by_finite_differences(params, inputs, targets, state, lstm, lr, max_norm):
     """A correct step written differently: the gradient by centred differences of the loss, no backward."""
     grads, eps = {}, 1e-6
     for k, p in params.items():
@@ -220,10 +220,10 @@ def tbptt_by_finite_differences(params, inputs, targets, state, lstm, eta, g_max
             g[i] = (up - down) / (2 * eps)
         grads[k] = g
     norm = np.sqrt(sum(np.sum(g * g) for g in grads.values()))
-    scale = min(1.0, g_max / norm)
+    scale = min(1.0, max_norm / norm)
     K = params["V"].shape[0]
     Hs, Cs, _ = lstm(params, np.eye(K)[inputs], *state)
-    new = {k: params[k] - eta * scale * grads[k] for k in params}
+    new = {k: params[k] - lr * scale * grads[k] for k in params}
     return new, _loss(params, inputs, targets, state, lstm), (Hs[:, -1], Cs[:, -1])
 
 
@@ -231,46 +231,46 @@ def _with(params, state, new):
     return {**{k: v.copy() for k, v in params.items()}, **new}, 1.0, state
 
 
-def tbptt_output_bias_to_log_frequencies(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_output_bias_to_log_frequencies(params, inputs, targets, state, lstm, lr, max_norm):
     # No gradient: the model forgets its input and predicts the targets' frequencies.
     K = params["V"].shape[0]
     freq = (np.bincount(targets.ravel(), minlength=K) + 0.5) / (targets.size + 0.5 * K)
     return _with(params, state, {"V": np.zeros_like(params["V"]), "c": np.log(freq)})
 
 
-def tbptt_all_zeros(params, inputs, targets, state, lstm, eta, g_max):  # the uniform model
+def tbptt_all_zeros(params, inputs, targets, state, lstm, lr, max_norm):  # the uniform model
     return {k: np.zeros_like(v) for k, v in params.items()}, 1.0, state
 
 
-def tbptt_unchanged(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_unchanged(params, inputs, targets, state, lstm, lr, max_norm):
     return _with(params, state, {})
 
 
-def tbptt_tiny_random_step(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_tiny_random_step(params, inputs, targets, state, lstm, lr, max_norm):
     rng = np.random.default_rng(int(inputs.sum()))
     return _with(params, state, {k: v + 1e-4 * rng.normal(size=v.shape) for k, v in params.items()})
 
 
-def tbptt_random_step_kept_if_downhill(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_random_step_kept_if_downhill(params, inputs, targets, state, lstm, lr, max_norm):
     # Forward passes only: a random direction, or its opposite, whichever lowers the loss.
     rng = np.random.default_rng(int(inputs.sum()))
     d = {k: rng.normal(size=v.shape) for k, v in params.items()}
-    scale = eta * g_max / np.sqrt(sum(np.sum(v * v) for v in d.values()))
+    scale = lr * max_norm / np.sqrt(sum(np.sum(v * v) for v in d.values()))
     best = min(({k: params[k] + s * scale * d[k] for k in params} for s in (1, -1)),
                key=lambda p: _loss(p, inputs, targets, state, lstm))
     return best, 1.0, state
 
 
-def tbptt_output_layer_only(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_output_layer_only(params, inputs, targets, state, lstm, lr, max_norm):
     # Half the work: the exact gradients of V and c (taken from an unclipped reference step), none for
     # the LSTM, then clipped and stepped as the task says.
-    new, _, last = charlm.tbptt_step(params, inputs, targets, state, lstm, eta, np.inf)
-    grads = {"V": (params["V"] - new["V"]) / eta, "c": (params["c"] - new["c"]) / eta}
-    scale = min(1.0, g_max / np.sqrt(sum(np.sum(g * g) for g in grads.values())))
-    return _with(params, last, {k: params[k] - eta * scale * grads[k] for k in grads})
+    new, _, last = charlm.tbptt_step(params, inputs, targets, state, lstm, lr, np.inf)
+    grads = {"V": (params["V"] - new["V"]) / lr, "c": (params["c"] - new["c"]) / lr}
+    scale = min(1.0, max_norm / np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+    return _with(params, last, {k: params[k] - lr * scale * grads[k] for k in grads})
 
 
-def tbptt_sign_of_the_gradient(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_sign_of_the_gradient(params, inputs, targets, state, lstm, lr, max_norm):
     # Downhill in every coordinate, but not the gradient's direction (sign descent).
     new = charlm.tbptt_step(params, inputs, targets, state, lstm, 1.0, np.inf)[0]
     return _with(params, state, {k: params[k] - 1e-3 * np.sign(params[k] - new[k]) for k in params})

@@ -14,9 +14,9 @@ def memory_capacity(x, states, max_delay, mu=1e-06):
     T = len(x)
     steps = np.arange(max_delay, T)
     train, test = steps[: len(steps) // 2], steps[len(steps) // 2:]
-    r2 = np.zeros(max_delay)
+    mc_k = np.zeros(max_delay)
     for k in range(1, max_delay + 1):
         V, c = ridge_readout(states[train], x[train - k].reshape(-1, 1), mu)
         y = states[test] @ V.T + c
-        r2[k - 1] = np.corrcoef(y[:, 0], x[test - k])[0, 1] ** 2
-    return float(r2.sum()), r2
+        mc_k[k - 1] = np.corrcoef(y[:, 0], x[test - k])[0, 1] ** 2
+    return float(mc_k.sum()), mc_k

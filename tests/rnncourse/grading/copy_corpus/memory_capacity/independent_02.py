@@ -19,5 +19,5 @@ def memory_capacity(x, states, max_delay, mu=1e-06):
         a, b = pred - pred.mean(), true - true.mean()
         den = (a @ a) * (b @ b)
         scores.append((a @ b) ** 2 / den if den > 0 else 0.0)
-    r2 = np.array(scores)
-    return float(r2.sum()), r2
+    mc_k = np.array(scores)
+    return float(mc_k.sum()), mc_k

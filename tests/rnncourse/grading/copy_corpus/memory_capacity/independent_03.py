@@ -20,5 +20,5 @@ def memory_capacity(x, states, max_delay, mu=1e-06):
     tc = true - true.mean(axis=0)
     num = (pc * tc).sum(axis=0) ** 2
     den = (pc ** 2).sum(axis=0) * (tc ** 2).sum(axis=0)
-    r2 = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
-    return float(np.sum(r2)), r2
+    mc_k = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+    return float(np.sum(mc_k)), mc_k

@@ -23,6 +23,6 @@ def memory_capacity(x, states, max_delay, mu=1e-06):
     idx = list(range(max_delay, len(x)))
     cut = len(idx) // 2
     tr, te = np.array(idx[:cut]), np.array(idx[cut:])
-    r2 = np.array([squared_correlation(predict(states[te], fit_readout(states[tr], x[tr - k], mu)), x[te - k])
-                   for k in range(1, max_delay + 1)])
-    return float(r2.sum()), r2
+    mc_k = np.array([squared_correlation(predict(states[te], fit_readout(states[tr], x[tr - k], mu)),
+                                         x[te - k]) for k in range(1, max_delay + 1)])
+    return float(mc_k.sum()), mc_k

@@ -1,4 +1,4 @@
-"""memory_capacity: lstsq on the penalised, augmented system, r2 from np.cov."""
+"""memory_capacity: lstsq on the penalised, augmented system, MC_k from np.cov."""
 import numpy as np
 
 
@@ -12,12 +12,12 @@ def memory_capacity(x, states, max_delay, mu=1e-06):
     S_te = states[list(test_rows)]
     A = np.vstack([np.hstack([S_tr, np.ones((n_tr, 1))]),
                    np.hstack([np.sqrt(mu) * np.eye(H), np.zeros((H, 1))])])
-    r2 = np.zeros(max_delay)
+    mc_k = np.zeros(max_delay)
     for d in range(1, max_delay + 1):
         rhs = np.concatenate([x[[t - d for t in train_rows]], np.zeros(H)])
         w = np.linalg.lstsq(A, rhs, rcond=None)[0]
         out = S_te @ w[:H] + w[H]
         goal = x[[t - d for t in test_rows]]
         C = np.cov(out, goal)
-        r2[d - 1] = C[0, 1] ** 2 / (C[0, 0] * C[1, 1]) if C[0, 0] * C[1, 1] > 0 else 0.0
-    return float(r2.sum()), r2
+        mc_k[d - 1] = C[0, 1] ** 2 / (C[0, 0] * C[1, 1]) if C[0, 0] * C[1, 1] > 0 else 0.0
+    return float(mc_k.sum()), mc_k

@@ -8,7 +8,7 @@ def memory_capacity(x, states, max_delay, mu=1e-06):
     T, H = states.shape
     steps = [t for t in range(max_delay, T)]
     n_train = len(steps) // 2
-    r2 = []
+    mc_k = []
     for k in range(1, max_delay + 1):
         Z, y = [], []
         for t in steps[:n_train]:
@@ -24,6 +24,6 @@ def memory_capacity(x, states, max_delay, mu=1e-06):
         sxy = sum((p - mp) * (g - mg) for p, g in zip(preds, goal))
         sxx = sum((p - mp) ** 2 for p in preds)
         syy = sum((g - mg) ** 2 for g in goal)
-        r2.append(sxy * sxy / (sxx * syy) if sxx * syy > 0 else 0.0)
-    r2 = np.array(r2)
-    return math.fsum(r2), r2
+        mc_k.append(sxy * sxy / (sxx * syy) if sxx * syy > 0 else 0.0)
+    mc_k = np.array(mc_k)
+    return math.fsum(mc_k), mc_k

@@ -10,11 +10,11 @@ def memory_capacity(x, states, max_delay, mu=1e-06):
     ones = np.ones((n, 1))
     Z = np.concatenate([S, ones], axis=1)
     G = np.einsum("ti,tj->ij", Z[:h], Z[:h]) + np.diag([mu] * H + [0.0])
-    r2 = np.empty(max_delay)
+    mc_k = np.empty(max_delay)
     for k in range(1, max_delay + 1):
         target = x[max_delay - k:T - k]
         coef = np.linalg.solve(G, np.einsum("ti,t->i", Z[:h], target[:h]))
         y = Z[h:] @ coef
         corr = np.corrcoef(y, target[h:])[0, 1]
-        r2[k - 1] = corr * corr
-    return float(r2.sum()), r2
+        mc_k[k - 1] = corr * corr
+    return float(mc_k.sum()), mc_k

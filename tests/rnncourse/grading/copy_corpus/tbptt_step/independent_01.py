@@ -1,7 +1,7 @@
 import numpy as np
 
 
-def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_step(params, inputs, targets, state, lstm, lr, max_norm):
     N, T = inputs.shape
     K = params["V"].shape[0]
     X = np.eye(K)[inputs]
@@ -16,7 +16,7 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
     grads["V"] = np.einsum("ntk,nth->kh", dO, Hs)
     grads["c"] = dO.sum(axis=(0, 1))
     norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
-    if norm > g_max:
-        grads = {k: g * (g_max / norm) for k, g in grads.items()}
-    new_params = {k: params[k] - eta * grads[k] for k in params}
+    if norm > max_norm:
+        grads = {k: g * (max_norm / norm) for k, g in grads.items()}
+    new_params = {k: params[k] - lr * grads[k] for k in params}
     return new_params, float(loss), (Hs[:, -1].copy(), Cs[:, -1].copy())

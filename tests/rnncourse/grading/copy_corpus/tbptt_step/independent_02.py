@@ -7,7 +7,7 @@ def logsumexp(a, axis=-1, keepdims=False):
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
-def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_step(params, inputs, targets, state, lstm, lr, max_norm):
     N, T = inputs.shape
     V, c = params["V"], params["c"]
     K = V.shape[0]
@@ -27,6 +27,6 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
     grads = dict(backward(d_logits @ V))
     grads.update(V=dV, c=dc)
     total = np.sqrt(sum(float((g * g).sum()) for g in grads.values()))
-    scale = min(1.0, g_max / total) if total > 0 else 1.0
-    new = {name: value - eta * scale * grads[name] for name, value in params.items()}
+    scale = min(1.0, max_norm / total) if total > 0 else 1.0
+    new = {name: value - lr * scale * grads[name] for name, value in params.items()}
     return new, float(loss), (Hs[:, T - 1].copy(), Cs[:, T - 1].copy())

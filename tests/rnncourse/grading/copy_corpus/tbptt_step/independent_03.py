@@ -3,7 +3,7 @@ import math
 import numpy as np
 
 
-def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_step(params, inputs, targets, state, lstm, lr, max_norm):
     N, T = inputs.shape
     K = params["c"].shape[0]
     X = np.zeros((N, T, K))
@@ -33,8 +33,8 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
     grads = backward(dHs)
     grads["V"], grads["c"] = dV, dc
     norm = math.sqrt(sum(float(np.sum(grads[k] ** 2)) for k in grads))
-    factor = g_max / norm if norm > g_max else 1.0
+    factor = max_norm / norm if norm > max_norm else 1.0
     new_params = {}
     for key in params:
-        new_params[key] = params[key] - eta * factor * grads[key]
+        new_params[key] = params[key] - lr * factor * grads[key]
     return new_params, float(loss), (Hs[:, -1].copy(), Cs[:, -1].copy())

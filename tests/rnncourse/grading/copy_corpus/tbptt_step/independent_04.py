@@ -1,7 +1,7 @@
 import numpy as np
 
 
-def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_step(params, inputs, targets, state, lstm, lr, max_norm):
     names = ["U", "W", "b", "V", "c"]
     N, T = inputs.shape
     K = params["V"].shape[0]
@@ -18,11 +18,11 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
     # clip all five together: one vector of every entry
     flat = np.concatenate([grads[k].ravel() for k in names])
     g_norm = np.linalg.norm(flat)
-    if g_norm > g_max:
-        flat = flat * (g_max / g_norm)
+    if g_norm > max_norm:
+        flat = flat * (max_norm / g_norm)
     new_params, offset = {}, 0
     for k in names:
         size = params[k].size
-        new_params[k] = params[k] - eta * flat[offset:offset + size].reshape(params[k].shape)
+        new_params[k] = params[k] - lr * flat[offset:offset + size].reshape(params[k].shape)
         offset += size
     return new_params, loss, (Hs[:, -1, :].copy(), Cs[:, -1, :].copy())

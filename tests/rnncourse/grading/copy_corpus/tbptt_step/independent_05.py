@@ -1,7 +1,7 @@
 import numpy as np
 
 
-def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_step(params, inputs, targets, state, lstm, lr, max_norm):
     U, W, b, V, c = (params[k] for k in ("U", "W", "b", "V", "c"))
     N, T = inputs.shape
     K = V.shape[0]
@@ -21,9 +21,9 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
     grads["V"] = delta.T @ flat_H
     grads["c"] = delta.sum(axis=0)
     sq = sum(np.vdot(g, g) for g in grads.values())
-    if np.sqrt(sq) > g_max:
-        ratio = g_max / np.sqrt(sq)
+    if np.sqrt(sq) > max_norm:
+        ratio = max_norm / np.sqrt(sq)
         for k in grads:
             grads[k] = grads[k] * ratio
-    updated = {k: params[k] - eta * grads[k] for k in ("U", "W", "b", "V", "c")}
+    updated = {k: params[k] - lr * grads[k] for k in ("U", "W", "b", "V", "c")}
     return updated, float(loss), (Hs[:, -1].copy(), Cs[:, -1].copy())

@@ -6,7 +6,7 @@ def _log_softmax(z):
     return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
 
 
-def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_step(params, inputs, targets, state, lstm, lr, max_norm):
     count = inputs.size
     K = len(params["c"])
     onehot = np.eye(K)
@@ -19,7 +19,7 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
     grads["V"] = np.tensordot(dO, Hs, axes=([0, 1], [0, 1]))
     grads["c"] = dO.sum(axis=(0, 1))
     global_norm = np.sqrt(np.sum([np.sum(np.square(g)) for g in grads.values()]))
-    clip = np.minimum(1.0, g_max / global_norm)
-    new_params = {name: params[name] - eta * clip * grads[name] for name in params}
+    clip = np.minimum(1.0, max_norm / global_norm)
+    new_params = {name: params[name] - lr * clip * grads[name] for name in params}
     last = (np.array(Hs[:, -1]), np.array(Cs[:, -1]))
     return new_params, float(loss), last

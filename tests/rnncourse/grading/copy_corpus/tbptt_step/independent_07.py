@@ -1,7 +1,7 @@
 import numpy as np
 
 
-def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_step(params, inputs, targets, state, lstm, lr, max_norm):
     N, T = inputs.shape
     V, c = params["V"], params["c"]
     K = V.shape[0]
@@ -27,8 +27,8 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
     grads = backward(dHs)
     grads.update({"V": dV, "c": dc})
     norm = np.sqrt(sum((grads[k] ** 2).sum() for k in ("U", "W", "b", "V", "c")))
-    if norm > g_max:
+    if norm > max_norm:
         for k in grads:
-            grads[k] = grads[k] * g_max / norm
-    new_params = {k: params[k] - eta * grads[k] for k in ("U", "W", "b", "V", "c")}
+            grads[k] = grads[k] * max_norm / norm
+    new_params = {k: params[k] - lr * grads[k] for k in ("U", "W", "b", "V", "c")}
     return new_params, float(total_loss / (N * T)), (Hs[:, -1].copy(), Cs[:, -1].copy())

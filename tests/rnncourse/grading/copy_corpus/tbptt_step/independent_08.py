@@ -18,7 +18,7 @@ def _softmax_cross_entropy(O, targets):
     return -(Y * log_p).sum() / n, (np.exp(log_p) - Y) / n
 
 
-def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
+def tbptt_step(params, inputs, targets, state, lstm, lr, max_norm):
     K = params["V"].shape[0]
     Hs, Cs, backward = lstm(params, _one_hot(inputs, K), state[0], state[1])
     O = Hs @ params["V"].T + params["c"]
@@ -30,6 +30,6 @@ def tbptt_step(params, inputs, targets, state, lstm, eta, g_max):
     }
     grads.update(backward(dO @ params["V"]))
     norm = math.sqrt(sum(float(np.sum(g * g)) for g in grads.values()))
-    coef = eta * (g_max / norm if norm > g_max else 1.0)
+    coef = lr * (max_norm / norm if norm > max_norm else 1.0)
     new_params = {k: p - coef * grads[k] for k, p in params.items()}
     return new_params, float(loss), (Hs[:, -1].copy(), Cs[:, -1].copy())
