@@ -198,10 +198,10 @@ def gradient_decay_rate(dHs, X, h0, Hs, U, W):
     return float(np.exp(slope)), spectral_radius(W)
 
 
-def information_flow(Hs, G, W):
-    """Pascanu et al.'s information-flow regulariser Omega and its gradients, with G held constant.
+def information_flow(Hs, grad_Hs, W):
+    """Pascanu et al.'s information-flow regulariser Omega and its gradients, with grad_Hs held constant.
 
-    For the states ``h_t = Hs[:, t]`` and the total gradients ``grad_t = G[:, t]`` on them
+    For the states ``h_t = Hs[:, t]`` and the total gradients ``grad_t = grad_Hs[:, t]`` on them
     (from backpropagation through time; the book's nabla_{h_t} L, since g is the gradient on the
     parameters), the backward step from t to t - 1 multiplies
     ``grad_t`` by ``J_t^T = W^T diag(1 - h_t^2)``. Omega sums the squared deviation from 1 of
@@ -209,35 +209,35 @@ def information_flow(Hs, G, W):
 
         Omega = sum_{n, t} (||W^T (d_t * grad_t)|| / ||grad_t|| - 1)^2,   d_t = 1 - h_t^2.
 
-    The gradients treat G as a constant (the usual approximation): with ``chi = d_t * grad_t``,
+    The gradients treat grad_Hs as a constant (the usual approximation): with ``chi = d_t * grad_t``,
     ``B = W^T chi`` and the gain ``gain = ||B|| / ||grad_t||``, each term adds
     ``2 (gain - 1) chi B^T / (||B|| ||grad_t||)`` to dOmega/dW and
     ``-4 (gain - 1) h_t * grad_t * (W B) / (||B|| ||grad_t||)`` to dOmega/dh_t.
 
     Inputs:
     - Hs: hidden states of a tanh RNN, shape (N, T, H).
-    - G: total gradients on those states (``grad_Hs`` in the book, whose G_k is the gain of step k),
-      shape (N, T, H), nonzero wherever Omega is taken.
+    - grad_Hs: total gradients on those states (the book's nabla_{h_t} L; its G_k is the gain of
+      step k), shape (N, T, H), nonzero wherever Omega is taken.
     - W: hidden-to-hidden weights, shape (H, H).
 
     Returns a tuple of:
     - omega: Omega, a Python float.
-    - dW: dOmega/dW with G constant, shape (H, H).
-    - dHs: dOmega/dHs with G constant, shape (N, T, H) (zero at t = 0).
+    - dW: dOmega/dW with grad_Hs constant, shape (H, H).
+    - dHs: dOmega/dHs with grad_Hs constant, shape (N, T, H) (zero at t = 0).
     """
     Hs = as_float_array(Hs, "Hs", 3)
-    G = as_float_array(G, "G", 3)
+    grad_Hs = as_float_array(grad_Hs, "grad_Hs", 3)
     W = _square(W)
     N, T, H = Hs.shape
     check_shape(W, "W", (H, H), "(H, H)")
-    check_shape(G, "G", (N, T, H), "(N, T, H)")
-    h, g = Hs[:, 1:], G[:, 1:]
+    check_shape(grad_Hs, "grad_Hs", (N, T, H), "(N, T, H)")
+    h, g = Hs[:, 1:], grad_Hs[:, 1:]
     chi = (1.0 - h**2) * g
     B = chi @ W  # rows: W^T chi
     B_norm = np.sqrt(np.sum(B * B, axis=-1, keepdims=True))
     g_norm = np.sqrt(np.sum(g * g, axis=-1, keepdims=True))
     if np.any(g_norm == 0) or np.any(B_norm == 0):
-        raise ValueError("G and W^T diag(1 - h^2) G must be nonzero at every step t >= 1")
+        raise ValueError("grad_Hs and W^T diag(1 - h^2) grad_Hs must be nonzero at every step t >= 1")
     gain = B_norm / g_norm
     omega = float(np.sum((gain - 1.0) ** 2))
     coef = 2.0 * (gain - 1.0) / (B_norm * g_norm)  # (N, T-1, 1)
