@@ -580,23 +580,31 @@ def peephole_lstm_forward(X, h0, C0, U, W, b, pi_i, pi_f, pi_omega):
 def peephole_lstm_step_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega):
     """Backward pass of one peephole-LSTM step (``peephole_lstm_step_forward``).
 
-    As ``lstm_step_backward``, with three more paths through the peepholes:
-    ``da^omega`` also reaches the new cell (``dC += da^omega * pi_omega``), and
-    ``da^i``, ``da^f`` reach the old one (``dC_prev = dC * f + da^i * pi_i + da^f * pi_f``).
-    The peephole gradients are ``sum over the batch of da^i * C_prev``, ``da^f * C_prev``,
-    ``da^omega * C_next``.
+    ``dh_next`` and ``dC_next`` are the gradients of a scalar loss L on ``h_next`` and
+    ``C_next`` (``dC_next`` the part that reaches the new cell from later steps, not through
+    ``h_next``); the function returns the gradients of L on the step's inputs and parameters.
 
     Inputs:
     - dh_next: upstream gradient on h_next, shape (N, H).
-    - dC_next: upstream gradient on C_next, shape (N, H).
-    - x: inputs, shape (N, D); h_prev, C_prev: previous states, shape (N, H) each.
-    - U, W, b: stacked parameters, shapes (4H, D), (4H, H), (4H,).
-    - pi_i, pi_f, pi_omega: peephole weights, shape (H,) each.
+    - dC_next: upstream gradient on C_next from the next step's cell, shape (N, H).
+    - x: inputs at this step, shape (N, D).
+    - h_prev: hidden state from the previous step, shape (N, H).
+    - C_prev: cell state from the previous step, shape (N, H).
+    - U: stacked input weights, shape (4H, D), row blocks (i, f, omega, C_tilde).
+    - W: stacked recurrent weights, shape (4H, H), same order.
+    - b: stacked bias, shape (4H,), same order.
+    - pi_i, pi_f, pi_omega: peephole weights of the input, forget and output gates, shape (H,) each.
 
     Returns a tuple of:
-    - dx: shape (N, D); dh_prev: shape (N, H); dC_prev: shape (N, H).
-    - dU: shape (4H, D); dW: shape (4H, H); db: shape (4H,).
-    - dpi_i, dpi_f, dpi_omega: shape (H,) each.
+    - dx: gradient with respect to x, shape (N, D).
+    - dh_prev: gradient with respect to h_prev, shape (N, H).
+    - dC_prev: gradient with respect to C_prev, shape (N, H).
+    - dU: gradient with respect to U, shape (4H, D), summed over the batch.
+    - dW: gradient with respect to W, shape (4H, H), summed over the batch.
+    - db: gradient with respect to b, shape (4H,), summed over the batch.
+    - dpi_i: gradient with respect to pi_i, shape (H,), summed over the batch.
+    - dpi_f: gradient with respect to pi_f, shape (H,), summed over the batch.
+    - dpi_omega: gradient with respect to pi_omega, shape (H,), summed over the batch.
     """
     states = [(h_prev, "h_prev"), (C_prev, "C_prev"), (dh_next, "dh_next"), (dC_next, "dC_next")]
     x, (h_prev, C_prev, dh, dC_next), U, W, b = _check_step(x, states, U, W, b, 4, "4H")
@@ -889,19 +897,16 @@ def gru_forward(X, h0, U, W, b, return_cache=False):
 def gru_step_backward(dh_next, x, h_prev, U, W, b):
     """Backward pass of one GRU step (``gru_step_forward``).
 
-    The gates are recomputed. With ``dh = dh_next``:
-
-        da^z = dh * (h_tilde - h_prev) * z (1 - z)
-        da^h~ = dh * z * (1 - h_tilde^2)            (the pre-activation of h_tilde)
-        da^r = da^h~ * (W^h~ h_prev) * r (1 - r)
-        the recurrent product's gradient is (da^r, da^z, r * da^h~), the input's (da^r, da^z, da^h~)
-        dh_prev = dh * (1 - z) + (da^r, da^z, r * da^h~) W
+    ``dh_next`` is the gradient of a scalar loss L on ``h_next``; the function returns the
+    gradients of L on the step's inputs and parameters.
 
     Inputs:
     - dh_next: upstream gradient on h_next, shape (N, H).
     - x: inputs at this step, shape (N, D).
     - h_prev: hidden state from the previous step, shape (N, H).
-    - U, W, b: stacked parameters, shapes (3H, D), (3H, H), (3H,).
+    - U: stacked input weights, shape (3H, D), row blocks (r, z, h_tilde).
+    - W: stacked recurrent weights, shape (3H, H), same order.
+    - b: stacked bias, shape (3H,), same order.
 
     Returns a tuple of:
     - dx: gradient with respect to x, shape (N, D).

@@ -568,44 +568,6 @@ mutant(A5, "lstm_step_forward", "lstm_sigmoid_on_the_candidate", _v(_LSF, _LSF_O
 mutant(A5, "lstm_step_forward", "lstm_h_without_tanh_of_the_cell", _v(_LSF, _LSF_OK, h_next="gate_omega * C_next"))
 mutant(A5, "lstm_step_forward", "lstm_without_bias", _v(_LSF, _LSF_OK, pre="x @ U.T + h_prev @ W.T"))
 
-_LSB = """
-def lstm_step_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b):
-    H = h_prev.shape[1]
-    pre = x @ U.T + h_prev @ W.T + b
-    gate_i = sigmoid(pre[:, :H])
-    gate_f = sigmoid(pre[:, H:2 * H])
-    gate_omega = sigmoid(pre[:, 2 * H:3 * H])
-    candidate = np.tanh(pre[:, 3 * H:])
-    tanh_C = np.tanh(gate_f * C_prev + gate_i * candidate)
-    dC = {dC}
-    da_i = {da_i}
-    da_f = {da_f}
-    da_omega = {da_omega}
-    da_C_tilde = {da_C_tilde}
-    d_pre = np.concatenate([{order}], axis=1)
-    return d_pre @ U, {dh_prev}, {dC_prev}, {dU}, {dW}, np.sum(d_pre, axis=0)
-"""
-_LSB_OK = dict(dC="dC_next + dh_next * gate_omega * (1.0 - tanh_C ** 2)",
-               da_i="dC * candidate * gate_i * (1.0 - gate_i)", da_f="dC * C_prev * gate_f * (1.0 - gate_f)",
-               da_omega="dh_next * tanh_C * gate_omega * (1.0 - gate_omega)",
-               da_C_tilde="dC * gate_i * (1.0 - candidate ** 2)", order="da_i, da_f, da_omega, da_C_tilde",
-               dh_prev="d_pre @ W", dC_prev="dC * gate_f", dU="d_pre.T @ x", dW="d_pre.T @ h_prev")
-mutant(A5, "lstm_step_backward", "lstm_backward_forgets_dC_next",
-       _v(_LSB, _LSB_OK, dC="dh_next * gate_omega * (1.0 - tanh_C ** 2)"))
-mutant(A5, "lstm_step_backward", "lstm_backward_dC_prev_without_forget_gate", _v(_LSB, _LSB_OK, dC_prev="dC"))
-mutant(A5, "lstm_step_backward", "lstm_backward_dC_without_the_path_through_h", _v(_LSB, _LSB_OK, dC="dC_next"))
-mutant(A5, "lstm_step_backward", "lstm_backward_forget_gate_without_sigmoid_slope",
-       _v(_LSB, _LSB_OK, da_f="dC * C_prev"))
-mutant(A5, "lstm_step_backward", "lstm_backward_candidate_slope_missing_a_square",
-       _v(_LSB, _LSB_OK, da_C_tilde="dC * gate_i * (1.0 - candidate)"))
-mutant(A5, "lstm_step_backward", "lstm_backward_output_gate_on_the_cell_not_its_tanh",
-       _v(_LSB, _LSB_OK, da_omega="dh_next * (gate_f * C_prev + gate_i * candidate) * gate_omega * (1.0 - gate_omega)"))
-mutant(A5, "lstm_step_backward", "lstm_backward_input_and_forget_blocks_swapped",
-       _v(_LSB, _LSB_OK, order="da_f, da_i, da_omega, da_C_tilde"))
-mutant(A5, "lstm_step_backward", "lstm_backward_dW_transposed", _v(_LSB, _LSB_OK, dW="h_prev.T @ d_pre"))
-mutant(A5, "lstm_step_backward", "lstm_backward_dh_prev_without_W", _v(_LSB, _LSB_OK, dh_prev="d_pre[:, :H]"))
-mutant(A5, "lstm_step_backward", "lstm_backward_dU_averaged_over_the_batch", _v(_LSB, _LSB_OK, dU="d_pre.T @ x / x.shape[0]"))
-
 _GSF = """
 def gru_step_forward(x, h_prev, U, W, b):
     H = h_prev.shape[1]
@@ -645,16 +607,16 @@ def gru_step_backward(dh_next, x, h_prev, U, W, b):
     da_z = {da_z}
     da_h_tilde = {da_h_tilde}
     da_r = {da_r}
-    d_from_x = np.concatenate([da_r, da_z, {x_block}], axis=1)
-    d_from_h = np.concatenate([da_r, da_z, {h_block}], axis=1)
+    d_from_x = np.concatenate([{gates}, {x_block}], axis=1)
+    d_from_h = np.concatenate([{gates}, {h_block}], axis=1)
     dh_prev = {dh_prev}
-    return d_from_x @ U, dh_prev, d_from_x.T @ x, {dW}, np.sum(d_from_x, axis=0)
+    return d_from_x @ U, dh_prev, d_from_x.T @ x, {dW}, {db}
 """
 _GSB_OK = dict(da_z="dh_next * (h_tilde - h_prev) * gate_z * (1.0 - gate_z)",
                da_h_tilde="dh_next * gate_z * (1.0 - h_tilde ** 2)",
                da_r="da_h_tilde * from_h[:, 2 * H:] * gate_r * (1.0 - gate_r)", x_block="da_h_tilde",
                h_block="gate_r * da_h_tilde", dh_prev="dh_next * (1.0 - gate_z) + d_from_h @ W",
-               dW="d_from_h.T @ h_prev")
+               dW="d_from_h.T @ h_prev", gates="da_r, da_z", db="np.sum(d_from_x, axis=0)")
 mutant(A5, "gru_step_backward", "gru_backward_without_the_direct_path", _v(_GSB, _GSB_OK, dh_prev="d_from_h @ W"))
 mutant(A5, "gru_step_backward", "gru_backward_direct_path_with_z_not_1_minus_z",
        _v(_GSB, _GSB_OK, dh_prev="dh_next * gate_z + d_from_h @ W"))
@@ -669,6 +631,11 @@ mutant(A5, "gru_step_backward", "gru_backward_reset_gate_with_h_prev_not_the_pro
 mutant(A5, "gru_step_backward", "gru_backward_candidate_slope_missing_a_square",
        _v(_GSB, _GSB_OK, da_h_tilde="dh_next * gate_z * (1.0 - h_tilde)"))
 mutant(A5, "gru_step_backward", "gru_backward_dW_transposed", _v(_GSB, _GSB_OK, dW="h_prev.T @ d_from_h"))
+mutant(A5, "gru_step_backward", "gru_backward_reset_and_update_blocks_swapped", _v(_GSB, _GSB_OK, gates="da_z, da_r"))
+mutant(A5, "gru_step_backward", "gru_backward_db_averaged_over_the_batch",
+       _v(_GSB, _GSB_OK, db="np.mean(d_from_x, axis=0)"))
+mutant(A5, "gru_step_backward", "gru_backward_update_gate_with_the_candidate_alone",
+       _v(_GSB, _GSB_OK, da_z="dh_next * h_tilde * gate_z * (1.0 - gate_z)"))
 
 _PLF = """
 def peephole_lstm_step_forward(x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega):
@@ -692,6 +659,70 @@ mutant(A5, "peephole_lstm_step_forward", "peephole_without_output_peephole",
 mutant(A5, "peephole_lstm_step_forward", "peephole_forget_gate_sees_the_new_cell_input",
        _v(_PLF, _PLF_OK, gate_f="sigmoid(pre[:, H:2 * H] + pi_f * np.tanh(pre[:, 3 * H:]))"))
 
+_PLB = """
+def peephole_lstm_step_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega):
+    H = h_prev.shape[1]
+    pre = x @ U.T + h_prev @ W.T + b
+    gate_i = sigmoid(pre[:, :H] + pi_i * C_prev)
+    gate_f = sigmoid(pre[:, H:2 * H] + pi_f * C_prev)
+    candidate = np.tanh(pre[:, 3 * H:])
+    C_next = gate_f * C_prev + gate_i * candidate
+    gate_omega = sigmoid({a_omega})
+    tanh_C = np.tanh(C_next)
+    da_omega = {da_omega}
+    dC = {dC}
+    da_i = {da_i}
+    da_f = {da_f}
+    da_C_tilde = dC * gate_i * (1.0 - candidate ** 2)
+    d_pre = np.concatenate([{order}], axis=1)
+    dC_prev = {dC_prev}
+    d_peepholes = ({dpi_i}, {dpi_f}, {dpi_omega})
+    return (d_pre @ U, d_pre @ W, dC_prev, {dU}, {dW}, {db}) + d_peepholes
+"""
+_PLB_OK = dict(a_omega="pre[:, 2 * H:3 * H] + pi_omega * C_next",
+               da_omega="dh_next * tanh_C * gate_omega * (1.0 - gate_omega)",
+               dC="dC_next + dh_next * gate_omega * (1.0 - tanh_C ** 2) + da_omega * pi_omega",
+               da_i="dC * candidate * gate_i * (1.0 - gate_i)", da_f="dC * C_prev * gate_f * (1.0 - gate_f)",
+               order="da_i, da_f, da_omega, da_C_tilde", dC_prev="dC * gate_f + da_i * pi_i + da_f * pi_f",
+               dpi_i="np.sum(da_i * C_prev, axis=0)", dpi_f="np.sum(da_f * C_prev, axis=0)",
+               dpi_omega="np.sum(da_omega * C_next, axis=0)", dU="d_pre.T @ x", dW="d_pre.T @ h_prev",
+               db="np.sum(d_pre, axis=0)")
+# the paths the chapter derives for the plain LSTM
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_forgets_dC_next",
+       _v(_PLB, _PLB_OK, dC="dh_next * gate_omega * (1.0 - tanh_C ** 2) + da_omega * pi_omega"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_dC_prev_without_forget_gate",
+       _v(_PLB, _PLB_OK, dC_prev="dC + da_i * pi_i + da_f * pi_f"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_forget_gate_without_sigmoid_slope",
+       _v(_PLB, _PLB_OK, da_f="dC * C_prev"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_input_and_forget_blocks_swapped",
+       _v(_PLB, _PLB_OK, order="da_f, da_i, da_omega, da_C_tilde"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_dW_transposed", _v(_PLB, _PLB_OK, dW="h_prev.T @ d_pre"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_dU_averaged_over_the_batch",
+       _v(_PLB, _PLB_OK, dU="d_pre.T @ x / x.shape[0]"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_db_of_the_first_example_only",
+       _v(_PLB, _PLB_OK, db="d_pre[0]"))
+# the paths the peepholes add
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_without_the_output_peephole_path",
+       _v(_PLB, _PLB_OK, dC="dC_next + dh_next * gate_omega * (1.0 - tanh_C ** 2)"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_output_peephole_path_into_the_old_cell",
+       _v(_PLB, _PLB_OK, dC="dC_next + dh_next * gate_omega * (1.0 - tanh_C ** 2)",
+          dC_prev="dC * gate_f + da_i * pi_i + da_f * pi_f + da_omega * pi_omega"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_dC_prev_without_the_peephole_paths",
+       _v(_PLB, _PLB_OK, dC_prev="dC * gate_f"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_dC_prev_with_the_peepholes_swapped",
+       _v(_PLB, _PLB_OK, dC_prev="dC * gate_f + da_i * pi_f + da_f * pi_i"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_output_gate_on_the_old_cell",
+       _v(_PLB, _PLB_OK, a_omega="pre[:, 2 * H:3 * H] + pi_omega * C_prev"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_dpi_omega_with_the_old_cell",
+       _v(_PLB, _PLB_OK, dpi_omega="np.sum(da_omega * C_prev, axis=0)"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_dpi_i_and_dpi_f_swapped",
+       _v(_PLB, _PLB_OK, dpi_i="np.sum(da_f * C_prev, axis=0)", dpi_f="np.sum(da_i * C_prev, axis=0)"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_dpi_averaged_over_the_batch",
+       _v(_PLB, _PLB_OK, dpi_i="np.mean(da_i * C_prev, axis=0)", dpi_f="np.mean(da_f * C_prev, axis=0)",
+          dpi_omega="np.mean(da_omega * C_next, axis=0)"))
+mutant(A5, "peephole_lstm_step_backward", "peephole_backward_dpi_not_summed_over_the_batch",
+       _v(_PLB, _PLB_OK, dpi_i="da_i * C_prev", dpi_f="da_f * C_prev", dpi_omega="da_omega * C_next"))
+
 _LGN = """
 def lstm_gradient_norms_through_time(dHs, X, h0, C0, Hs, Cs, U, W, b):
     N, T, H = Hs.shape
@@ -707,7 +738,9 @@ def lstm_gradient_norms_through_time(dHs, X, h0, C0, Hs, Cs, U, W, b):
         dC_total = {dC_total}
         h_norms[:, t] = np.sqrt(np.sum(dh_total ** 2, axis=1))
         C_norms[:, t] = np.sqrt(np.sum(dC_total ** 2, axis=1))
-        _, dh_later, dC_later, _, _, _ = lstm_step_backward(dh_total, {dC_given}, X[:, t], h_before, C_before, U, W, b)
+        zero = np.zeros(H)
+        dh_later, dC_later = peephole_lstm_step_backward(dh_total, {dC_given}, X[:, t], h_before, C_before, U, W, b,
+                                                         zero, zero, zero)[1:3]
     return h_norms, C_norms
 """
 _LGN_OK = dict(dh_total="dh_total = dHs[:, t] + dh_later",

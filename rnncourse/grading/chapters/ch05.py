@@ -37,14 +37,6 @@ def _cases_lstm_step_forward(rng):
     return [(f"N={N}, D={D}, H={H}", _lstm_step_inputs(rng, N, D, H)) for N, D, H in STEP_SIZES]
 
 
-def _cases_lstm_step_backward(rng):
-    cases = []
-    for k, (N, D, H) in enumerate(STEP_SIZES):
-        kw = _lstm_step_inputs(rng, N, D, H)
-        dC = np.zeros((N, H)) if k == 1 else rng.normal(0, 1, (N, H))  # one case as at the last step
-        label = f"N={N}, D={D}, H={H}" + (", dC_next = 0" if k == 1 else "")
-        cases.append((label, {"dh_next": rng.normal(0, 1, (N, H)), "dC_next": dC, **kw}))
-    return cases
 
 
 def _cases_gru_step_forward(rng):
@@ -60,6 +52,22 @@ def _cases_gru_step_backward(rng):
 def _cases_peephole_lstm_step_forward(rng):
     return [(f"N={N}, D={D}, H={H}", {**_lstm_step_inputs(rng, N, D, H), **_peepholes(rng, H)})
             for N, D, H in STEP_SIZES]
+
+
+def _cases_peephole_lstm_step_backward(rng):
+    cases = []
+    for k, (N, D, H) in enumerate(STEP_SIZES):
+        kw = {**_lstm_step_inputs(rng, N, D, H), **_peepholes(rng, H)}
+        dC = np.zeros((N, H)) if k == 1 else rng.normal(0, 1, (N, H))  # one case as at the last step
+        label = f"N={N}, D={D}, H={H}" + (", dC_next = 0" if k == 1 else "")
+        cases.append((label, {"dh_next": rng.normal(0, 1, (N, H)), "dC_next": dC, **kw}))
+    # zero peepholes: the plain LSTM, whose backward pass the chapter derives (the measurement of
+    # lstm_gradient_norms_through_time calls the step backward this way)
+    N, D, H = 2, 3, 4
+    kw = {**_lstm_step_inputs(rng, N, D, H), "pi_i": np.zeros(H), "pi_f": np.zeros(H), "pi_omega": np.zeros(H)}
+    cases.append((f"N={N}, D={D}, H={H}, zero peepholes",
+                  {"dh_next": rng.normal(0, 1, (N, H)), "dC_next": rng.normal(0, 1, (N, H)), **kw}))
+    return cases
 
 
 def _cases_lstm_gradient_norms_through_time(rng):
@@ -98,13 +106,13 @@ def _cases_cell_gradient_decay_rate(rng):
     return cases
 
 
-def _fd_lstm_step_backward(kw, rng):
-    x, h_prev, C_prev, U, W, b = (kw[k] for k in ("x", "h_prev", "C_prev", "U", "W", "b"))
+def _fd_peephole_lstm_step_backward(kw, rng):
+    names = ("x", "h_prev", "C_prev", "U", "W", "b", "pi_i", "pi_f", "pi_omega")
+    args = [kw[k] for k in names]
     # Both outputs at once: the loss is <dh_next, h_next> + <dC_next, C_next>.
-    f = lambda _: np.concatenate(gated.lstm_step_forward(x, h_prev, C_prev, U, W, b), axis=1)  # noqa: E731
+    f = lambda _: np.concatenate(gated.peephole_lstm_step_forward(*args), axis=1)  # noqa: E731
     upstream = np.concatenate([kw["dh_next"], kw["dC_next"]], axis=1)
-    picks = [("dx", x), ("dh_prev", h_prev), ("dC_prev", C_prev), ("dU", U), ("dW", W), ("db", b)]
-    return kw, [(n, (lambda out, i=i: out[i]), v, f, upstream) for i, (n, v) in enumerate(picks)]
+    return kw, [(f"d{n}", (lambda out, i=i: out[i]), v, f, upstream) for i, (n, v) in enumerate(zip(names, args))]
 
 
 def _fd_gru_step_backward(kw, rng):
@@ -120,27 +128,32 @@ TASKS = [
          "go through the sigmoid and only the candidate through tanh; the new state is the output gate times "
          "the tanh of the new cell; with the batch on the rows, each weight matrix is applied transposed",
          outputs=("h_next", "C_next")),
-    Task("lstm_step_backward", 5, gated.lstm_step_backward, _cases_lstm_step_backward,
-         "the gradient on the new cell has two parts, the one handed back by the next step and the one through "
-         "the hidden state (the output gate times the slope of tanh at the new cell); each gate's pre-activation "
-         "gradient carries the slope of its own nonlinearity; the previous cell gets the cell gradient times the "
-         "forget gate; the parameter gradients add up over the batch",
-         outputs=("dx", "dh_prev", "dC_prev", "dU", "dW", "db"), gradients=_fd_lstm_step_backward),
+    Task("peephole_lstm_step_forward", 5, gated.peephole_lstm_step_forward, _cases_peephole_lstm_step_forward,
+         "the input and forget gates look at the previous cell and the output gate at the new one, each "
+         "through its own peephole weights, elementwise; so the output gate can only be computed after the "
+         "new cell", outputs=("h_next", "C_next")),
+    Task("peephole_lstm_step_backward", 5, gated.peephole_lstm_step_backward, _cases_peephole_lstm_step_backward,
+         "with zero peepholes the step is the plain LSTM, whose backward pass the chapter derives; the peepholes "
+         "add paths, and every path adds to the gradient of what it starts from: the output gate reads the new "
+         "cell, so the new cell's gradient has a part through the output gate besides the one from the next step "
+         "and the one through the hidden state, and it must be complete before it goes on to the input gate, the "
+         "forget gate and the candidate; the input and forget gates read the previous cell, so the previous cell "
+         "gets a part through each of them besides the one through the forget gate's product; a peephole weight "
+         "is shared by the examples like the bias, so its gradient, like those of U, W and b, adds up over the "
+         "batch", outputs=("dx", "dh_prev", "dC_prev", "dU", "dW", "db", "dpi_i", "dpi_f", "dpi_omega"),
+         gradients=_fd_peephole_lstm_step_backward),
     Task("gru_step_forward", 5, gated.gru_step_forward, _cases_gru_step_forward,
          "the stacked rows come in the order reset gate, update gate, candidate; the reset gate scales the "
          "candidate block's recurrent product after the product is taken, not the previous state before it; "
          "the update gate is the share of the candidate in the new state, one minus it the share of the "
          "previous state"),
     Task("gru_step_backward", 5, gated.gru_step_backward, _cases_gru_step_backward,
-         "the previous state gets gradient on two paths, directly (scaled by one minus the update gate) and "
-         "through the three recurrent products; in the candidate block the reset gate scales the gradient that "
-         "reaches the recurrent product but not the one that reaches the input product or the bias; the reset "
-         "gate's own gradient is proportional to the candidate block's recurrent product",
+         "the previous state reaches the new one on four paths, directly through the mix and through each of the "
+         "three recurrent products, and each path adds to its gradient; the update gate appears in both terms of "
+         "the mix; the reset gate stands between the candidate block's recurrent product and the candidate, so "
+         "it changes the gradient that reaches that product and W, not the one that reaches the input product or "
+         "the bias; the parameter gradients add up over the batch",
          outputs=("dx", "dh_prev", "dU", "dW", "db"), gradients=_fd_gru_step_backward),
-    Task("peephole_lstm_step_forward", 5, gated.peephole_lstm_step_forward, _cases_peephole_lstm_step_forward,
-         "the input and forget gates look at the previous cell and the output gate at the new one, each "
-         "through its own peephole weights, elementwise; so the output gate can only be computed after the "
-         "new cell", outputs=("h_next", "C_next")),
     Task("lstm_gradient_norms_through_time", 5, gated.lstm_gradient_norms_through_time,
          _cases_lstm_gradient_norms_through_time,
          "going backwards, the total on a hidden state is its own part plus what the next step hands back; the "
@@ -148,7 +161,7 @@ TASKS = [
          "step (the output gate times the slope of tanh at that cell); the step backward adds that path itself, so "
          "it gets the hidden state's total but only the cell's part from later steps; record the norms of both "
          "totals for every example and step", outputs=("h_norms", "C_norms"),
-         calls=("lstm_step_backward",)),
+         calls=("peephole_lstm_step_backward",)),
     Task("cell_gradient_decay_rate", 5, gated.cell_gradient_decay_rate, _cases_cell_gradient_decay_rate,
          "the loss puts a gradient of ones on the last hidden state only; the measured rate is the least-squares "
          "slope of the mean over the examples of the log cell-gradient norm against the lag, which is 0 at the "

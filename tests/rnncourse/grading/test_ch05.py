@@ -16,8 +16,8 @@ from rnncourse.grading.chapters import TASKS
 from rnncourse.grading.jail import JailLimits
 from support import EXERCISES, SOLUTIONS, raises_message, read
 
-NAMES = ["lstm_step_forward", "lstm_step_backward", "gru_step_forward", "gru_step_backward",
-         "peephole_lstm_step_forward", "lstm_gradient_norms_through_time", "cell_gradient_decay_rate"]
+NAMES = ["lstm_step_forward", "peephole_lstm_step_forward", "peephole_lstm_step_backward", "gru_step_forward",
+         "gru_step_backward", "lstm_gradient_norms_through_time", "cell_gradient_decay_rate"]
 
 
 def sigmoid(a):
@@ -31,7 +31,7 @@ def test_reference_passes(name, seed, capfd):
     assert capfd.readouterr() == ("", "")
 
 
-@pytest.mark.parametrize("name", ["lstm_step_backward", "gru_step_backward"])
+@pytest.mark.parametrize("name", ["peephole_lstm_step_backward", "gru_step_backward"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_reference_backward_passes_the_numerical_check(name, seed, capfd):
     assert check_gradients_numerically(name, getattr(rnncourse, name), seed=seed) is None
@@ -40,9 +40,12 @@ def test_reference_backward_passes_the_numerical_check(name, seed, capfd):
 
 def test_every_task_of_the_chapter_is_registered_with_its_checks():
     assert [n for n, t in TASKS.items() if t.chapter == 5] == NAMES
-    assert TASKS["lstm_step_backward"].check_names() == ["visible", "hidden", "numeric"]
+    assert TASKS["peephole_lstm_step_backward"].check_names() == ["visible", "hidden", "numeric"]
     assert TASKS["gru_step_backward"].check_names() == ["visible", "hidden", "numeric"]
-    assert TASKS["lstm_gradient_norms_through_time"].calls == ("lstm_step_backward",)
+    # the plain LSTM's step backward, which the chapter derives, is not a task: the measurement
+    # calls the peephole step backward with zero peepholes instead
+    assert "lstm_step_backward" not in TASKS
+    assert TASKS["lstm_gradient_norms_through_time"].calls == ("peephole_lstm_step_backward",)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -89,10 +92,26 @@ def test_decay_cases_include_t_2_a_large_forget_bias_and_the_exact_case():
 
 
 def test_numeric_cases_put_gradients_on_both_lstm_outputs():
-    kw = TASKS["lstm_step_backward"].cases(np.random.default_rng(0))[2][1]
+    kw = TASKS["peephole_lstm_step_backward"].cases(np.random.default_rng(0))[2][1]
     assert np.any(kw["dh_next"] != 0) and np.any(kw["dC_next"] != 0)
-    _, checks = TASKS["lstm_step_backward"].gradients(kw, np.random.default_rng(0))
-    assert [c[0] for c in checks] == ["dx", "dh_prev", "dC_prev", "dU", "dW", "db"]
+    _, checks = TASKS["peephole_lstm_step_backward"].gradients(kw, np.random.default_rng(0))
+    assert [c[0] for c in checks] == ["dx", "dh_prev", "dC_prev", "dU", "dW", "db", "dpi_i", "dpi_f", "dpi_omega"]
+    assert [c[0] for c in checks] == list(TASKS["peephole_lstm_step_backward"].outputs)
+
+
+def test_peephole_backward_cases_have_peepholes_a_last_step_and_the_plain_lstm():
+    """Peepholes of the size of the other inputs (their paths must show), one case with dC_next = 0 as at
+    the last step, and one with zero peepholes, the plain LSTM that the measurement of task 6 runs."""
+    cases = TASKS["peephole_lstm_step_backward"].cases(np.random.default_rng(0))
+    peepholes = [np.concatenate([kw["pi_i"], kw["pi_f"], kw["pi_omega"]]) for _, kw in cases]
+    assert sum(np.all(p == 0) for p in peepholes) == 1
+    assert all(np.all(p == 0) or np.min(np.abs(p)) > 0 for p in peepholes)
+    assert any(np.all(kw["dC_next"] == 0) for _, kw in cases)
+    plain = [kw for _, kw in cases if np.all(kw["pi_i"] == 0)][0]
+    args = [plain[k] for k in ("dh_next", "dC_next", "x", "h_prev", "C_prev", "U", "W", "b")]
+    got = gated.peephole_lstm_step_backward(*args, plain["pi_i"], plain["pi_f"], plain["pi_omega"])
+    for g, want in zip(got, gated.lstm_step_backward(*args)):
+        np.testing.assert_allclose(g, want, rtol=1e-12, atol=1e-14)
 
 
 # ---------------------------------------------------------------- typical mistakes
@@ -122,15 +141,42 @@ def lstm_h_without_tanh(x, h_prev, C_prev, U, W, b):
     return sigmoid(o) * C, C
 
 
-def lstm_backward_without_dC_next(dh_next, dC_next, x, h_prev, C_prev, U, W, b):
-    return gated.lstm_step_backward(dh_next, np.zeros_like(dC_next), x, h_prev, C_prev, U, W, b)
+def _peephole_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega,
+                       through_output_gate=True, into_previous_cell=True):
+    """The peephole step backward, with the paths that the peepholes add switchable."""
+    i_a, f_a, o_a, g_a = _lstm_blocks(x, h_prev, U, W, b)
+    i, f, g = sigmoid(i_a + pi_i * C_prev), sigmoid(f_a + pi_f * C_prev), np.tanh(g_a)
+    C = f * C_prev + i * g
+    o = sigmoid(o_a + pi_omega * C)
+    da_o = dh_next * np.tanh(C) * o * (1 - o)
+    dC = dC_next + dh_next * o * (1 - np.tanh(C) ** 2) + (da_o * pi_omega if through_output_gate else 0)
+    da_i, da_f = dC * g * i * (1 - i), dC * C_prev * f * (1 - f)
+    da = np.concatenate([da_i, da_f, da_o, dC * i * (1 - g ** 2)], axis=1)
+    dC_prev = dC * f + (da_i * pi_i + da_f * pi_f if into_previous_cell else 0)
+    return (da @ U, da @ W, dC_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0),
+            (da_i * C_prev).sum(axis=0), (da_f * C_prev).sum(axis=0), (da_o * C).sum(axis=0))
 
 
-def lstm_backward_dC_prev_without_forget_gate(dh_next, dC_next, x, h_prev, C_prev, U, W, b):
-    out = list(gated.lstm_step_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b))
-    f = sigmoid(_lstm_blocks(x, h_prev, U, W, b)[1])
-    out[2] = out[2] / f
-    return tuple(out)
+def peephole_backward_without_dC_next(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega):
+    return gated.peephole_lstm_step_backward(dh_next, np.zeros_like(dC_next), x, h_prev, C_prev, U, W, b,
+                                             pi_i, pi_f, pi_omega)
+
+
+def peephole_backward_without_the_output_gate_path(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f,
+                                                   pi_omega):
+    return _peephole_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega,
+                              through_output_gate=False)
+
+
+def peephole_backward_dC_prev_without_the_peephole_paths(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f,
+                                                         pi_omega):
+    return _peephole_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega,
+                              into_previous_cell=False)
+
+
+def peephole_backward_peepholes_not_summed(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega):
+    out = _peephole_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega)
+    return out[:6] + tuple(d / x.shape[0] for d in out[6:])  # averaged over the batch
 
 
 def gru_cho(x, h_prev, U, W, b):
@@ -214,8 +260,14 @@ def decay_as_fractions_not_logarithms(X, h0, C0, U, W, b):
     ("lstm_step_forward", lstm_torch_gate_order, r"lstm_step_forward, case 1 of 4 \(N=1, D=1, H=1\), output h_next"),
     ("lstm_step_forward", lstm_input_and_forget_swapped, r"lstm_step_forward, case 1 of 4 .*output h_next.*forget gate"),
     ("lstm_step_forward", lstm_h_without_tanh, r"lstm_step_forward, case 1 of 4 .*output h_next"),
-    ("lstm_step_backward", lstm_backward_without_dC_next, r"lstm_step_backward, case 1 of 4 .*output dx"),
-    ("lstm_step_backward", lstm_backward_dC_prev_without_forget_gate, r"lstm_step_backward, case 1 of 4 .*output dC_prev"),
+    ("peephole_lstm_step_backward", peephole_backward_without_dC_next,
+     r"peephole_lstm_step_backward, case 1 of 5 \(N=1, D=1, H=1\), output dx.*from the next step"),
+    ("peephole_lstm_step_backward", peephole_backward_without_the_output_gate_path,
+     r"peephole_lstm_step_backward, case 1 of 5 .*output dx.*part through the output gate"),
+    ("peephole_lstm_step_backward", peephole_backward_dC_prev_without_the_peephole_paths,
+     r"peephole_lstm_step_backward, case 1 of 5 .*output dC_prev.*part through each of them"),
+    ("peephole_lstm_step_backward", peephole_backward_peepholes_not_summed,
+     r"peephole_lstm_step_backward, case 3 of 5 \(N=4, D=5, H=3\), output dpi_i.*adds up over the batch"),
     ("gru_step_forward", gru_cho, r"gru_step_forward, case 2 of 4 \(N=1, D=3, H=2\).*reset gate"),
     ("gru_step_forward", gru_torch_update_convention, r"gru_step_forward, case 1 of 4 .*one minus it"),
     ("gru_step_backward", gru_backward_without_direct_path, r"gru_step_backward, case 1 of 4 .*output dh_prev"),
@@ -236,9 +288,21 @@ def test_typical_mistakes_fail_with_a_specific_message(name, func, message):
         check_against_reference(name, func)
 
 
-def test_numerical_check_catches_a_missing_forget_gate_on_the_cell_gradient():
-    with raises_message(r"lstm_step_backward, case 1 of 4 .*output dC_prev: relative error"):
-        check_gradients_numerically("lstm_step_backward", lstm_backward_dC_prev_without_forget_gate)
+def test_numerical_check_catches_a_missing_peephole_path_into_the_previous_cell():
+    with raises_message(r"peephole_lstm_step_backward, case 1 of 5 .*output dC_prev: relative error"):
+        check_gradients_numerically("peephole_lstm_step_backward", peephole_backward_dC_prev_without_the_peephole_paths)
+
+
+def test_numerical_check_catches_a_missing_path_through_the_output_gate():
+    with raises_message(r"peephole_lstm_step_backward, case 1 of 5 .*output dx: relative error"):
+        check_gradients_numerically("peephole_lstm_step_backward", peephole_backward_without_the_output_gate_path)
+
+
+def test_the_switchable_peephole_backward_is_right_with_every_path():
+    """The mistakes above differ from the reference only by the path they drop."""
+    for _, kw in TASKS["peephole_lstm_step_backward"].cases(np.random.default_rng(2)):
+        for got, want in zip(_peephole_backward(**kw), gated.peephole_lstm_step_backward(**kw)):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-13)
 
 
 def test_numerical_check_catches_a_missing_direct_path_in_the_gru():
@@ -248,11 +312,11 @@ def test_numerical_check_catches_a_missing_direct_path_in_the_gru():
 
 def test_the_numerical_check_judges_the_calculus_not_the_reference():
     """A backward pass that differs from the reference only by rounding passes the numeric check."""
-    def reordered(dh_next, dC_next, x, h_prev, C_prev, U, W, b):
-        out = gated.lstm_step_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b)
+    def reordered(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega):
+        out = gated.peephole_lstm_step_backward(dh_next, dC_next, x, h_prev, C_prev, U, W, b, pi_i, pi_f, pi_omega)
         return tuple(v * (1 + 1e-12) for v in out)
 
-    assert check_gradients_numerically("lstm_step_backward", reordered, seed=3) is None
+    assert check_gradients_numerically("peephole_lstm_step_backward", reordered, seed=3) is None
 
 
 def test_a_missing_transposed_weight_fails_with_a_message_not_a_crash():
@@ -270,7 +334,7 @@ def test_a_missing_transposed_weight_fails_with_a_message_not_a_crash():
 @pytest.mark.parametrize("kind", [k for k in simulate.KINDS if not k.preflight], ids=lambda k: k.name)
 def test_simulated_submissions_of_05_gated_get_exactly_their_points(kind, jail_kind):
     """The hostile set of test_verify (graded there on 02_bptt), here on 05_gated: a task that calls another
-    graded function inside the jail (the measurement calls the step backward) changes nothing."""
+    graded function inside the jail (the measurement calls the peephole step backward) changes nothing."""
     assignment = "05_gated"
     release = read(EXERCISES / assignment / f"{assignment}.ipynb")
     source = read(SOLUTIONS / assignment / f"{assignment}.ipynb")
