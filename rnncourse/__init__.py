@@ -9,7 +9,8 @@ One module per topic, named as in the book:
 - ``gated``: gated units: LSTM, peephole and coupled-gate LSTMs, GRU (and Cho et al.'s
   form), step and sequence forward and backward passes
 - ``leaky``: leaky units (time constants): forward and backward; skip connections through time
-- ``esn``: echo state networks: spectral-radius scaling, ridge readout, memory capacity
+- ``esn``: echo state networks: spectral-radius scaling, ridge readout, memory capacity (also against the
+  spectral radius)
 - ``gradcheck``: centred-difference gradients and the relative error
 - ``optim``: parameter updates (gradient descent, Adam) and gradient clipping
 - ``longterm``: spectral radius, powers of W and their eigen-components, hidden-state Jacobians, gradient
@@ -64,6 +65,7 @@ from .esn import (
     mackey_glass,
     make_reservoir,
     memory_capacity,
+    memory_capacity_by_radius,
     nmse,
     ridge_readout,
     scale_to_spectral_radius,
@@ -211,6 +213,7 @@ __all__ = [
     "esn_states",
     "ridge_readout",
     "memory_capacity",
+    "memory_capacity_by_radius",
     "esn_forecast",
     "nmse",
     "mackey_glass",

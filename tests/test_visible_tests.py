@@ -471,15 +471,6 @@ mutant(A4, "leaky_rnn_backward", "leaky_backward_db_only_first_step",
 mutant(A4, "leaky_rnn_backward", "leaky_backward_forgets_h0", _v(_LRB, _LRB_OK, state_before="Hs[:, t - 1]"))
 mutant(A4, "leaky_rnn_backward", "leaky_backward_adds_into_dHs_in_place",
        _v(_LRB, _LRB_OK, total="dHs[:, t] += dh_later\n        total = dHs[:, t]"))
-mutant(A4, "scale_to_spectral_radius", "scale_in_place", """
-def scale_to_spectral_radius(W, rho):
-    W *= rho / np.max(np.abs(np.linalg.eigvals(W)))
-    return W
-""")
-mutant(A4, "scale_to_spectral_radius", "scale_by_real_parts", """
-def scale_to_spectral_radius(W, rho):
-    return W * (rho / np.max(np.abs(np.linalg.eigvals(W).real)))
-""")
 _RR = """
 def ridge_readout(states, targets, mu):
     T_tr, H = states.shape
@@ -536,6 +527,54 @@ def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
     T, H = x.shape[0], W.shape[0]
     states = leaky_rnn_forward(x.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
     V, c = ridge_readout(states[:n_train - 1], x[1:n_train].reshape(-1, 1), mu)
+    return states[n_train - 1:T - 1] @ V[0] + c[0]
+""")
+
+_MCR = """
+def memory_capacity_by_radius(x, U, W, b, rhos, max_delay, mu=1e-06):
+    H = W.shape[0]
+    radius = {radius}
+    mc, r2 = np.zeros(len(rhos)), np.zeros((len(rhos), max_delay))
+    h0 = np.zeros((1, H))
+    for i, rho in enumerate(rhos):
+        {scale}
+        states = leaky_rnn_forward(x.reshape(1, -1, 1), h0, U, W_rho, b, 1.0)[0]
+        {carry}
+        mc[i], r2[i] = memory_capacity(x, states, max_delay, mu)
+    return {out}
+"""
+_MCR_OK = dict(radius="np.max(np.abs(np.linalg.eigvals(W)))", scale="W_rho = W * (rho / radius)", carry="",
+               out="mc, r2")
+mutant(A4, "memory_capacity_by_radius", "by_radius_without_dividing_by_the_radius",
+       _v(_MCR, _MCR_OK, scale="W_rho = W * rho"))
+mutant(A4, "memory_capacity_by_radius", "by_radius_from_the_largest_real_part",
+       _v(_MCR, _MCR_OK, radius="np.max(np.linalg.eigvals(W).real)"))
+mutant(A4, "memory_capacity_by_radius", "by_radius_from_the_largest_entry",
+       _v(_MCR, _MCR_OK, radius="np.max(np.abs(W))"))
+mutant(A4, "memory_capacity_by_radius", "by_radius_rescales_W_in_place",
+       _v(_MCR, _MCR_OK, scale="W *= rho / np.max(np.abs(np.linalg.eigvals(W)))\n        W_rho = W"))
+mutant(A4, "memory_capacity_by_radius", "by_radius_keeps_the_state_of_the_previous_radius",
+       _v(_MCR, _MCR_OK, carry="h0 = states[-1:]"))
+mutant(A4, "memory_capacity_by_radius", "by_radius_r2_transposed", _v(_MCR, _MCR_OK, out="mc, r2.T.copy()"))
+mutant(A4, "esn_forecast", "forecast_pairs_each_state_with_the_value_it_read", """
+def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
+    T, H = x.shape[0], W.shape[0]
+    states = leaky_rnn_forward(x.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
+    V, c = ridge_readout(states[washout:n_train], x[washout:n_train].reshape(-1, 1), mu)
+    return states[n_train - 1:T - 1] @ V[0] + c[0]
+""")
+mutant(A4, "esn_forecast", "forecast_trains_on_the_held_out_part", """
+def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
+    T, H = x.shape[0], W.shape[0]
+    states = leaky_rnn_forward(x.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
+    V, c = ridge_readout(states[washout:T - 1], x[washout + 1:T].reshape(-1, 1), mu)
+    return states[n_train - 1:T - 1] @ V[0] + c[0]
+""")
+mutant(A4, "esn_forecast", "forecast_ignores_gamma", """
+def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
+    T, H = x.shape[0], W.shape[0]
+    states = leaky_rnn_forward(x.reshape(1, T, 1), np.zeros((1, H)), U, W, b, 1.0)[0]
+    V, c = ridge_readout(states[washout:n_train - 1], x[washout + 1:n_train].reshape(-1, 1), mu)
     return states[n_train - 1:T - 1] @ V[0] + c[0]
 """)
 
