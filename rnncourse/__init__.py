@@ -11,7 +11,7 @@ One module per topic, named as in the book:
 - ``leaky``: leaky units (time constants): forward and backward; skip connections through time
 - ``esn``: echo state networks: spectral-radius scaling, ridge readout, memory capacity (also against the
   spectral radius)
-- ``gradcheck``: centred-difference gradients and the relative error
+- ``gradcheck``: centred-difference gradients, the relative error, and the error against the step size
 - ``optim``: parameter updates (gradient descent, Adam) and gradient clipping
 - ``longterm``: spectral radius, powers of W and their eigen-components, hidden-state Jacobians, gradient
   norms through time and their decay rate, the information-flow regulariser
@@ -57,7 +57,7 @@ from .gated import (
     peephole_lstm_step_backward,
     peephole_lstm_step_forward,
 )
-from .gradcheck import gradient_errors, numerical_gradient, relative_error
+from .gradcheck import gradient_errors, numerical_gradient, relative_error, step_size_errors
 from .leaky import leaky_rnn_backward, leaky_rnn_forward, skip_rnn_forward, skip_rnn_state_jacobians
 from .esn import (
     esn_forecast,
@@ -173,6 +173,7 @@ __all__ = [
     "numerical_gradient",
     "relative_error",
     "gradient_errors",
+    "step_size_errors",
     "sequence_cross_entropy_backward",
     "output_backward",
     "rnn_step_backward",

@@ -282,19 +282,39 @@ mutant(A2, "rnn_loss_and_grads", "loss_forward_W_transposed", _v(_RLG, _RLG_OK, 
 mutant(A2, "rnn_loss_and_grads", "loss_without_output_bias", _v(_RLG, _RLG_OK, logits="states @ V.T"))
 mutant(A2, "rnn_loss_and_grads", "loss_returns_the_first_state", _v(_RLG, _RLG_OK, last="states[:, 0]"))
 
-mutant(A2, "gradient_errors", "gradient_check_perturbs_a_copy", """
-def gradient_errors(f, params, grads, eps=1e-06):
-    errors = {}
-    for k in grads:
-        numeric = numerical_gradient(lambda _: f(params), params[k].copy(), eps=eps)
-        errors[k] = float(relative_error(grads[k], numeric))
-    return errors
-""")
-mutant(A2, "gradient_errors", "gradient_check_of_every_parameter", """
-def gradient_errors(f, params, grads, eps=1e-06):
-    return {k: float(relative_error(grads[k], numerical_gradient(lambda _: f(params), params[k], eps=eps)))
-            for k in params}
-""")
+_SSE = """
+def step_size_errors(f, x, grad, epsilons):
+    f0 = f(x)
+    centred, one_sided = np.zeros(len(epsilons)), np.zeros(len(epsilons))
+    for j, eps in enumerate(epsilons):
+        d_centred, d_one_sided = np.zeros_like(x), np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            {perturb}
+            d_centred[i] = {centred}
+            d_one_sided[i] = {one_sided}
+        centred[j] = {error_c}
+        one_sided[j] = relative_error(d_one_sided, grad)
+    return {out}
+"""
+_SSE_OK = dict(perturb="z = x.copy()\n            z[i] = x[i] + eps\n            f_plus = f(z)\n"
+                       "            z[i] = x[i] - eps\n            f_minus = f(z)",
+               centred="(f_plus - f_minus) / (2 * eps)", one_sided="(f_plus - f0) / eps",
+               error_c="relative_error(d_centred, grad)", out="centred, one_sided")
+mutant(A2, "step_size_errors", "centred_difference_divided_by_eps",
+       _v(_SSE, _SSE_OK, centred="(f_plus - f_minus) / eps"))
+mutant(A2, "step_size_errors", "one_sided_difference_backwards",
+       _v(_SSE, _SSE_OK, one_sided="(f0 - f_minus) / eps"))
+mutant(A2, "step_size_errors", "step_size_errors_outputs_swapped", _v(_SSE, _SSE_OK, out="one_sided, centred"))
+mutant(A2, "step_size_errors", "step_size_errors_perturbs_every_entry_at_once",
+       _v(_SSE, _SSE_OK, perturb="f_plus, f_minus = f(x + eps), f(x - eps)"))
+mutant(A2, "step_size_errors", "step_size_errors_leaves_x_perturbed",
+       _v(_SSE, _SSE_OK, perturb="x[i] += eps\n            f_plus = f(x)\n            x[i] -= 2 * eps\n"
+                                 "            f_minus = f(x)"))
+mutant(A2, "step_size_errors", "step_size_errors_largest_difference_not_relative",
+       _v(_SSE, _SSE_OK, error_c="np.max(np.abs(d_centred - grad))"))
+mutant(A2, "step_size_errors", "step_size_errors_step_relative_to_the_entry",
+       _v(_SSE, _SSE_OK, perturb="z = x.copy()\n            z[i] = x[i] * (1 + eps)\n            f_plus = f(z)\n"
+                                 "            z[i] = x[i] * (1 - eps)\n            f_minus = f(z)"))
 mutant(A2, "rnn_loss_and_grads", "loss_and_grads_h_last_is_the_first_state", """
 def rnn_loss_and_grads(params, X, Y, h0):
     U, W, b, V, c = params["U"], params["W"], params["b"], params["V"], params["c"]
