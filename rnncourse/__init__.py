@@ -15,6 +15,8 @@ One module per topic, named as in the book:
 - ``optim``: parameter updates (gradient descent, Adam) and gradient clipping
 - ``longterm``: spectral radius, powers of W and their eigen-components, hidden-state Jacobians, gradient
   norms through time and their decay rate, the information-flow regulariser
+- ``gradient_flow``: norms of Jacobian products through time beside the spectral radius and the
+  singular-value bound; clipping by the global norm that also returns the norm
 - ``training``: loss and gradients of a sequence, truncated-BPTT training, sampling
 - ``data``: the identical-halves task, the "hello" example, first-symbol recall, one-hot encoding,
   the copy and repeat-copy tasks
@@ -70,6 +72,7 @@ from .esn import (
     ridge_readout,
     scale_to_spectral_radius,
 )
+from .gradient_flow import clip_gradients, jacobian_product_norms
 from .losses import cross_entropy, sequence_cross_entropy, sequence_cross_entropy_backward
 from .longterm import (
     eigen_components,
@@ -189,6 +192,8 @@ __all__ = [
     "eigen_components",
     "gradient_decay_rate",
     "information_flow",
+    "jacobian_product_norms",
+    "clip_gradients",
     "hidden_state_jacobian",
     "gradient_norms_through_time",
     "rnn_loss_and_grads",

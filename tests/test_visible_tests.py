@@ -334,10 +334,6 @@ def rnn_loss_and_grads(params, X, Y, h0):
 
 # ---------------------------------------------------------------- 03_long_term
 A3 = "03_long_term"
-mutant(A3, "spectral_radius", "spectral_radius_of_real_parts", """
-def spectral_radius(W):
-    return float(np.max(np.abs(np.linalg.eigvals(W).real)))
-""")
 _EC = """
 def eigen_components(W, h0, t):
     eigenvalues, Q = np.linalg.eigh(W)
@@ -360,25 +356,46 @@ def gradient_decay_rate(dHs, X, h0, Hs, U, W):
     slope = np.polyfit(lag, {fitted}, 1)[0]
     return float(np.exp(slope)), {predicted}
 """
-_GDR_OK = dict(lag="np.arange(T - 1, -1, -1)", fitted="np.log(norms).mean(axis=0)", predicted="spectral_radius(W)")
+_GDR_OK = dict(lag="np.arange(T - 1, -1, -1)", fitted="np.log(norms).mean(axis=0)",
+               predicted="float(np.max(np.abs(np.linalg.eigvals(W))))")
 mutant(A3, "gradient_decay_rate", "decay_rate_lag_counted_forwards", _v(_GDR, _GDR_OK, lag="np.arange(T)"))
 mutant(A3, "gradient_decay_rate", "decay_rate_without_the_logarithm", _v(_GDR, _GDR_OK, fitted="norms.mean(axis=0)"))
 mutant(A3, "gradient_decay_rate", "decay_rate_log_of_the_mean_norm",
        _v(_GDR, _GDR_OK, fitted="np.log(norms.mean(axis=0))"))
 mutant(A3, "gradient_decay_rate", "decay_rate_predicts_the_largest_singular_value",
        _v(_GDR, _GDR_OK, predicted="float(np.linalg.norm(W, 2))"))
-mutant(A3, "hidden_state_jacobian", "jacobian_scales_columns", """
-def hidden_state_jacobian(h_next, W):
-    return (1.0 - h_next ** 2)[..., None, :] * W
-""")
-mutant(A3, "hidden_state_jacobian", "jacobian_W_transposed", """
-def hidden_state_jacobian(h_next, W):
-    return (1.0 - h_next ** 2)[..., :, None] * W.T
-""")
-mutant(A3, "hidden_state_jacobian", "jacobian_without_tanh_derivative", """
-def hidden_state_jacobian(h_next, W):
-    return np.ones_like(h_next)[..., :, None] * W
-""")
+_JPN = """
+def jacobian_product_norms(Hs, W):
+    N, T, H = Hs.shape
+    rho = {rho}
+    sigma = {sigma}
+    norms, bounds = np.zeros((N, T)), np.zeros((N, T))
+    for n in range(N):
+        product, bound = np.eye(H), 1.0
+        for t in range(T - 1, -1, -1):
+            norms[n, t] = {norm}
+            bounds[n, t] = bound
+            slope = {slope}
+            product = {product}
+            bound = bound * {largest} * sigma
+    return rho, norms, bounds
+"""
+_JPN_OK = dict(rho="float(np.max(np.abs(np.linalg.eigvals(W))))", sigma="np.linalg.norm(W, 2)",
+               norm="np.linalg.norm(product, 2)", slope="1.0 - Hs[n, t] ** 2", product="product @ (slope[:, None] * W)",
+               largest="np.max(slope)")
+mutant(A3, "jacobian_product_norms", "radius_of_the_real_parts",
+       _v(_JPN, _JPN_OK, rho="float(np.max(np.abs(np.linalg.eigvals(W).real)))"))
+mutant(A3, "jacobian_product_norms", "radius_as_the_largest_singular_value", _v(_JPN, _JPN_OK, rho="float(np.linalg.norm(W, 2))"))
+mutant(A3, "jacobian_product_norms", "jacobian_scales_columns", _v(_JPN, _JPN_OK, product="product @ (W * slope)"))
+mutant(A3, "jacobian_product_norms", "jacobian_W_transposed", _v(_JPN, _JPN_OK, product="product @ (slope[:, None] * W.T)"))
+mutant(A3, "jacobian_product_norms", "jacobian_product_in_the_wrong_order",
+       _v(_JPN, _JPN_OK, product="(slope[:, None] * W) @ product"))
+mutant(A3, "jacobian_product_norms", "jacobian_without_tanh_derivative", _v(_JPN, _JPN_OK, product="product @ W"))
+mutant(A3, "jacobian_product_norms", "jacobian_product_norm_frobenius", _v(_JPN, _JPN_OK, norm="np.linalg.norm(product)"))
+mutant(A3, "jacobian_product_norms", "jacobian_slope_of_the_state_before_the_step",
+       _v(_JPN, _JPN_OK, slope="1.0 - (Hs[n, t - 1] if t > 0 else np.zeros(H)) ** 2"))
+mutant(A3, "jacobian_product_norms", "bound_with_the_mean_slope", _v(_JPN, _JPN_OK, largest="np.mean(slope)"))
+mutant(A3, "jacobian_product_norms", "bound_with_the_spectral_radius", _v(_JPN, _JPN_OK, sigma="rho"))
 _GNTT = """
 def gradient_norms_through_time(dHs, X, h0, Hs, U, W):
     N, T, H = Hs.shape
@@ -398,31 +415,28 @@ mutant(A3, "gradient_norms_through_time", "norms_derivative_at_the_earlier_state
        _v(_GNTT, _GNTT_OK, back="(total * (1.0 - Hs[:, t - 1] ** 2)) @ W"))
 mutant(A3, "gradient_norms_through_time", "norms_add_into_dHs_in_place",
        _v(_GNTT, _GNTT_OK, total="dHs[:, t] += from_later\n        total = dHs[:, t]"))
-mutant(A3, "global_norm", "global_norm_sum_of_norms", """
-def global_norm(grads):
-    return float(sum(np.sqrt(np.sum(g ** 2)) for g in grads.values()))
-""")
-mutant(A3, "clip_by_norm", "clip_scales_in_place", """
-def clip_by_norm(grads, max_norm):
-    norm = global_norm(grads)
-    for g in grads.values():
-        if norm > max_norm:
-            g *= max_norm / norm
-    return {k: g.copy() for k, g in grads.items()}
-""")
-mutant(A3, "clip_by_norm", "clip_each_array_separately", """
-def clip_by_norm(grads, max_norm):
-    out = {}
-    for k, g in grads.items():
-        n = float(np.sqrt(np.sum(g ** 2)))
-        out[k] = g * (max_norm / n if n > max_norm else 1.0)
-    return out
-""")
-mutant(A3, "clip_by_norm", "clip_always_rescales", """
-def clip_by_norm(grads, max_norm):
-    norm = global_norm(grads)
-    return {k: g * (max_norm / norm) for k, g in grads.items()}
-""")
+_CG = """
+def clip_gradients(grads, max_norm):
+    norm = {norm}
+    factor = {factor}
+    clipped = {{}}
+    for name, g in grads.items():
+        {scale}
+    return clipped, {returned}
+"""
+_CG_OK = dict(norm="math.sqrt(sum(float(np.sum(g ** 2)) for g in grads.values()))",
+              factor="max_norm / norm if norm > max_norm else 1.0", scale="clipped[name] = g * factor", returned="norm")
+mutant(A3, "clip_gradients", "clip_norm_as_a_sum_of_norms",
+       _v(_CG, _CG_OK, norm="sum(float(np.linalg.norm(g)) for g in grads.values())"))
+mutant(A3, "clip_gradients", "clip_scales_in_place",
+       _v(_CG, _CG_OK, scale="g *= factor\n        clipped[name] = g.copy()"))
+mutant(A3, "clip_gradients", "clip_always_rescales", _v(_CG, _CG_OK, factor="max_norm / norm"))
+mutant(A3, "clip_gradients", "clip_each_array_separately", _v(_CG, _CG_OK, scale=(
+    "n = float(np.linalg.norm(g))\n        clipped[name] = g * (max_norm / n if n > max_norm else 1.0)")))
+mutant(A3, "clip_gradients", "clip_returns_the_norm_after_clipping", _v(_CG, _CG_OK, returned="min(norm, max_norm)"))
+mutant(A3, "clip_gradients", "clip_by_value_instead", _v(_CG, _CG_OK, scale="clipped[name] = np.clip(g, -max_norm, max_norm)"))
+mutant(A3, "clip_gradients", "clip_turns_float32_into_float64",
+       _v(_CG, _CG_OK, scale="clipped[name] = g.astype(float) * factor"))
 
 # ---------------------------------------------------------------- 04_leaky_esn
 A4 = "04_leaky_esn"
