@@ -9,11 +9,14 @@ One module per topic, named as in the book:
 - ``gated``: gated units: LSTM, peephole and coupled-gate LSTMs, GRU (and Cho et al.'s
   form), step and sequence forward and backward passes
 - ``leaky``: leaky units (time constants): forward and backward; skip connections through time
-- ``esn``: echo state networks: spectral-radius scaling, ridge readout, memory capacity
-- ``gradcheck``: centred-difference gradients and the relative error
+- ``esn``: echo state networks: spectral-radius scaling, ridge readout, memory capacity (also against the
+  spectral radius)
+- ``gradcheck``: centred-difference gradients, the relative error, and the error against the step size
 - ``optim``: parameter updates (gradient descent, Adam) and gradient clipping
 - ``longterm``: spectral radius, powers of W and their eigen-components, hidden-state Jacobians, gradient
   norms through time and their decay rate, the information-flow regulariser
+- ``gradient_flow``: norms of Jacobian products through time beside the spectral radius and the
+  singular-value bound; clipping by the global norm that also returns the norm
 - ``training``: loss and gradients of a sequence, truncated-BPTT training, sampling
 - ``data``: the identical-halves task, the "hello" example, first-symbol recall, one-hot encoding,
   the copy and repeat-copy tasks
@@ -56,7 +59,7 @@ from .gated import (
     peephole_lstm_step_backward,
     peephole_lstm_step_forward,
 )
-from .gradcheck import gradient_errors, numerical_gradient, relative_error
+from .gradcheck import gradient_errors, numerical_gradient, relative_error, step_size_errors
 from .leaky import leaky_rnn_backward, leaky_rnn_forward, skip_rnn_forward, skip_rnn_state_jacobians
 from .esn import (
     esn_forecast,
@@ -64,10 +67,12 @@ from .esn import (
     mackey_glass,
     make_reservoir,
     memory_capacity,
+    memory_capacity_by_radius,
     nmse,
     ridge_readout,
     scale_to_spectral_radius,
 )
+from .gradient_flow import clip_gradients, jacobian_product_norms
 from .losses import cross_entropy, sequence_cross_entropy, sequence_cross_entropy_backward
 from .longterm import (
     eigen_components,
@@ -171,6 +176,7 @@ __all__ = [
     "numerical_gradient",
     "relative_error",
     "gradient_errors",
+    "step_size_errors",
     "sequence_cross_entropy_backward",
     "output_backward",
     "rnn_step_backward",
@@ -186,6 +192,8 @@ __all__ = [
     "eigen_components",
     "gradient_decay_rate",
     "information_flow",
+    "jacobian_product_norms",
+    "clip_gradients",
     "hidden_state_jacobian",
     "gradient_norms_through_time",
     "rnn_loss_and_grads",
@@ -211,6 +219,7 @@ __all__ = [
     "esn_states",
     "ridge_readout",
     "memory_capacity",
+    "memory_capacity_by_radius",
     "esn_forecast",
     "nmse",
     "mackey_glass",

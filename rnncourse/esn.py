@@ -29,6 +29,7 @@ __all__ = [
     "esn_states",
     "ridge_readout",
     "memory_capacity",
+    "memory_capacity_by_radius",
     "esn_forecast",
     "mackey_glass",
     "nmse",
@@ -135,10 +136,8 @@ def esn_states(X, h0, U, W, b, gamma=1.0, washout=0):
 def ridge_readout(states, targets, mu):
     """Fit a linear readout ``o = c + V h`` by ridge regression (closed form).
 
-    Minimises ``sum_m ||targets[m] - c - V states[m]||^2 + mu ||V||_F^2`` (the bias
-    c is not penalised) by solving the normal equations
-    ``(Z^T Z + mu P) [V c]^T = Z^T targets`` with ``Z = [states, 1]`` and
-    ``P = diag(1, ..., 1, 0)``.
+    Returns the minimiser of ``sum_m ||targets[m] - c - V states[m]||^2 + mu ||V||_F^2``
+    (the bias c is not penalised), which is unique for mu > 0.
 
     Inputs:
     - states: reservoir states, one per row, shape (T_tr, H).
@@ -204,13 +203,48 @@ def memory_capacity(x, states, max_delay, mu=1e-6):
     return float(mc_k.sum()), mc_k
 
 
+def memory_capacity_by_radius(x, U, W, b, rhos, max_delay, mu=1e-6):
+    """Memory capacity of one reservoir direction at several spectral radii.
+
+    For each ``rho`` in ``rhos``, the recurrent weights are rescaled to spectral
+    radius ``rho`` (``W``'s direction is kept, its size set), the reservoir
+    (gamma = 1, plain tanh units) reads ``x`` from a zero state, and the memory
+    capacity of its states is measured as ``memory_capacity`` does.
+
+    Inputs:
+    - x: scalar input sequence, shape (T,).
+    - U, W, b: the reservoir, shapes (H, 1), (H, H), (H,); W has at least one nonzero eigenvalue.
+    - rhos: the spectral radii, shape (R,), entries >= 0.
+    - max_delay: the largest delay, an int >= 1 with ``T - max_delay >= 4``.
+    - mu: ridge penalty of the readouts (> 0).
+
+    Returns a tuple of:
+    - mc: the memory capacity at each radius, shape (R,).
+    - mc_k: ``mc_k[i, k-1]`` is MC_k at radius ``rhos[i]``, shape (R, max_delay).
+    """
+    x = as_float_array(x, "x", 1)
+    rhos = as_float_array(rhos, "rhos", 1)
+    if rhos.size == 0 or np.any(rhos < 0):
+        raise ValueError(f"rhos must hold at least one radius, all >= 0, got {rhos}")
+    W = as_float_array(W, "W", 2)
+    H = W.shape[0]
+    mc, mc_k = np.zeros(rhos.shape[0]), np.zeros((rhos.shape[0], _check_int(max_delay, "max_delay", 1)))
+    for i, rho in enumerate(rhos):
+        W_rho = scale_to_spectral_radius(W, float(rho))
+        states = leaky_rnn_forward(x[None, :, None], np.zeros((1, H)), U, W_rho, b, 1.0)[0]
+        mc[i], mc_k[i] = memory_capacity(x, states, max_delay, mu)
+    return mc, mc_k
+
+
 def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
     """Predict a scalar series one step ahead with an echo state network.
 
-    The reservoir (U, W, b, gamma) reads ``x[t]`` at step t from a zero state.
-    A ridge readout is trained to output ``x[t + 1]`` from the state after reading
-    ``x[t]``, for t = washout..n_train-2 (only values up to ``x[n_train - 1]`` are
-    targets). It then predicts ``x[t + 1]`` for t = n_train-1..T-2, the held-out part.
+    The reservoir (U, W, b, gamma) reads ``x[t]`` at step t from a zero state, and a
+    ridge readout of the state after reading ``x[t]`` predicts ``x[t + 1]``. The readout
+    is trained on every step whose state and target are available for training: the
+    states of the first ``washout`` steps train nothing, and no value of the held-out
+    part ``x[n_train:]`` is a target. Each held-out value is predicted from the state
+    that has read exactly the values before it.
 
     Inputs:
     - x: the series, shape (T,).

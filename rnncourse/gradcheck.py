@@ -6,7 +6,10 @@ same shape as that output, the scalar whose gradient we check is
 
     (sum(f(x + eps e_i) * df) - sum(f(x - eps e_i) * df)) / (2 eps),
 
-whose error is O(eps^2) for smooth ``f``.
+whose error is O(eps^2) for smooth ``f``. ``step_size_errors`` measures that error,
+and the O(eps) error of the one-sided difference, against a known gradient for
+several steps: too large a step gives truncation error, too small a one rounding
+error.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import numpy as np
 
 from ._validate import as_float_array
 
-__all__ = ["numerical_gradient", "relative_error", "gradient_errors"]
+__all__ = ["numerical_gradient", "relative_error", "gradient_errors", "step_size_errors"]
 
 
 def numerical_gradient(f, x, df=None, eps=1e-6):
@@ -138,3 +141,47 @@ def gradient_errors(f, params, grads, eps=1e-6):
         num = numerical_gradient(lambda _: f(params), params[name], eps=eps)
         errors[name] = relative_error(g, num)
     return errors
+
+
+def step_size_errors(f, x, grad, epsilons):
+    """Errors of the centred and the one-sided difference gradients of ``f`` at ``x``, for several steps.
+
+    For each step ``eps``, the centred difference ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``
+    and the one-sided difference ``(f(x + eps e_i) - f(x)) / eps`` are taken for every
+    entry i of x, and each gradient so obtained is compared with ``grad`` by
+    ``relative_error``.
+
+    Inputs:
+    - f: a function called as ``f(z)`` with a float array z of the shape of x, returning a float.
+    - x: float array of any shape, the point; it is not modified.
+    - grad: the gradient to compare with, the shape of x.
+    - epsilons: the steps, shape (E,), each > 0.
+
+    Returns a tuple of:
+    - centred: shape (E,); ``centred[j]`` is the relative error of the centred-difference
+      gradient with step ``epsilons[j]``.
+    - one_sided: shape (E,), the same for the one-sided difference.
+    """
+    if not callable(f):
+        raise ValueError(f"f must be callable, got a {type(f).__name__}")
+    x = as_float_array(x, "x", tuple(range(0, 33)))
+    grad = as_float_array(grad, "grad", tuple(range(0, 33)))
+    if grad.shape != x.shape:
+        raise ValueError(f"grad has shape {grad.shape}, expected the shape of x {x.shape}")
+    epsilons = as_float_array(epsilons, "epsilons", 1)
+    if not np.all(epsilons > 0):
+        raise ValueError(f"every step in epsilons must be positive, got {epsilons}")
+    f0 = float(f(x.copy()))
+    centred, one_sided = np.zeros(epsilons.shape[0]), np.zeros(epsilons.shape[0])
+    for j, eps in enumerate(epsilons):
+        d_centred, d_one_sided = np.zeros_like(x), np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            plus, minus = x.copy(), x.copy()
+            plus[i] = x[i] + eps
+            minus[i] = x[i] - eps
+            f_plus = float(f(plus))
+            d_centred[i] = (f_plus - float(f(minus))) / (2 * eps)
+            d_one_sided[i] = (f_plus - f0) / eps
+        centred[j] = relative_error(d_centred, grad)
+        one_sided[j] = relative_error(d_one_sided, grad)
+    return centred, one_sided

@@ -110,8 +110,10 @@ def test_every_test_cell_names_a_check_and_hidden_cells_are_one_grade_call():
 
 
 def test_every_visible_cell_first_runs_the_graders_public_cases_and_test_cells_leave_no_names():
-    """What passes in the notebook passes when graded: a visible cell starts with the grader's own check
-    of it, and the setup cell makes what test cells define vanish, as it does in the jail."""
+    """What passes in the notebook passes when graded, and the reverse: a visible cell starts with the
+    grader's own check of it, whose verdict is the cell's; its examples follow inside ``examples_of``,
+    which reports a failing example without failing the cell. The setup cell makes what test cells
+    define vanish, as it does in the jail."""
     for assignment in ASSIGNMENTS:
         for folder in (SOLUTIONS, EXERCISES):
             for nb_path in notebooks(assignment, folder):
@@ -122,9 +124,12 @@ def test_every_visible_cell_first_runs_the_graders_public_cases_and_test_cells_l
                 for cell in cells:
                     gid = nbgrader_meta(cell).get("grade_id", "")
                     if gid.endswith("_visible") and not nbgrader_meta(cell).get("solution"):
+                        fn = gid[:-len("_visible")]
                         code = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")]
-                        assert code and code[0] == f'grade("{gid}", {gid[:-len("_visible")]})', \
-                            f"{nb_path.name}: {gid} does not start with the grader's check of it"
+                        assert code[:2] == [f'grade("{gid}", {fn})', f'with examples_of("{fn}"):'], \
+                            f"{nb_path.name}: {gid} does not start with the grader's check of it, then its examples"
+                        assert all(ln.startswith("    ") for ln in code[2:]), \
+                            f"{nb_path.name}: {gid} has code after its examples, which could fail the cell"
 
 
 def test_the_grading_rules_are_stated_identically_in_every_introduction_and_the_preface():

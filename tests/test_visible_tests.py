@@ -282,19 +282,39 @@ mutant(A2, "rnn_loss_and_grads", "loss_forward_W_transposed", _v(_RLG, _RLG_OK, 
 mutant(A2, "rnn_loss_and_grads", "loss_without_output_bias", _v(_RLG, _RLG_OK, logits="states @ V.T"))
 mutant(A2, "rnn_loss_and_grads", "loss_returns_the_first_state", _v(_RLG, _RLG_OK, last="states[:, 0]"))
 
-mutant(A2, "gradient_errors", "gradient_check_perturbs_a_copy", """
-def gradient_errors(f, params, grads, eps=1e-06):
-    errors = {}
-    for k in grads:
-        numeric = numerical_gradient(lambda _: f(params), params[k].copy(), eps=eps)
-        errors[k] = float(relative_error(grads[k], numeric))
-    return errors
-""")
-mutant(A2, "gradient_errors", "gradient_check_of_every_parameter", """
-def gradient_errors(f, params, grads, eps=1e-06):
-    return {k: float(relative_error(grads[k], numerical_gradient(lambda _: f(params), params[k], eps=eps)))
-            for k in params}
-""")
+_SSE = """
+def step_size_errors(f, x, grad, epsilons):
+    f0 = f(x)
+    centred, one_sided = np.zeros(len(epsilons)), np.zeros(len(epsilons))
+    for j, eps in enumerate(epsilons):
+        d_centred, d_one_sided = np.zeros_like(x), np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            {perturb}
+            d_centred[i] = {centred}
+            d_one_sided[i] = {one_sided}
+        centred[j] = {error_c}
+        one_sided[j] = relative_error(d_one_sided, grad)
+    return {out}
+"""
+_SSE_OK = dict(perturb="z = x.copy()\n            z[i] = x[i] + eps\n            f_plus = f(z)\n"
+                       "            z[i] = x[i] - eps\n            f_minus = f(z)",
+               centred="(f_plus - f_minus) / (2 * eps)", one_sided="(f_plus - f0) / eps",
+               error_c="relative_error(d_centred, grad)", out="centred, one_sided")
+mutant(A2, "step_size_errors", "centred_difference_divided_by_eps",
+       _v(_SSE, _SSE_OK, centred="(f_plus - f_minus) / eps"))
+mutant(A2, "step_size_errors", "one_sided_difference_backwards",
+       _v(_SSE, _SSE_OK, one_sided="(f0 - f_minus) / eps"))
+mutant(A2, "step_size_errors", "step_size_errors_outputs_swapped", _v(_SSE, _SSE_OK, out="one_sided, centred"))
+mutant(A2, "step_size_errors", "step_size_errors_perturbs_every_entry_at_once",
+       _v(_SSE, _SSE_OK, perturb="f_plus, f_minus = f(x + eps), f(x - eps)"))
+mutant(A2, "step_size_errors", "step_size_errors_leaves_x_perturbed",
+       _v(_SSE, _SSE_OK, perturb="x[i] += eps\n            f_plus = f(x)\n            x[i] -= 2 * eps\n"
+                                 "            f_minus = f(x)"))
+mutant(A2, "step_size_errors", "step_size_errors_largest_difference_not_relative",
+       _v(_SSE, _SSE_OK, error_c="np.max(np.abs(d_centred - grad))"))
+mutant(A2, "step_size_errors", "step_size_errors_step_relative_to_the_entry",
+       _v(_SSE, _SSE_OK, perturb="z = x.copy()\n            z[i] = x[i] * (1 + eps)\n            f_plus = f(z)\n"
+                                 "            z[i] = x[i] * (1 - eps)\n            f_minus = f(z)"))
 mutant(A2, "rnn_loss_and_grads", "loss_and_grads_h_last_is_the_first_state", """
 def rnn_loss_and_grads(params, X, Y, h0):
     U, W, b, V, c = params["U"], params["W"], params["b"], params["V"], params["c"]
@@ -314,10 +334,6 @@ def rnn_loss_and_grads(params, X, Y, h0):
 
 # ---------------------------------------------------------------- 03_long_term
 A3 = "03_long_term"
-mutant(A3, "spectral_radius", "spectral_radius_of_real_parts", """
-def spectral_radius(W):
-    return float(np.max(np.abs(np.linalg.eigvals(W).real)))
-""")
 _EC = """
 def eigen_components(W, h0, t):
     eigenvalues, Q = np.linalg.eigh(W)
@@ -340,25 +356,46 @@ def gradient_decay_rate(dHs, X, h0, Hs, U, W):
     slope = np.polyfit(lag, {fitted}, 1)[0]
     return float(np.exp(slope)), {predicted}
 """
-_GDR_OK = dict(lag="np.arange(T - 1, -1, -1)", fitted="np.log(norms).mean(axis=0)", predicted="spectral_radius(W)")
+_GDR_OK = dict(lag="np.arange(T - 1, -1, -1)", fitted="np.log(norms).mean(axis=0)",
+               predicted="float(np.max(np.abs(np.linalg.eigvals(W))))")
 mutant(A3, "gradient_decay_rate", "decay_rate_lag_counted_forwards", _v(_GDR, _GDR_OK, lag="np.arange(T)"))
 mutant(A3, "gradient_decay_rate", "decay_rate_without_the_logarithm", _v(_GDR, _GDR_OK, fitted="norms.mean(axis=0)"))
 mutant(A3, "gradient_decay_rate", "decay_rate_log_of_the_mean_norm",
        _v(_GDR, _GDR_OK, fitted="np.log(norms.mean(axis=0))"))
 mutant(A3, "gradient_decay_rate", "decay_rate_predicts_the_largest_singular_value",
        _v(_GDR, _GDR_OK, predicted="float(np.linalg.norm(W, 2))"))
-mutant(A3, "hidden_state_jacobian", "jacobian_scales_columns", """
-def hidden_state_jacobian(h_next, W):
-    return (1.0 - h_next ** 2)[..., None, :] * W
-""")
-mutant(A3, "hidden_state_jacobian", "jacobian_W_transposed", """
-def hidden_state_jacobian(h_next, W):
-    return (1.0 - h_next ** 2)[..., :, None] * W.T
-""")
-mutant(A3, "hidden_state_jacobian", "jacobian_without_tanh_derivative", """
-def hidden_state_jacobian(h_next, W):
-    return np.ones_like(h_next)[..., :, None] * W
-""")
+_JPN = """
+def jacobian_product_norms(Hs, W):
+    N, T, H = Hs.shape
+    rho = {rho}
+    sigma = {sigma}
+    norms, bounds = np.zeros((N, T)), np.zeros((N, T))
+    for n in range(N):
+        product, bound = np.eye(H), 1.0
+        for t in range(T - 1, -1, -1):
+            norms[n, t] = {norm}
+            bounds[n, t] = bound
+            slope = {slope}
+            product = {product}
+            bound = bound * {largest} * sigma
+    return rho, norms, bounds
+"""
+_JPN_OK = dict(rho="float(np.max(np.abs(np.linalg.eigvals(W))))", sigma="np.linalg.norm(W, 2)",
+               norm="np.linalg.norm(product, 2)", slope="1.0 - Hs[n, t] ** 2", product="product @ (slope[:, None] * W)",
+               largest="np.max(slope)")
+mutant(A3, "jacobian_product_norms", "radius_of_the_real_parts",
+       _v(_JPN, _JPN_OK, rho="float(np.max(np.abs(np.linalg.eigvals(W).real)))"))
+mutant(A3, "jacobian_product_norms", "radius_as_the_largest_singular_value", _v(_JPN, _JPN_OK, rho="float(np.linalg.norm(W, 2))"))
+mutant(A3, "jacobian_product_norms", "jacobian_scales_columns", _v(_JPN, _JPN_OK, product="product @ (W * slope)"))
+mutant(A3, "jacobian_product_norms", "jacobian_W_transposed", _v(_JPN, _JPN_OK, product="product @ (slope[:, None] * W.T)"))
+mutant(A3, "jacobian_product_norms", "jacobian_product_in_the_wrong_order",
+       _v(_JPN, _JPN_OK, product="(slope[:, None] * W) @ product"))
+mutant(A3, "jacobian_product_norms", "jacobian_without_tanh_derivative", _v(_JPN, _JPN_OK, product="product @ W"))
+mutant(A3, "jacobian_product_norms", "jacobian_product_norm_frobenius", _v(_JPN, _JPN_OK, norm="np.linalg.norm(product)"))
+mutant(A3, "jacobian_product_norms", "jacobian_slope_of_the_state_before_the_step",
+       _v(_JPN, _JPN_OK, slope="1.0 - (Hs[n, t - 1] if t > 0 else np.zeros(H)) ** 2"))
+mutant(A3, "jacobian_product_norms", "bound_with_the_mean_slope", _v(_JPN, _JPN_OK, largest="np.mean(slope)"))
+mutant(A3, "jacobian_product_norms", "bound_with_the_spectral_radius", _v(_JPN, _JPN_OK, sigma="rho"))
 _GNTT = """
 def gradient_norms_through_time(dHs, X, h0, Hs, U, W):
     N, T, H = Hs.shape
@@ -378,31 +415,28 @@ mutant(A3, "gradient_norms_through_time", "norms_derivative_at_the_earlier_state
        _v(_GNTT, _GNTT_OK, back="(total * (1.0 - Hs[:, t - 1] ** 2)) @ W"))
 mutant(A3, "gradient_norms_through_time", "norms_add_into_dHs_in_place",
        _v(_GNTT, _GNTT_OK, total="dHs[:, t] += from_later\n        total = dHs[:, t]"))
-mutant(A3, "global_norm", "global_norm_sum_of_norms", """
-def global_norm(grads):
-    return float(sum(np.sqrt(np.sum(g ** 2)) for g in grads.values()))
-""")
-mutant(A3, "clip_by_norm", "clip_scales_in_place", """
-def clip_by_norm(grads, max_norm):
-    norm = global_norm(grads)
-    for g in grads.values():
-        if norm > max_norm:
-            g *= max_norm / norm
-    return {k: g.copy() for k, g in grads.items()}
-""")
-mutant(A3, "clip_by_norm", "clip_each_array_separately", """
-def clip_by_norm(grads, max_norm):
-    out = {}
-    for k, g in grads.items():
-        n = float(np.sqrt(np.sum(g ** 2)))
-        out[k] = g * (max_norm / n if n > max_norm else 1.0)
-    return out
-""")
-mutant(A3, "clip_by_norm", "clip_always_rescales", """
-def clip_by_norm(grads, max_norm):
-    norm = global_norm(grads)
-    return {k: g * (max_norm / norm) for k, g in grads.items()}
-""")
+_CG = """
+def clip_gradients(grads, max_norm):
+    norm = {norm}
+    factor = {factor}
+    clipped = {{}}
+    for name, g in grads.items():
+        {scale}
+    return clipped, {returned}
+"""
+_CG_OK = dict(norm="math.sqrt(sum(float(np.sum(g ** 2)) for g in grads.values()))",
+              factor="max_norm / norm if norm > max_norm else 1.0", scale="clipped[name] = g * factor", returned="norm")
+mutant(A3, "clip_gradients", "clip_norm_as_a_sum_of_norms",
+       _v(_CG, _CG_OK, norm="sum(float(np.linalg.norm(g)) for g in grads.values())"))
+mutant(A3, "clip_gradients", "clip_scales_in_place",
+       _v(_CG, _CG_OK, scale="g *= factor\n        clipped[name] = g.copy()"))
+mutant(A3, "clip_gradients", "clip_always_rescales", _v(_CG, _CG_OK, factor="max_norm / norm"))
+mutant(A3, "clip_gradients", "clip_each_array_separately", _v(_CG, _CG_OK, scale=(
+    "n = float(np.linalg.norm(g))\n        clipped[name] = g * (max_norm / n if n > max_norm else 1.0)")))
+mutant(A3, "clip_gradients", "clip_returns_the_norm_after_clipping", _v(_CG, _CG_OK, returned="min(norm, max_norm)"))
+mutant(A3, "clip_gradients", "clip_by_value_instead", _v(_CG, _CG_OK, scale="clipped[name] = np.clip(g, -max_norm, max_norm)"))
+mutant(A3, "clip_gradients", "clip_turns_float32_into_float64",
+       _v(_CG, _CG_OK, scale="clipped[name] = g.astype(float) * factor"))
 
 # ---------------------------------------------------------------- 04_leaky_esn
 A4 = "04_leaky_esn"
@@ -471,15 +505,6 @@ mutant(A4, "leaky_rnn_backward", "leaky_backward_db_only_first_step",
 mutant(A4, "leaky_rnn_backward", "leaky_backward_forgets_h0", _v(_LRB, _LRB_OK, state_before="Hs[:, t - 1]"))
 mutant(A4, "leaky_rnn_backward", "leaky_backward_adds_into_dHs_in_place",
        _v(_LRB, _LRB_OK, total="dHs[:, t] += dh_later\n        total = dHs[:, t]"))
-mutant(A4, "scale_to_spectral_radius", "scale_in_place", """
-def scale_to_spectral_radius(W, rho):
-    W *= rho / np.max(np.abs(np.linalg.eigvals(W)))
-    return W
-""")
-mutant(A4, "scale_to_spectral_radius", "scale_by_real_parts", """
-def scale_to_spectral_radius(W, rho):
-    return W * (rho / np.max(np.abs(np.linalg.eigvals(W).real)))
-""")
 _RR = """
 def ridge_readout(states, targets, mu):
     T_tr, H = states.shape
@@ -536,6 +561,54 @@ def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
     T, H = x.shape[0], W.shape[0]
     states = leaky_rnn_forward(x.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
     V, c = ridge_readout(states[:n_train - 1], x[1:n_train].reshape(-1, 1), mu)
+    return states[n_train - 1:T - 1] @ V[0] + c[0]
+""")
+
+_MCR = """
+def memory_capacity_by_radius(x, U, W, b, rhos, max_delay, mu=1e-06):
+    H = W.shape[0]
+    radius = {radius}
+    mc, r2 = np.zeros(len(rhos)), np.zeros((len(rhos), max_delay))
+    h0 = np.zeros((1, H))
+    for i, rho in enumerate(rhos):
+        {scale}
+        states = leaky_rnn_forward(x.reshape(1, -1, 1), h0, U, W_rho, b, 1.0)[0]
+        {carry}
+        mc[i], r2[i] = memory_capacity(x, states, max_delay, mu)
+    return {out}
+"""
+_MCR_OK = dict(radius="np.max(np.abs(np.linalg.eigvals(W)))", scale="W_rho = W * (rho / radius)", carry="",
+               out="mc, r2")
+mutant(A4, "memory_capacity_by_radius", "by_radius_without_dividing_by_the_radius",
+       _v(_MCR, _MCR_OK, scale="W_rho = W * rho"))
+mutant(A4, "memory_capacity_by_radius", "by_radius_from_the_largest_real_part",
+       _v(_MCR, _MCR_OK, radius="np.max(np.linalg.eigvals(W).real)"))
+mutant(A4, "memory_capacity_by_radius", "by_radius_from_the_largest_entry",
+       _v(_MCR, _MCR_OK, radius="np.max(np.abs(W))"))
+mutant(A4, "memory_capacity_by_radius", "by_radius_rescales_W_in_place",
+       _v(_MCR, _MCR_OK, scale="W *= rho / np.max(np.abs(np.linalg.eigvals(W)))\n        W_rho = W"))
+mutant(A4, "memory_capacity_by_radius", "by_radius_keeps_the_state_of_the_previous_radius",
+       _v(_MCR, _MCR_OK, carry="h0 = states[-1:]"))
+mutant(A4, "memory_capacity_by_radius", "by_radius_r2_transposed", _v(_MCR, _MCR_OK, out="mc, r2.T.copy()"))
+mutant(A4, "esn_forecast", "forecast_pairs_each_state_with_the_value_it_read", """
+def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
+    T, H = x.shape[0], W.shape[0]
+    states = leaky_rnn_forward(x.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
+    V, c = ridge_readout(states[washout:n_train], x[washout:n_train].reshape(-1, 1), mu)
+    return states[n_train - 1:T - 1] @ V[0] + c[0]
+""")
+mutant(A4, "esn_forecast", "forecast_trains_on_the_held_out_part", """
+def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
+    T, H = x.shape[0], W.shape[0]
+    states = leaky_rnn_forward(x.reshape(1, T, 1), np.zeros((1, H)), U, W, b, gamma)[0]
+    V, c = ridge_readout(states[washout:T - 1], x[washout + 1:T].reshape(-1, 1), mu)
+    return states[n_train - 1:T - 1] @ V[0] + c[0]
+""")
+mutant(A4, "esn_forecast", "forecast_ignores_gamma", """
+def esn_forecast(x, U, W, b, gamma, n_train, washout, mu):
+    T, H = x.shape[0], W.shape[0]
+    states = leaky_rnn_forward(x.reshape(1, T, 1), np.zeros((1, H)), U, W, b, 1.0)[0]
+    V, c = ridge_readout(states[washout:n_train - 1], x[washout + 1:n_train].reshape(-1, 1), mu)
     return states[n_train - 1:T - 1] @ V[0] + c[0]
 """)
 
@@ -1470,6 +1543,7 @@ def test_visible_tests_pass_with_the_correct_answers(assignment):
         assert not errors, \
             f"{assignment}/{gid} fails with the correct answers: {errors[0].ename}: {errors[0].evalue}"
         assert "visible tests passed" in _text(cell), f"{assignment}/{gid} did not print that it passed"
+        assert "example of this cell fails" not in _text(cell), f"{assignment}/{gid}: an example fails: {_text(cell)}"
     print(f"{assignment}: {len(run.visible)} visible cells and {len(run.mutants)} mutants "
           f"in {run.seconds:.1f} s")
 

@@ -38,8 +38,8 @@ import re
 from .checks import TestFailure, assert_close, assert_scalar_close, compare
 from .notebooks import top_level_names
 
-__all__ = ["TestFailure", "assert_close", "assert_scalar_close", "compare", "grade", "forget_test_cell_names",
-           "check_against_reference", "check_gradients_numerically", "check_forecast_error"]
+__all__ = ["TestFailure", "assert_close", "assert_scalar_close", "compare", "grade", "examples_of",
+           "forget_test_cell_names", "check_against_reference", "check_gradients_numerically", "check_forecast_error"]
 
 
 def _first_failure(task, check, func, seed):
@@ -117,6 +117,30 @@ def grade(grade_id, func):
         print(f"{task.name}: the grader's {n} public case{'s' if n != 1 else ''} passed")
     else:
         print(f"{grade_id}: passed")
+
+
+class examples_of:
+    """``with examples_of(name):`` holds the examples of a visible cell, after the grader's public cases.
+
+    A visible cell first runs the public cases the grader scores it on (``grade``): they decide, in
+    the notebook as when graded. The examples after them explain, on small cases worked out in the
+    cell (special inputs, explicit loops, finite differences), what is expected. An example that fails
+    although the public cases passed is reported, and the cell does not fail, since the grader will
+    give it its points; the hidden cases, drawn anew, may well find the same mistake.
+    """
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        if kind is None or not issubclass(kind, Exception):
+            return False
+        print(f"{self.name}: the grader's public cases pass, so this cell gets its points when graded, but an "
+              f"example of this cell fails:\n{value}\nThe hidden cases may find the same mistake: fix it first.")
+        return True
 
 
 # The source of a test cell: it calls grade("<function>_<check>", ...). Hidden test cells of a

@@ -375,8 +375,8 @@ def _seccomp_fd():
 # tools and the test helpers (see ``toolkit_files``).
 TOOL_MODULES = {"rnncourse", "rnncourse.gradcheck", "rnncourse.grading", "rnncourse.grading.checks"}
 TOOL_NAMES = {"rnncourse": {"gradcheck", "grading"}, "rnncourse.gradcheck": {"numerical_gradient", "relative_error"},
-              "rnncourse.grading": {"assert_close", "assert_scalar_close", "grade", "forget_test_cell_names", "checks",
-                                    "TestFailure"},
+              "rnncourse.grading": {"assert_close", "assert_scalar_close", "grade", "examples_of", "forget_test_cell_names",
+                                    "checks", "TestFailure"},
               "rnncourse.grading.checks": {"assert_close", "assert_scalar_close", "TestFailure", "compare",
                                            "describe"}}
 
@@ -420,7 +420,9 @@ def toolkit_files():
         "rnncourse/gradcheck.py": gradcheck_src + "\n",
         "rnncourse/grading/__init__.py": "from . import checks\nfrom .checks import TestFailure, assert_close, "
                                          "assert_scalar_close\n\n\ndef grade(*args, **kwargs):\n    return None\n\n\n"
-                                         "def forget_test_cell_names():\n    return None\n",
+                                         "def forget_test_cell_names():\n    return None\n\n\n"
+                                         "def examples_of(name):\n    import contextlib\n"
+                                         "    return contextlib.nullcontext()\n",
         "rnncourse/grading/checks.py": inspect.getsource(checks),
     }
 

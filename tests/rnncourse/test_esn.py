@@ -1,5 +1,5 @@
 """Tests for rnncourse.esn: spectral-radius scaling, reservoirs, the ridge readout against
-numpy.linalg.lstsq, memory capacity, forecasting, Mackey-Glass, and bad input."""
+numpy.linalg.lstsq, memory capacity (also against the spectral radius), forecasting, Mackey-Glass, and bad input."""
 
 import numpy as np
 import pytest
@@ -11,6 +11,7 @@ from rnncourse import (
     mackey_glass,
     make_reservoir,
     memory_capacity,
+    memory_capacity_by_radius,
     nmse,
     ridge_readout,
     scale_to_spectral_radius,
@@ -107,6 +108,37 @@ def test_memory_capacity_of_a_delay_line():
         memory_capacity(u, states[:-1], 8)
     with pytest.raises(ValueError, match="max_delay"):
         memory_capacity(u, states, 398)
+
+
+def test_memory_capacity_by_radius_of_a_ring_matches_the_closed_form():
+    # A ring of 4 units whose wrap-around weight is -1/16: W^4 = -I/16, every eigenvalue has modulus 1/2 and
+    # none is real. In the linear range of tanh, delay k is recalled with squared correlation
+    # (1 - rho^8) rho^(8 floor(k / 4)) (each turn around the ring multiplies by -rho^4).
+    H = 4
+    W = np.diag(np.ones(H - 1), -1)
+    W[0, H - 1] = -1 / 16
+    U = np.zeros((H, 1))
+    U[0, 0] = 0.01
+    x = np.random.default_rng(3).uniform(-1, 1, 20000)
+    rhos = np.array([0.3, 0.7, 0.9])
+    W_before = W.copy()
+    mc, r2 = memory_capacity_by_radius(x, U, W, np.zeros(H), rhos, 7, 1e-10)
+    k = np.arange(1, 8)
+    np.testing.assert_allclose(r2, (1 - rhos[:, None] ** 8) * rhos[:, None] ** (8 * (k // 4)), atol=0.01)
+    np.testing.assert_allclose(mc, r2.sum(axis=1))
+    np.testing.assert_array_equal(W, W_before)
+    # the same as scaling, driving and measuring one radius at a time
+    rng = np.random.default_rng(4)
+    U5, W5, b5 = rng.uniform(-0.5, 0.5, (5, 1)), rng.normal(size=(5, 5)), rng.uniform(-0.2, 0.2, 5)
+    _, r2_5 = memory_capacity_by_radius(x[:300], U5, 3 * W5, b5, np.array([1.2, 0.4]), 5)
+    for row, rho in zip(r2_5, [1.2, 0.4]):
+        states = leaky_rnn_forward(x[None, :300, None], np.zeros((1, 5)), U5, scale_to_spectral_radius(W5, rho), b5,
+                                   1.0)[0]
+        np.testing.assert_allclose(row, memory_capacity(x[:300], states, 5)[1], rtol=1e-9, atol=1e-12)
+    with pytest.raises(ValueError, match="rhos"):
+        memory_capacity_by_radius(x[:50], U5, W5, b5, np.array([-0.5]), 3)
+    with pytest.raises(ValueError, match="spectral radius 0"):
+        memory_capacity_by_radius(x[:50], U5, np.zeros((5, 5)), b5, np.array([0.5]), 3)
 
 
 def test_mackey_glass_and_forecast():

@@ -256,3 +256,49 @@ def test_gradient_errors_bad_input():
         gradient_errors(lambda q: 0.0, p, {"a": np.zeros(3)})
     with pytest.raises(ValueError, match=r"params must be a dict"):
         gradient_errors(lambda q: 0.0, [np.zeros(2)], {})
+
+
+# ----------------------------------------------------------- step_size_errors
+
+
+def test_step_size_errors_follow_the_closed_forms_and_show_the_tradeoff():
+    from rnncourse import numerical_gradient, step_size_errors
+
+    # f(z) = sum a exp(b z): the centred difference is grad sinh(b eps) / (b eps), the one-sided one
+    # grad (exp(b eps) - 1) / (b eps); for eps = 0.1 down to 1e-3 truncation dominates.
+    rng = np.random.default_rng(0)
+    a, b, x = rng.uniform(0.5, 2, (2, 3)), rng.uniform(-1.5, 1.5, (2, 3)), rng.uniform(-1, 1, (2, 3))
+    grad = a * b * np.exp(b * x)
+    x_before = x.copy()
+    steps = 10.0 ** -np.arange(1, 13.5, 0.5)
+    centred, one_sided = step_size_errors(lambda z: float(np.sum(a * np.exp(b * z))), x, grad, steps)
+    np.testing.assert_array_equal(x, x_before)
+    large = steps >= 1e-3
+    closed_c = [relative_error(grad * np.sinh(b * e) / (b * e), grad) for e in steps[large]]
+    closed_o = [relative_error(grad * np.expm1(b * e) / (b * e), grad) for e in steps[large]]
+    np.testing.assert_allclose(centred[large], closed_c, rtol=1e-4)
+    np.testing.assert_allclose(one_sided[large], closed_o, rtol=1e-4)
+    # truncation: slope 2 for the centred difference, 1 for the one-sided one
+    assert 90 < centred[0] / centred[2] < 110 and 9 < one_sided[0] / one_sided[2] < 11
+    # rounding: the best steps near eps_mach^(1/3) and eps_mach^(1/2), much worse at 1e-13
+    assert 1e-7 <= steps[np.argmin(centred)] <= 1e-4 and 1e-10 <= steps[np.argmin(one_sided)] <= 1e-6
+    assert centred[-1] > 100 * centred.min() and one_sided[-1] > 100 * one_sided.min()
+    # the centred part is what numerical_gradient computes
+    f = lambda z: float(np.sum(a * np.exp(b * z)))  # noqa: E731
+    for eps, err in zip(steps[::6], centred[::6]):
+        assert relative_error(numerical_gradient(f, x.copy(), eps=eps), grad) == pytest.approx(err, rel=1e-12)
+
+
+def test_step_size_errors_one_entry_one_step_and_bad_input():
+    from rnncourse import step_size_errors
+
+    # f(z) = z^3 at 2: centred 12 + eps^2, one-sided 12 + 6 eps + eps^2
+    c, o = step_size_errors(lambda z: float(z[0] ** 3), np.array([2.0]), np.array([12.0]), np.array([0.01]))
+    assert c.shape == o.shape == (1,)
+    assert c[0] == pytest.approx(1e-4 / 24.0001, rel=1e-6) and o[0] == pytest.approx(0.0601 / 24.0601, rel=1e-6)
+    with pytest.raises(ValueError, match=r"f must be callable"):
+        step_size_errors(1.0, np.zeros(2), np.zeros(2), np.array([1e-3]))
+    with pytest.raises(ValueError, match=r"grad has shape \(3,\), expected the shape of x \(2,\)"):
+        step_size_errors(lambda z: 0.0, np.zeros(2), np.zeros(3), np.array([1e-3]))
+    with pytest.raises(ValueError, match=r"every step in epsilons must be positive"):
+        step_size_errors(lambda z: 0.0, np.zeros(2), np.zeros(2), np.array([1e-3, 0.0]))

@@ -5,35 +5,45 @@ from __future__ import annotations
 import numpy as np
 
 from ... import bptt, gradcheck, losses, rnn, training
+from ..checks import TestFailure, describe
 from ..jail import GraderFunction
-from ..spec import Task
+from ..spec import Probe, Task, _value_of
 from ._common import rnn_params as _rnn_params
 from .ch01 import _cases_sequence_cross_entropy
 
-# The losses that gradient_errors is given are written here, in numpy only, and sent
-# to the jail as source: the jail never sees the reference package.
-QUADRATIC = '''
-def quadratic(p):
-    return float(np.sum(A * p["a"] ** 2) + np.sum(np.sin(p["b"])))
+# The functions that step_size_errors differentiates are written here and sent to the jail as
+# source: the jail never sees the reference package. They compute in plain Python floats, summed
+# by math.fsum, so that they return the same bits in the jail and here: with tiny steps, the
+# errors are rounding errors, and a sum whose last bit depended on where it ran would change them.
+EXP_SUM = '''
+import math
+
+
+def exp_sum(z):
+    """sum_i a_i exp(b_i z_i); its gradient is a b exp(b z)."""
+    return math.fsum(a * math.exp(b * v) for a, b, v in zip(np.ravel(A).tolist(), np.ravel(B).tolist(),
+                                                           np.ravel(z).tolist()))
 '''
 
-RNN_LOSS = '''
-def rnn_loss(params):
-    """Sequence cross-entropy of a tanh RNN with a softmax output, averaged over the batch."""
-    h, total = h0, 0.0
-    for t in range(X.shape[1]):
-        h = np.tanh(X[:, t] @ params["U"].T + h @ params["W"].T + params["b"])
-        o = h @ params["V"].T + params["c"]
-        o = o - o.max(axis=1, keepdims=True)
-        log_p = o - np.log(np.exp(o).sum(axis=1, keepdims=True))
-        total -= log_p[np.arange(X.shape[0]), Y[:, t]].sum()
-    return float(total / X.shape[0])
+SQUARE_AND_SINES = '''
+import math
+
+
+def square_and_sines(z):
+    """(sum_i z_i)^2 + sum_i c_i sin(z_i); its gradient is 2 sum(z) + c cos(z)."""
+    v = np.ravel(z).tolist()
+    total = math.fsum(v)
+    return total * total + math.fsum(c * math.sin(t) for c, t in zip(np.ravel(C).tolist(), v))
 '''
 
+STEPS = 10.0 ** -np.arange(1, 13.5, 0.5)  # 1e-1 to 1e-13: truncation, the best step, rounding
 
-def rnn_loss_function(X, Y, h0):
-    """The loss of ``rnn_loss_and_grads`` as a function of the parameters, as a grader-written function."""
-    return GraderFunction(RNN_LOSS, "rnn_loss", {"X": X, "Y": Y, "h0": h0})
+
+def _exp_sum(rng, shape):
+    """An exp_sum with random coefficients, its point and its gradient there."""
+    a, b = rng.uniform(0.5, 2.0, shape), rng.uniform(0.5, 1.5, shape) * rng.choice([-1.0, 1.0], shape)
+    x = rng.uniform(-1, 1, shape)
+    return GraderFunction(EXP_SUM, "exp_sum", {"A": a, "B": b}), x, a * b * np.exp(b * x), b
 
 
 def _cases_output_backward(rng):
@@ -104,30 +114,78 @@ def _rnn_loss(X, Y, h0):
     return f
 
 
-def _cases_gradient_errors(rng):
-    A = rng.normal(0, 1, (2, 3))
-    quadratic = GraderFunction(QUADRATIC, "quadratic", {"A": A})  # gradients: 2 A a and cos(b)
-    pq = {"a": rng.normal(0, 1, (2, 3)), "b": rng.normal(0, 1, 4)}
-    right = {"a": 2 * A * pq["a"], "b": np.cos(pq["b"])}
-    wrong = {"a": A * pq["a"], "b": -np.cos(pq["b"])}  # factor 2 missing; sign flipped
-    cases = [
-        ("f(a, b) = sum(A a^2) + sum(sin b) with correct gradients", {"f": quadratic, "params": pq, "grads": right}),
-        ("the same f with wrong gradients (errors 1/3 and 1)", {"f": quadratic, "params": pq, "grads": wrong}),
-    ]
-    for N, T, D, H, K, bug in [(1, 1, 1, 1, 2, False), (2, 4, 3, 3, 2, True)]:
-        p = _rnn_params(rng, D, H, K)
-        X, Y, h0 = rng.normal(0, 1, (N, T, D)), rng.integers(0, K, (N, T)), rng.uniform(-1, 1, (N, H))
-        grads = training.rnn_loss_and_grads(p, X, Y, h0)[1]
-        label = f"an RNN loss, N={N}, T={T}, D={D}, H={H}, K={K}, "
-        if bug:
-            grads = {**grads, "W": grads["W"].T.copy(), "c": np.zeros(K)}  # two typical bugs
-            label += "with dW transposed and dc zero, and only some keys checked"
-            grads = {k: grads[k] for k in ("W", "c", "U")}
-        else:
-            label += "correct gradients"
-        cases.append((label, {"f": rnn_loss_function(X, Y, h0), "params": p, "grads": grads}))
-    cases.append(("the correct quadratic with eps = 1e-5", {"f": quadratic, "params": pq, "grads": right, "eps": 1e-5}))
+def _cases_step_size_errors(rng):
+    cases = []
+    f, x, g, _ = _exp_sum(rng, (1,))
+    cases.append(("f(z) = a exp(b z) of one entry, one step 1e-3", {"f": f, "x": x, "grad": g,
+                                                                   "epsilons": np.array([1e-3])}))
+    f, x, g, _ = _exp_sum(rng, (2, 3))
+    cases.append(("f(z) = sum a exp(b z) on a 2 x 3 array, 25 steps from 1e-1 to 1e-13",
+                  {"f": f, "x": x, "grad": g, "epsilons": STEPS}))
+    c = rng.normal(0, 1, 4)
+    x = rng.uniform(-1, 1, 4)
+    wrong = 2 * np.sum(x) - c * np.cos(x)  # the sign of the cosine term flipped
+    cases.append(("f(z) = (sum z)^2 + sum c sin(z) of 4 entries, a wrong gradient, steps 1e-2, 1e-5, 1e-8",
+                  {"f": GraderFunction(SQUARE_AND_SINES, "square_and_sines", {"C": c}), "x": x, "grad": wrong,
+                   "epsilons": np.array([1e-2, 1e-5, 1e-8])}))
+    c = rng.normal(0, 1, (3, 2))
+    x = rng.uniform(-1, 1, (3, 2))
+    cases.append(("f(z) = (sum z)^2 + sum c sin(z) on a 3 x 2 array, its gradient, steps 0.3, 1e-4, 1e-11",
+                  {"f": GraderFunction(SQUARE_AND_SINES, "square_and_sines", {"C": c}), "x": x,
+                   "grad": 2 * np.sum(x) + c * np.cos(x), "epsilons": np.array([0.3, 1e-4, 1e-11])}))
     return cases
+
+
+def _tradeoff_probes(task, rng):
+    """The errors against the step, judged by what the chapter derives, not against the reference.
+
+    For f(z) = sum_i a_i exp(b_i z_i), the differences have closed forms: the centred one is
+    grad * sinh(b eps) / (b eps), the one-sided one grad * (exp(b eps) - 1) / (b eps). Where the
+    truncation error dominates (eps >= 1e-3 centred, eps >= 1e-4 one-sided), the function's errors
+    must be those of the closed forms, within 0.1%. Where rounding comes in, only the chapter's
+    trade-off is asked for: the centred error is smallest for a step between 1e-7 and 1e-4 (near
+    eps_mach^(1/3)) and the one-sided error for a step between 1e-10 and 1e-6 (near
+    eps_mach^(1/2)), and at the smallest step, 1e-13, both are more than 100 times their minimum.
+    """
+    probes = []
+    for shape in [(3, 2), (5,)]:
+        f, x, g, b = _exp_sum(rng, shape)
+        eps = STEPS[:, None] if len(shape) == 1 else STEPS[:, None, None]
+        centred_closed = np.array([gradcheck.relative_error(g * np.sinh(b * e) / (b * e), g) for e in eps])
+        one_sided_closed = np.array([gradcheck.relative_error(g * np.expm1(b * e) / (b * e), g) for e in eps])
+        what = f"step_size_errors on f(z) = sum a exp(b z), x of shape {shape}, 25 steps from 1e-1 to 1e-13"
+
+        def judge(outcome, what=what, cc=centred_closed, oc=one_sided_closed):
+            got = _value_of(task, what, outcome)
+            if not isinstance(got, (tuple, list)) or len(got) != 2:
+                raise TestFailure(f"{what}: expected a tuple (centred, one_sided), got {describe(got)}")
+            for name, value, closed, large in [("centred", got[0], cc, STEPS >= 1e-3),
+                                                ("one_sided", got[1], oc, STEPS >= 1e-4)]:
+                if type(value) is not np.ndarray or value.shape != STEPS.shape or not np.all(np.isfinite(value)):
+                    raise TestFailure(f"{what}, output {name}: expected a finite float array of shape (25,), "
+                                      f"got {describe(value)}")
+                apart = np.abs(value[large] / closed[large] - 1)
+                if not np.all(apart < 1e-3):
+                    j = int(np.argmax(apart))
+                    raise TestFailure(
+                        f"{what}, output {name}: at the step {STEPS[large][j]:.0e}, where truncation dominates, the "
+                        f"error is {value[large][j]:.4g}, while the {name.replace('_', '-')} difference of this f "
+                        f"has the error {closed[large][j]:.4g} (from its closed form). Hint: {task.hint}.")
+                best = STEPS[int(np.argmin(value))]
+                low, high = (1e-7, 1e-4) if name == "centred" else (1e-10, 1e-6)
+                if not low <= best <= high:
+                    raise TestFailure(
+                        f"{what}, output {name}: the error is smallest at the step {best:.0e}; the chapter's "
+                        f"trade-off between truncation and rounding puts the best step between {low:.0e} and "
+                        f"{high:.0e} here. Hint: {task.hint}.")
+                if not value[-1] > 100 * value.min():
+                    raise TestFailure(
+                        f"{what}, output {name}: at the step 1e-13 the error is {value[-1]:.3g}, not more than "
+                        f"100 times its minimum {value.min():.3g}: rounding error should dominate there. "
+                        f"Hint: {task.hint}.")
+
+        probes.append(Probe(what, {"f": f, "x": x, "grad": g, "epsilons": STEPS.copy()}, judge))
+    return probes
 
 
 def _fd_sequence_cross_entropy_backward(kw, rng):
@@ -189,7 +247,9 @@ TASKS = [
          "over the batch; h_last is the state after the last step",
          outputs=("loss", "grads", "h_last"), gradients=_fd_rnn_loss_and_grads,
          calls=("sequence_cross_entropy_backward", "output_backward", "rnn_backward", "rnn_step_backward")),
-    Task("gradient_errors", 2, gradcheck.gradient_errors, _cases_gradient_errors,
-         "each key of grads is checked on its own: perturb that parameter inside params (f reads params), "
-         "and compare with the relative error of the chapter"),
+    Task("step_size_errors", 2, gradcheck.step_size_errors, _cases_step_size_errors,
+         "perturb one entry at a time, by exactly eps on each side for the centred difference (divided by 2 eps) "
+         "and by eps forwards from the unperturbed value for the one-sided one (divided by eps); compare each whole "
+         "gradient with grad by the chapter's relative error, and leave x as it was",
+         outputs=("centred", "one_sided"), atol=1e-13, extra={"tradeoff": _tradeoff_probes}),
 ]

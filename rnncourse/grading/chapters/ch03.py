@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import longterm, optim, rnn
+from ... import gradient_flow, longterm, rnn
 from ..checks import TestFailure, describe
 from ..spec import Probe, Task, _value_of
 from ._common import rnn_params as _rnn_params
 
 
-def _cases_spectral_radius(rng):
-    cases = [("W = [[0, 1], [1, 1]] (the golden ratio)", {"W": np.array([[0.0, 1.0], [1.0, 1.0]])}),
-             ("a rotation (complex eigenvalues +-2i)", {"W": np.array([[0.0, -2.0], [2.0, 0.0]])}),
-             ("a negative eigenvalue dominates: diag(0.3, -0.9)", {"W": np.diag([0.3, -0.9])})]
-    for H in (1, 3, 8):
-        cases.append((f"random W, H={H}", {"W": rng.normal(0, 1 / np.sqrt(H), (H, H))}))
+def _cases_jacobian_product_norms(rng):
+    cases = [("N=1, T=1, H=1: no step to go back through", {"Hs": rng.uniform(-1, 1, (1, 1, 1)),
+                                                             "W": rng.normal(0, 1, (1, 1))})]
+    # W = [[0, -2], [2, 0]] (eigenvalues +-2i) and diag(0.3, -0.9) (a negative eigenvalue dominates)
+    for label, W, N, T, scale in [("a rotation scaled by 2 (eigenvalues +-2i)", np.array([[0.0, -2.0], [2.0, 0.0]]),
+                                   2, 3, 0.3),
+                                  ("W = diag(0.3, -0.9)", np.diag([0.3, -0.9]), 1, 4, 1.0),
+                                  ("a random W, H=4", rng.normal(0, 0.6, (4, 4)), 2, 5, 1.0),
+                                  ("a random W, H=3", rng.normal(0, 1.0, (3, 3)), 3, 8, 1.0),
+                                  ("a random W, H=6", rng.normal(0, 0.5, (6, 6)), 2, 12, 1.0)]:
+        H = W.shape[0]
+        D = 2
+        U, b = rng.normal(0, scale, (H, D)), rng.normal(0, 0.3 * scale, H)
+        X, h0 = rng.normal(0, 1, (N, T, D)), rng.uniform(-scale, scale, (N, H))
+        cases.append((f"{label}, N={N}, T={T}", {"Hs": rnn.rnn_forward(X, h0, U, W, b), "W": W}))
     return cases
 
 
@@ -133,14 +142,6 @@ def _experiment_probes(task, rng):
     return probes
 
 
-def _cases_hidden_state_jacobian(rng):
-    cases = []
-    for shape in [(1,), (3,), (1, 2), (4, 3), (2, 6)]:
-        H = shape[-1]
-        cases.append((f"h_next of shape {shape}", {"h_next": rng.uniform(-1, 1, shape), "W": rng.normal(0, 1, (H, H))}))
-    return cases
-
-
 def _cases_gradient_norms_through_time(rng):
     cases = []
     for N, T, D, H, last_only in [(1, 1, 1, 1, False), (2, 1, 3, 4, False), (1, 6, 2, 3, True),
@@ -161,13 +162,7 @@ def _gradient_dicts(rng):
         yield {k: rng.normal(0, 1, s) for k, s in sizes.items()}
 
 
-def _cases_global_norm(rng):
-    cases = [(f"gradients with keys {sorted(g)}", {"grads": g}) for g in _gradient_dicts(rng)]
-    cases.append(("all gradients zero", {"grads": {"W": np.zeros((2, 2)), "b": np.zeros(2)}}))
-    return cases
-
-
-def _cases_clip_by_norm(rng):
+def _cases_clip_gradients(rng):
     cases = []
     for g in _gradient_dicts(rng):
         norm = float(np.sqrt(sum(np.sum(v * v) for v in g.values())))
@@ -175,21 +170,23 @@ def _cases_clip_by_norm(rng):
                       {"grads": g, "max_norm": norm / 3}))
         cases.append((f"keys {sorted(g)}, global norm {norm:.3g}, max_norm {2 * norm:.3g} (no clipping)",
                       {"grads": {k: v.copy() for k, v in g.items()}, "max_norm": 2 * norm}))
-    cases.append(("all gradients zero", {"grads": {"W": np.zeros((2, 2))}, "max_norm": 1.0}))
+    g = {"W": rng.normal(0, 1, (2, 3)).astype(np.float32), "b": rng.normal(0, 1, 3).astype(np.float32)}
+    norm = float(np.sqrt(sum(np.sum(v.astype(float) ** 2) for v in g.values())))
+    cases.append(("float32 gradients (the result keeps their dtype), clipped", {"grads": g, "max_norm": norm / 2}))
+    cases.append(("all gradients zero", {"grads": {"W": np.zeros((2, 2)), "b": np.zeros(2)}, "max_norm": 1.0}))
     return cases
 
 
 TASKS = [
-    Task("spectral_radius", 3, longterm.spectral_radius, _cases_spectral_radius,
-         "the spectral radius is about the size of the eigenvalues, which can be negative or complex; the "
-         "result is a single number"),
     Task("eigen_components", 3, longterm.eigen_components, _cases_eigen_components,
          "each row is one eigenvector scaled by its eigenvalue to the power t and by how much of h0 lies along "
          "it; the eigenvectors are the columns of the solver's matrix, in the order of ascending eigenvalues, and "
          "the rows must add up to W^t h0", outputs=None),
-    Task("hidden_state_jacobian", 3, longterm.hidden_state_jacobian, _cases_hidden_state_jacobian,
-         "entry (i, j) scales W[i, j] by the slope of unit i, the unit that the row of W feeds; a batch of "
-         "states gives one Jacobian per example"),
+    Task("jacobian_product_norms", 3, gradient_flow.jacobian_product_norms, _cases_jacobian_product_norms,
+         "the radius is about the size of the eigenvalues, which can be negative or complex; the Jacobian of "
+         "a step scales the rows of W by the slopes of tanh at the state that step produced, and going one step "
+         "further back multiplies the product on the side of the earlier step; the bound multiplies, step by "
+         "step, the largest slope by the largest singular value of W", outputs=("rho", "norms", "bounds")),
     Task("gradient_norms_through_time", 3, longterm.gradient_norms_through_time, _cases_gradient_norms_through_time,
          "the total gradient on a state is its own part plus what the next step sends back through the "
          "transposed Jacobian; record the norm of the total for every example"),
@@ -197,10 +194,10 @@ TASKS = [
          "the measured rate is the exponential of the slope of the logarithm of the gradient norms against the "
          "lag (steps back from the last state), fitted over all steps and averaged over the batch; the "
          "prediction is the spectral radius of W", outputs=("measured", "predicted"),
-         calls=("gradient_norms_through_time", "spectral_radius"), extra={"experiment": _experiment_probes}),
-    Task("global_norm", 3, optim.global_norm, _cases_global_norm,
-         "one norm over every entry of every array together, not a sum of per-array norms"),
-    Task("clip_by_norm", 3, optim.clip_by_norm, _cases_clip_by_norm,
-         "one factor for all arrays keeps the direction of the whole gradient; nothing changes below the "
-         "threshold; the caller's arrays must not change", calls=("global_norm",)),
+         calls=("gradient_norms_through_time",), extra={"experiment": _experiment_probes}),
+    Task("clip_gradients", 3, gradient_flow.clip_gradients, _cases_clip_gradients,
+         "one norm over every entry of every array together; one factor for all arrays keeps the direction of "
+         "the whole gradient, and nothing changes at or below the threshold (zero gradients included); the norm "
+         "returned is the one before clipping, and the caller's arrays must not change",
+         outputs=("clipped", "norm")),
 ]

@@ -41,14 +41,6 @@ def _fd_leaky_rnn_backward(kw, rng):
     return kw, [(n, (lambda out, i=i: out[i]), v, f, dHs) for i, (n, v) in enumerate(picks)]
 
 
-def _cases_scale_to_spectral_radius(rng):
-    cases = [("H=1, W = [[-2]], rho=0.5", {"W": np.array([[-2.0]]), "rho": 0.5}),
-             ("a rotation by 90 degrees (eigenvalues +-i), rho=0.9", {"W": np.array([[0.0, -1.0], [1.0, 0.0]]), "rho": 0.9})]
-    for H, rho in [(3, 1.2), (8, 0.95), (20, 0.5)]:
-        cases.append((f"H={H}, rho={rho}", {"W": rng.normal(0, 1, (H, H)), "rho": rho}))
-    return cases
-
-
 def _cases_ridge_readout(rng):
     cases = []
     for T_tr, H, K, mu in [(1, 1, 1, 0.1), (5, 3, 1, 1e-3), (40, 6, 3, 2.0), (8, 12, 2, 0.5)]:
@@ -67,6 +59,38 @@ def _cases_memory_capacity(rng):
     x = rng.uniform(-1, 1, 60)
     cases.append(("a shift register of 3 delays, mu=1e-3",
                   {"x": x, "states": np.stack([np.roll(x, j) for j in range(3)], axis=1), "max_delay": 4, "mu": 1e-3}))
+    return cases
+
+
+def _ring(H, wrap):
+    """Units that pass their state on one by one, the last back to the first with weight ``wrap``.
+
+    ``W^H = wrap I``: with ``wrap < 0`` and H even, no eigenvalue is real, and all have modulus |wrap|^(1/H).
+    """
+    W = np.diag(np.ones(H - 1), -1)
+    W[0, H - 1] = wrap
+    return W
+
+
+def _cases_memory_capacity_by_radius(rng):
+    cases = []
+    x = rng.uniform(-1, 1, 40)
+    cases.append(("H=1, W = [[-2]], one radius, T=40, max_delay=2",
+                  {"x": x, "U": rng.uniform(-0.5, 0.5, (1, 1)), "W": np.array([[-2.0]]), "b": np.zeros(1),
+                   "rhos": np.array([0.5]), "max_delay": 2}))
+    U = np.zeros((4, 1))
+    U[0, 0] = rng.uniform(0.05, 0.5)
+    cases.append(("a ring of H=4 units whose eigenvalues are all complex, T=200, max_delay=6, mu=1e-8",
+                  {"x": rng.uniform(-1, 1, 200), "U": U, "W": _ring(4, -1 / 16), "b": np.zeros(4),
+                   "rhos": np.array([0.3, 0.9]), "max_delay": 6, "mu": 1e-8}))
+    cases.append(("no input weights and no bias (the states stay zero), H=3, T=30",
+                  {"x": rng.uniform(-1, 1, 30), "U": np.zeros((3, 1)), "W": rng.normal(0, 1, (3, 3)),
+                   "b": np.zeros(3), "rhos": np.array([0.5, 1.0]), "max_delay": 3}))
+    for T, H, rhos, max_delay in [(120, 5, [0.0, 0.5, 0.9, 1.2], 6), (300, 12, [0.95, 0.2, 1.1], 15)]:
+        p = esn.make_reservoir(H, 1, 1.0, rng, input_scale=0.5, bias_scale=0.2)
+        cases.append((f"T={T}, H={H}, rhos={rhos}, max_delay={max_delay}",
+                      {"x": rng.uniform(-1, 1, T), "U": p["U"], "W": p["W"] * rng.uniform(0.2, 5.0), "b": p["b"],
+                       "rhos": np.array(rhos), "max_delay": max_delay}))
     return cases
 
 
@@ -148,8 +172,6 @@ TASKS = [
          "the gradient reaches the previous state on two paths, directly (scaled by the fraction kept) and "
          "through the candidate (scaled by 1/gamma and the slope of tanh)", outputs=("dX", "dh0", "dU", "dW", "db"),
          gradients=_fd_leaky_rnn_backward),
-    Task("scale_to_spectral_radius", 4, esn.scale_to_spectral_radius, _cases_scale_to_spectral_radius,
-         "divide by the current spectral radius (eigenvalues may be complex) and multiply by the target"),
     Task("ridge_readout", 4, esn.ridge_readout, _cases_ridge_readout,
          "the bias is one more weight, on a constant input of one, and the penalty must not touch it; the normal "
          "equations come from setting the gradient of the penalised squared error to zero", outputs=("V", "c")),
@@ -157,6 +179,10 @@ TASKS = [
          "for each delay, train on the first half of the usable steps and measure the squared correlation "
          "on the second half; the capacity is the sum over delays", outputs=("mc", "mc_k"),
          calls=("ridge_readout",)),
+    Task("memory_capacity_by_radius", 4, esn.memory_capacity_by_radius, _cases_memory_capacity_by_radius,
+         "only the size of W changes: its spectral radius is the largest modulus of its eigenvalues (complex ones "
+         "too), and each radius rescales the W you were given; the reservoir has plain tanh units and starts from "
+         "a zero state for every radius", outputs=("mc", "mc_k"), calls=("leaky_rnn_forward", "memory_capacity")),
     Task("esn_forecast", 4, esn.esn_forecast, _cases_esn_forecast,
          "the readout learns to map the state after each input to the next input; train after the washout, "
          "then predict the held-out part from the states that precede it", calls=("ridge_readout",),

@@ -363,7 +363,7 @@ def test_grading_reports_to_the_student_only_through_exceptions(capfd):
 
 def test_grading_module_exports():
     assert set(grading.__all__) == {
-        "TestFailure", "assert_close", "assert_scalar_close", "compare", "grade", "forget_test_cell_names",
+        "TestFailure", "assert_close", "assert_scalar_close", "compare", "grade", "examples_of", "forget_test_cell_names",
         "check_against_reference", "check_gradients_numerically", "check_forecast_error",
     }
 
@@ -432,3 +432,19 @@ def test_a_quiet_task_fails_a_call_that_warns_and_others_only_mention_it(quiet):
     else:
         assert message is None
     assert spec.judge_outcome(probe, spec.run_in_process(lambda x: 2 * x, probe, ["x"])) is None
+
+
+def test_a_failing_example_is_reported_without_failing_the_cell(capsys):
+    # The public cases decided already; an example explains. What runs after the failure is skipped.
+    with grading.examples_of("softmax"):
+        assert_close("softmax of zeros", np.zeros(2), np.full(2, 0.5))
+        print("softmax: visible tests passed")
+    out = capsys.readouterr().out
+    assert out.startswith("softmax: the grader's public cases pass, so this cell gets its points when graded, "
+                          "but an example of this cell fails:\nsoftmax of zeros: 2 of 2 entries differ")
+    assert "visible tests passed" not in out
+    with grading.examples_of("softmax"):
+        print("softmax: visible tests passed")
+    assert capsys.readouterr().out == "softmax: visible tests passed\n"
+    with pytest.raises(KeyboardInterrupt), grading.examples_of("softmax"):
+        raise KeyboardInterrupt

@@ -13,7 +13,7 @@ import pytest
 import rnncourse
 from rnncourse import bptt, gradcheck, losses, training
 from rnncourse.grading.chapters import TASKS
-from rnncourse.grading import check_against_reference, check_gradients_numerically
+from rnncourse.grading import _run_check, check_against_reference, check_gradients_numerically
 from support import raises_message
 
 CASES = {name: task.cases for name, task in TASKS.items()}
@@ -37,13 +37,32 @@ def test_cases_cover_n_1_and_t_1():
     assert any(kw["x"].shape[0] == 1 for _, kw in CASES["rnn_step_backward"](rng(0)))
 
 
-def test_gradient_errors_cases_have_large_and_small_errors():
-    # A function returning zeros must not pass: some reference errors are far from 0.
-    values = []
-    for _, kw in CASES["gradient_errors"](np.random.default_rng(0)):
-        kw = {**kw, "f": kw["f"].materialise()}  # the grader-written loss, as the jail builds it
-        values += list(gradcheck.gradient_errors(**kw).values())
+def test_step_size_errors_cases_have_large_and_small_errors_and_cover_one_entry_and_one_step():
+    # A function returning zeros must not pass: some reference errors are far from 0, others tiny.
+    values, cases = [], CASES["step_size_errors"](np.random.default_rng(0))
+    for _, kw in cases:
+        kw = {**kw, "f": kw["f"].materialise()}  # the grader-written function, as the jail builds it
+        values += [v for out in gradcheck.step_size_errors(**kw) for v in out]
     assert max(values) > 0.3 and min(values) < 1e-9
+    assert any(kw["x"].size == 1 for _, kw in cases) and any(len(kw["epsilons"]) == 1 for _, kw in cases)
+    assert any(kw["x"].ndim == 2 and kw["x"].shape[0] != kw["x"].shape[1] for _, kw in cases)
+
+
+def test_grader_functions_return_the_same_bits_in_every_process():
+    # Rounding errors at tiny steps depend on the last bit of f: the functions sent to the jail must not
+    # depend on how numpy sums an array (its order can change with the memory layout).
+    for _, kw in CASES["step_size_errors"](np.random.default_rng(1)):
+        f = kw["f"].materialise()
+        x = kw["x"]
+        padded = np.zeros(x.size + 1)[1:].reshape(x.shape)  # another alignment
+        padded[...] = x
+        assert f(x) == f(padded) == f(np.asfortranarray(x)) == f(x.tolist())
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_reference_passes_the_tradeoff_check(seed, capfd):
+    assert _run_check("step_size_errors", "tradeoff", rnncourse.step_size_errors, seed) is None
+    assert capfd.readouterr() == ("", "")
 
 
 def test_unknown_name_for_the_numerical_check():
@@ -121,16 +140,55 @@ def loss_and_grads_mean_over_time(params, X, Y, h0):
     return loss / T, {k: v / T for k, v in grads.items()}, h
 
 
-def gradient_errors_zeros(f, params, grads, eps=1e-6):
-    return {k: 0.0 for k in grads}
+def _differences(f, x, grad, epsilons, centred, one_sided, error=gradcheck.relative_error):
+    out_c, out_o = [], []
+    for eps in epsilons:
+        d_c, d_o = np.zeros_like(x), np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            d_c[i], d_o[i] = centred(f, x, i, eps), one_sided(f, x, i, eps)
+        out_c.append(error(d_c, grad))
+        out_o.append(error(d_o, grad))
+    return np.array(out_c), np.array(out_o)
 
 
-def gradient_errors_abs_difference(f, params, grads, eps=1e-6):
-    out = {}
-    for k in grads:
-        num = gradcheck.numerical_gradient(lambda _: f(params), params[k], eps=eps)
-        out[k] = float(np.max(np.abs(num - grads[k])))
-    return out
+def _at(x, i, step):
+    z = x.copy()
+    z[i] += step
+    return z
+
+
+def _centred(f, x, i, eps):
+    return (f(_at(x, i, eps)) - f(_at(x, i, -eps))) / (2 * eps)
+
+
+def _forward(f, x, i, eps):
+    return (f(_at(x, i, eps)) - f(x)) / eps
+
+
+def step_size_errors_zeros(f, x, grad, epsilons):
+    return np.zeros(len(epsilons)), np.zeros(len(epsilons))
+
+
+def step_size_errors_centred_over_eps(f, x, grad, epsilons):
+    return _differences(f, x, grad, epsilons, lambda f, x, i, e: 2 * _centred(f, x, i, e), _forward)
+
+
+def step_size_errors_one_sided_backwards(f, x, grad, epsilons):
+    return _differences(f, x, grad, epsilons, _centred, lambda f, x, i, e: (f(x) - f(_at(x, i, -e))) / e)
+
+
+def step_size_errors_centred_twice(f, x, grad, epsilons):
+    return _differences(f, x, grad, epsilons, _centred, _centred)
+
+
+def step_size_errors_largest_difference(f, x, grad, epsilons):
+    return _differences(f, x, grad, epsilons, _centred, _forward, lambda a, b: float(np.max(np.abs(a - b))))
+
+
+def step_size_errors_with_richardson(f, x, grad, epsilons):
+    # Richardson's extrapolation cancels the eps^2 term: a better estimate, but not the chapter's difference
+    return _differences(f, x, grad, epsilons,
+                        lambda f, x, i, e: (4 * _centred(f, x, i, e / 2) - _centred(f, x, i, e)) / 3, _forward)
 
 
 def loss_and_grads_h_last_is_the_first_state(params, X, Y, h0):
@@ -168,9 +226,14 @@ MUTANTS = [
      ["rnn_loss_and_grads, case 3 of 4 (N=1, T=5, D=2, H=3, K=4), output loss: got"]),
     (check_gradients_numerically, "rnn_loss_and_grads", loss_and_grads_missing_c,
      ["case 1 of 4", "the result has no grads['c']"]),
-    (check_against_reference, "gradient_errors", gradient_errors_zeros,
-     ["gradient_errors, case 2 of 5 (the same f with wrong gradients (errors 1/3 and 1)), value for key 'a': got 0"]),
-    (check_against_reference, "gradient_errors", gradient_errors_abs_difference, ["gradient_errors, case 2 of 5"]),
+    (check_against_reference, "step_size_errors", step_size_errors_zeros,
+     ["step_size_errors, case 1 of 4 (f(z) = a exp(b z) of one entry, one step 1e-3), output centred"]),
+    (check_against_reference, "step_size_errors", step_size_errors_centred_over_eps,
+     ["step_size_errors, case 1 of 4", "output centred"]),
+    (check_against_reference, "step_size_errors", step_size_errors_one_sided_backwards,
+     ["step_size_errors, case 1 of 4", "output one_sided"]),
+    (check_against_reference, "step_size_errors", step_size_errors_largest_difference,
+     ["step_size_errors, case 1 of 4", "output centred"]),
     (check_against_reference, "rnn_loss_and_grads", loss_and_grads_h_last_is_the_first_state,
      ["rnn_loss_and_grads, case 3 of 4 (N=1, T=5, D=2, H=3, K=4), output h_last", "Hint: ", "h_last is the state"]),
 ]
@@ -193,3 +256,18 @@ def test_not_implemented_is_reported_by_both_checks():
     for check in (check_against_reference, check_gradients_numerically):
         with raises_message(r"^rnn_backward is not implemented yet"):
             check("rnn_backward", stub)
+
+
+@pytest.mark.parametrize("mutant, fragments", [
+    (step_size_errors_zeros, ["output centred: at the step 1e-01, where truncation dominates, the error is 0"]),
+    (step_size_errors_centred_twice, ["output one_sided", "from its closed form"]),
+    (step_size_errors_centred_over_eps, ["output centred", "from its closed form"]),
+    (step_size_errors_with_richardson, ["output centred", "where truncation dominates"]),
+], ids=lambda m: getattr(m, "__name__", ""))
+def test_the_tradeoff_check_judges_by_the_closed_forms(mutant, fragments, capfd):
+    with pytest.raises(AssertionError) as info:
+        _run_check("step_size_errors", "tradeoff", mutant, 0)
+    message = str(info.value).replace("\n", " ")
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    assert capfd.readouterr() == ("", "")

@@ -14,8 +14,8 @@ from support import raises_message
 
 CASES = {name: task.cases for name, task in TASKS.items()}
 
-NAMES = ["spectral_radius", "eigen_components", "hidden_state_jacobian", "gradient_norms_through_time",
-         "gradient_decay_rate", "global_norm", "clip_by_norm"]
+NAMES = ["eigen_components", "jacobian_product_norms", "gradient_norms_through_time", "gradient_decay_rate",
+         "clip_gradients"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -27,18 +27,26 @@ def test_reference_passes_its_cases_silently(name, seed, capfd):
 
 def test_cases_cover_small_sizes():
     rng = np.random.default_rng
-    assert any(kw["W"].shape == (1, 1) for _, kw in CASES["spectral_radius"](rng(0)))
+    assert any(kw["Hs"].shape == (1, 1, 1) for _, kw in CASES["jacobian_product_norms"](rng(0)))
+    # a W whose eigenvalues are complex, and one whose largest eigenvalue is negative
+    Ws = [kw["W"] for _, kw in CASES["jacobian_product_norms"](rng(0))]
+    assert any(np.all(np.abs(np.linalg.eigvals(W).imag) > 0.5) for W in Ws)
+    assert any(np.min(np.linalg.eigvals(W).real) < -np.max(np.linalg.eigvals(W).real) for W in Ws)
+    clip = CASES["clip_gradients"](rng(0))
+    assert any(all(not np.any(g) for g in kw["grads"].values()) for _, kw in clip)
+    assert any(all(g.dtype == np.float32 for g in kw["grads"].values()) for _, kw in clip)
     assert any(kw["t"] == 0 for _, kw in CASES["eigen_components"](rng(0)))
     assert any(kw["W"].shape == (1, 1) for _, kw in CASES["eigen_components"](rng(0)))
-    shapes = [kw["h_next"].shape for _, kw in CASES["hidden_state_jacobian"](rng(0))]
-    assert any(len(s) == 1 for s in shapes) and any(len(s) == 2 and s[0] == 1 for s in shapes)
     shapes = [kw["X"].shape for _, kw in CASES["gradient_norms_through_time"](rng(0))]
     assert any(s[0] == 1 for s in shapes) and any(s[1] == 1 for s in shapes)
 
 
 def _bug(name):
-    if name == "spectral_radius":
-        return lambda W: float(np.max(np.linalg.eigvals(W).real))  # forgets the absolute value
+    if name == "jacobian_product_norms":
+        def real_parts(Hs, W):  # forgets the modulus of complex eigenvalues
+            _, norms, bounds = rnncourse.jacobian_product_norms(Hs, W)
+            return float(np.max(np.abs(np.linalg.eigvals(W).real))), norms, bounds
+        return real_parts
     if name == "eigen_components":
         # the library shortcut: W^t h0 is right, but it is not split along the eigenvectors
         return lambda W, h0, t: np.diag(np.linalg.matrix_power(W, t) @ h0)
@@ -47,35 +55,64 @@ def _bug(name):
             n = rnncourse.gradient_norms_through_time(dHs, X, h0, Hs, U, W).mean(axis=0)
             return float((n[0] / n[-1]) ** (1 / (n.size - 1))), rnncourse.spectral_radius(W)
         return endpoints
-    if name == "hidden_state_jacobian":
-        return lambda h_next, W: W * (1 - h_next**2)[..., None, :]  # scales columns, not rows
     if name == "gradient_norms_through_time":
         return lambda dHs, X, h0, Hs, U, W: np.linalg.norm(dHs, axis=2)  # ignores the path through time
-    if name == "global_norm":
-        return lambda grads: float(sum(np.linalg.norm(g) for g in grads.values()))  # sums the norms
 
     def always_rescale(grads, max_norm):  # also scales up gradients that are already small
         norm = np.sqrt(sum(np.sum(g * g) for g in grads.values()))
-        return {k: g * (max_norm / norm) if norm > 0 else g.copy() for k, g in grads.items()}
+        return {k: g * (max_norm / norm) if norm > 0 else g.copy() for k, g in grads.items()}, float(norm)
 
     return always_rescale
+
+
+def product_in_the_wrong_order(Hs, W):
+    """Multiplies each earlier step's Jacobian on the left: the norms of a different product."""
+    N, T, H = Hs.shape
+    norms = np.empty((N, T))
+    for n in range(N):
+        P = np.eye(H)
+        for t in range(T - 1, -1, -1):
+            norms[n, t] = np.linalg.norm(P, 2)
+            P = rnncourse.hidden_state_jacobian(Hs[n, t], W) @ P
+    rho, _, bounds = rnncourse.jacobian_product_norms(Hs, W)
+    return rho, norms, bounds
+
+
+def bound_with_the_spectral_radius(Hs, W):
+    rho, norms, bounds = rnncourse.jacobian_product_norms(Hs, W)
+    k = Hs.shape[1] - 1 - np.arange(Hs.shape[1])
+    return rho, norms, bounds * (rho / np.linalg.norm(W, 2)) ** k
+
+
+def clip_returns_the_norm_after_clipping(grads, max_norm):
+    clipped, norm = rnncourse.clip_gradients(grads, max_norm)
+    return clipped, min(norm, max_norm)
 
 
 @pytest.mark.parametrize(
     "name, message",
     [
-        ("spectral_radius", r"spectral_radius, case 2 of 6 \(a rotation .*\): got 0, expected 2"),
+        ("jacobian_product_norms", r"jacobian_product_norms, case 2 of 6 \(a rotation .*\), output rho: got 0, "
+                                   r"expected 2"),
         ("eigen_components", r"eigen_components, case 1 of 6 .* entries differ"),
         ("gradient_decay_rate", r"gradient_decay_rate, case 2 of 4 .*output measured"),
-        ("hidden_state_jacobian", r"hidden_state_jacobian, case 2 of 5 \(h_next of shape \(3,\)\)"),
         ("gradient_norms_through_time", r"gradient_norms_through_time, case 3 of 5 .*entries differ"),
-        ("global_norm", r"global_norm, case 2 of 4 .*: got .*, expected"),
-        ("clip_by_norm", r"clip_by_norm, case 2 of 7 .*\(no clipping\)\), value for key 'w'"),
+        ("clip_gradients", r"clip_gradients, case 2 of 8 .*\(no clipping\)\), output clipped\['w'\]"),
     ],
 )
 def test_typical_mistakes_fail_with_a_specific_message(name, message):
     with raises_message(message):
         check_against_reference(name, _bug(name))
+
+
+@pytest.mark.parametrize("name, wrong, message", [
+    ("jacobian_product_norms", product_in_the_wrong_order, r"jacobian_product_norms, case [45] of 6 .*output norms"),
+    ("jacobian_product_norms", bound_with_the_spectral_radius, r"jacobian_product_norms, case \d of 6 .*output bounds"),
+    ("clip_gradients", clip_returns_the_norm_after_clipping, r"clip_gradients, case 1 of 8 .*output norm"),
+])
+def test_more_mistakes_of_the_merged_tasks(name, wrong, message):
+    with raises_message(message):
+        check_against_reference(name, wrong)
 
 
 def test_experiment_accepts_the_reference_and_rejects_wrong_measurements():

@@ -15,7 +15,7 @@ from support import raises_message
 
 CASES = {name: task.cases for name, task in TASKS.items()}
 
-NAMES = ["leaky_rnn_forward", "leaky_rnn_backward", "scale_to_spectral_radius", "ridge_readout", "memory_capacity",
+NAMES = ["leaky_rnn_forward", "leaky_rnn_backward", "ridge_readout", "memory_capacity", "memory_capacity_by_radius",
          "esn_forecast"]
 
 
@@ -68,8 +68,21 @@ def ridge_penalising_the_bias(states, targets, mu):
     return w[:-1].T.copy(), w[-1].copy()
 
 
-def scale_by_largest_entry(W, rho):
-    return W * rho / np.max(np.abs(W))
+def _by_radius(x, U, W, b, rhos, max_delay, mu, radius):
+    mc, r2 = np.zeros(len(rhos)), np.zeros((len(rhos), max_delay))
+    for i, rho in enumerate(rhos):
+        states = rnncourse.leaky_rnn_forward(x[None, :, None], np.zeros((1, W.shape[0])), U, W * (rho / radius), b,
+                                             1.0)[0]
+        mc[i], r2[i] = esn.memory_capacity(x, states, max_delay, mu)
+    return mc, r2
+
+
+def by_radius_scaled_by_the_largest_entry(x, U, W, b, rhos, max_delay, mu=1e-6):
+    return _by_radius(x, U, W, b, rhos, max_delay, mu, np.max(np.abs(W)))
+
+
+def by_radius_scaled_by_the_largest_real_part(x, U, W, b, rhos, max_delay, mu=1e-6):
+    return _by_radius(x, U, W, b, rhos, max_delay, mu, np.max(np.linalg.eigvals(W).real))
 
 
 def forecast_persistence(x, U, W, b, gamma, n_train, washout, mu):
@@ -86,7 +99,9 @@ def forecast_trained_on_the_washout(x, U, W, b, gamma, n_train, washout, mu):
     ("leaky_rnn_forward", forward_without_leak, r"leaky_rnn_forward, case 2 of 4 .*entries differ"),
     ("leaky_rnn_backward", backward_without_leak_path, r"leaky_rnn_backward, case 2 of 4 .*output dh0"),
     ("ridge_readout", ridge_penalising_the_bias, r"ridge_readout, case 1 of 4 .*output V"),
-    ("scale_to_spectral_radius", scale_by_largest_entry, r"scale_to_spectral_radius, case [23] of 5"),
+    ("memory_capacity_by_radius", by_radius_scaled_by_the_largest_entry, r"memory_capacity_by_radius, case 2 of 5 .*output mc"),
+    ("memory_capacity_by_radius", by_radius_scaled_by_the_largest_real_part,
+     r"memory_capacity_by_radius, case [12] of 5 .*output mc"),
     ("esn_forecast", forecast_persistence, r"esn_forecast, case 1 of 3"),
 ])
 def test_typical_mistakes_fail_with_a_specific_message(name, func, message):
@@ -113,3 +128,13 @@ def test_memory_capacity_cases_are_not_degenerate():
     values = [esn.memory_capacity(**kw)[0] for _, kw in CASES["memory_capacity"](np.random.default_rng(0))]
     assert max(values) > 2.0 and min(values) > 0.1
     assert leaky  # the module the cases use
+
+
+def test_by_radius_cases_cover_one_unit_complex_eigenvalues_and_silent_states():
+    cases = CASES["memory_capacity_by_radius"](np.random.default_rng(0))
+    assert any(kw["W"].shape == (1, 1) and len(kw["rhos"]) == 1 for _, kw in cases)
+    # a W whose eigenvalues are all complex: taking the largest real part for the radius fails there
+    assert any(np.all(np.abs(np.linalg.eigvals(kw["W"]).imag) > 0.1) for _, kw in cases)
+    assert any(not np.any(kw["U"]) and not np.any(kw["b"]) for _, kw in cases)
+    values = [esn.memory_capacity_by_radius(**kw)[0] for _, kw in cases]
+    assert max(v.max() for v in values) > 2.0  # the cases measure real memory, not only noise

@@ -2,8 +2,9 @@
 
 The design's rule: a check that judges a property (a held-out error, a descent, an experiment's
 numbers) gives 0 to every trivial answer and never hands the function what it is judged against.
-The audit of chapters 1-9 found three such checks, all in ``Task.extra``: ``esn_forecast``'s
-``heldout``, ``tbptt_step``'s ``descent`` and ``gradient_decay_rate``'s ``experiment``; every other
+The audit of chapters 1-9 found four such checks, all in ``Task.extra``: ``esn_forecast``'s
+``heldout``, ``tbptt_step``'s ``descent``, ``gradient_decay_rate``'s ``experiment`` and
+``step_size_errors``'s ``tradeoff``; every other
 check compares with the reference at rtol 1e-6 (``test_no_other_property_checks`` keeps it so).
 
 For each check, a battery of answers that a student who has not done the work might try must fail
@@ -27,7 +28,7 @@ from support import SOLUTIONS, read
 
 SEEDS = range(4)
 PROPERTY_CHECKS = {("gradient_decay_rate", "experiment"), ("esn_forecast", "heldout"),
-                   ("tbptt_step", "descent")}
+                   ("tbptt_step", "descent"), ("step_size_errors", "tradeoff")}
 
 
 @functools.cache
@@ -281,6 +282,60 @@ TBPTT_TRIVIAL = [tbptt_output_bias_to_log_frequencies, tbptt_all_zeros, tbptt_un
                  tbptt_sign_of_the_gradient]
 
 
+# ------------------------------------------------------------ step_size_errors: the trade-off
+
+
+def steps_alternative(f, x, grad, epsilons):
+    """A correct measurement written differently: both differences from one table of f values per step."""
+    flat, errors = x.ravel(), np.zeros((2, len(epsilons)))
+    f0 = f(x.copy())
+    for j, eps in enumerate(epsilons):
+        table = np.zeros((2, flat.size))
+        for i in range(flat.size):
+            for row, sign in enumerate((1.0, -1.0)):
+                z = flat.copy()
+                z[i] += sign * eps
+                table[row, i] = f(z.reshape(x.shape))
+        for k, d in enumerate([(table[0] - table[1]) / (2 * eps), (table[0] - f0) / eps]):
+            d = d.reshape(x.shape)
+            errors[k, j] = np.linalg.norm(d - grad) / max(np.linalg.norm(d) + np.linalg.norm(grad), 1e-300)
+    return errors[0], errors[1]
+
+
+def steps_zeros(f, x, grad, epsilons):
+    return np.zeros(len(epsilons)), np.zeros(len(epsilons))
+
+
+def steps_the_textbook_curves(f, x, grad, epsilons):  # the shape of the trade-off, f never evaluated
+    mach = np.finfo(float).eps
+    return epsilons**2 + mach / epsilons, epsilons + mach / epsilons
+
+
+def steps_the_curves_scaled_by_grad(f, x, grad, epsilons):  # the same, fitted to the gradient's size
+    mach, size = np.finfo(float).eps, np.linalg.norm(grad)
+    return size * epsilons**2 / 6 + mach / epsilons, size * epsilons / 2 + mach / epsilons
+
+
+def steps_centred_twice(f, x, grad, epsilons):  # only the centred difference, given for both
+    centred = rnncourse.step_size_errors(f, x, grad, epsilons)[0]
+    return centred, centred.copy()
+
+
+def steps_swapped(f, x, grad, epsilons):
+    centred, one_sided = rnncourse.step_size_errors(f, x, grad, epsilons)
+    return one_sided, centred
+
+
+def steps_centred_with_the_tool(f, x, grad, epsilons):  # the setup cell's centred tool, and no one-sided at all
+    centred = np.array([rnncourse.relative_error(rnncourse.numerical_gradient(lambda _: f(x), x, eps=e), grad)
+                        for e in epsilons])
+    return centred, np.sqrt(centred)
+
+
+STEPS_TRIVIAL = [steps_zeros, steps_the_textbook_curves, steps_the_curves_scaled_by_grad, steps_centred_twice,
+                 steps_swapped, steps_centred_with_the_tool]
+
+
 # ------------------------------------------------------------ the batteries
 
 
@@ -294,6 +349,9 @@ CORRECT = [
     ("tbptt_step", "descent", rnncourse.tbptt_step),
     ("tbptt_step", "descent", tbptt_by_finite_differences),
     ("tbptt_step", "descent", ("09_char_lm", "tbptt_step")),
+    ("step_size_errors", "tradeoff", rnncourse.step_size_errors),
+    ("step_size_errors", "tradeoff", steps_alternative),
+    ("step_size_errors", "tradeoff", ("02_bptt", "step_size_errors")),
 ]
 
 
@@ -308,7 +366,8 @@ def test_correct_answers_pass(name, check, func, seed):
 
 TRIVIAL = ([("gradient_decay_rate", "experiment", f) for f in DECAY_TRIVIAL]
            + [("esn_forecast", "heldout", f) for f in FORECAST_TRIVIAL]
-           + [("tbptt_step", "descent", f) for f in TBPTT_TRIVIAL])
+           + [("tbptt_step", "descent", f) for f in TBPTT_TRIVIAL]
+           + [("step_size_errors", "tradeoff", f) for f in STEPS_TRIVIAL])
 
 
 @pytest.mark.parametrize("name, check, func", TRIVIAL, ids=[f.__name__ for _, _, f in TRIVIAL])
