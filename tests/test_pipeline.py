@@ -1,7 +1,9 @@
 """The instructor's loop, end to end, for every assignment.
 
 In a scratch course folder: validate the source -> generate the release -> grade a
-perfect submission and the untouched release with plain ``nbgrader autograde`` (what
+perfect submission (the published solution), a student-style one (every answer right, written
+with helpers, prints, a plot, a magic and extra cells) and the untouched release with plain
+``nbgrader autograde`` (what
 formgrader's button runs) -> grade them again with the course's command
 (``python -m rnncourse.grading.instructor autograde``, which ``make autograde`` runs)
 -> feedback -> export. Both commands must store the same verified scores: full marks
@@ -19,10 +21,12 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from rnncourse.grading import simulate
 from rnncourse.grading.notebooks import filled_release
 from support import ASSIGNMENTS, make_course, nbgrader_meta, notebooks, read, run
 
 pytestmark = pytest.mark.slow
+STUDENTS = ("perfect", "student_style", "untouched")
 PARAMS = [(a, "sqlite") for a in ASSIGNMENTS] + [(ASSIGNMENTS[-1], "postgresql")]
 
 
@@ -33,12 +37,12 @@ def _max_points(nb_path):
 def _scores(db_url, assignment):
     with Gradebook(db_url, course_id="rnncourse") as gb:
         return {s: (gb.find_submission(assignment, s).score, gb.find_submission(assignment, s).max_score)
-                for s in ("perfect", "untouched")}
+                for s in STUDENTS}
 
 
 @pytest.fixture(scope="module", params=PARAMS, ids=lambda p: f"{p[0]}-{p[1]}")
 def graded_course(request, tmp_path_factory):
-    """A course in which `perfect` and `untouched` submitted the assignment, graded both ways."""
+    """A course in which `perfect`, `student_style` and `untouched` submitted the assignment, graded both ways."""
     assignment, database = request.param
     course = make_course(tmp_path_factory.mktemp(f"pipeline-{assignment}-{database}"))
     db_url = (request.getfixturevalue("postgres_url") if database == "postgresql"
@@ -50,13 +54,16 @@ def graded_course(request, tmp_path_factory):
     run(["nbgrader", "generate_assignment", assignment, "--force", db], cwd=course)
     release = course / "exercises" / assignment
     # Both students in one nbgrader call (each call costs seconds of start-up).
-    (course / "students.csv").write_text("id,first_name,last_name,email\nperfect,,,\nuntouched,,,\n")
+    (course / "students.csv").write_text("id,first_name,last_name,email\nperfect,,,\nstudent_style,,,\nuntouched,,,\n")
     run(["nbgrader", "db", "student", "import", course / "students.csv", db], cwd=course)
-    for student in ("perfect", "untouched"):
+    for student in STUDENTS:
         (course / "submitted" / student / assignment).mkdir(parents=True)
+    student_style = next(k for k in simulate.KINDS if k.name == "student_style")
     for nb in notebooks(assignment, course / "solutions"):
         filled = filled_release(read(release / nb.name), read(nb))
         nbformat.write(filled, str(course / "submitted" / "perfect" / assignment / nb.name))
+        files = simulate.build(student_style, read(release / nb.name), read(nb), nb.name)
+        (course / "submitted" / "student_style" / assignment / nb.name).write_text(files[nb.name])
         shutil.copy(release / nb.name, course / "submitted" / "untouched" / assignment / nb.name)
     max_score = sum(_max_points(nb) for nb in notebooks(assignment, course / "solutions"))
     run(["nbgrader", "autograde", assignment, "--force", db], cwd=course, timeout=900)
@@ -71,6 +78,7 @@ def test_plain_nbgrader_autograde_gives_verified_full_marks_and_zero(graded_cour
     assignment, _, _, _, max_score, _, by_nbgrader, _ = graded_course
     assert max_score > 0
     assert by_nbgrader["perfect"] == (max_score, max_score), f"{assignment}: {by_nbgrader}"
+    assert by_nbgrader["student_style"] == (max_score, max_score), f"{assignment}: {by_nbgrader}"
     assert by_nbgrader["untouched"] == (0, max_score), f"{assignment}: {by_nbgrader}"
 
 
