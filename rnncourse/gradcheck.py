@@ -20,6 +20,10 @@ from ._validate import as_float_array
 
 __all__ = ["numerical_gradient", "relative_error", "gradient_errors", "step_size_errors"]
 
+# True while the grader calls a graded function (in its jail, or in a notebook's grade(...)): finite
+# differences check a gradient there, they may not stand in for the backward pass being graded.
+GRADED_CALL = [False]
+
 
 def numerical_gradient(f, x, df=None, eps=1e-6):
     """Centred-difference gradient of ``sum(f(x) * df)`` with respect to ``x``.
@@ -37,7 +41,13 @@ def numerical_gradient(f, x, df=None, eps=1e-6):
 
     Returns:
     - grad: float array of the same shape as ``x``.
+
+    Raises:
+    - RuntimeError when called inside a function the grader is calling (``GRADED_CALL``).
     """
+    if GRADED_CALL[0]:
+        raise RuntimeError("numerical_gradient checks a gradient; it may not compute one inside a graded function "
+                           "(derive the backward pass)")
     x = as_float_array(x, "x", tuple(range(0, 33)))
     if not callable(f):
         raise ValueError(f"f must be callable, got a {type(f).__name__}")

@@ -353,6 +353,15 @@ def call_with(function, args, positional):
     return function(*[args[n] for n in names], **{k: v for k, v in args.items() if k not in names})
 
 
+def _gradcheck_tool():
+    """The jail's copy of rnncourse.gradcheck (whose numerical_gradient refuses inside graded calls), or None."""
+    try:
+        import rnncourse.gradcheck as tool
+    except Exception:  # noqa: BLE001 - no tool in this jail: nothing to switch
+        return None
+    return tool if isinstance(getattr(tool, "GRADED_CALL", None), list) else None
+
+
 def main():  # pragma: no cover - exercised through the jail in the tests
     import signal
     import types
@@ -447,9 +456,14 @@ def main():  # pragma: no cover - exercised through the jail in the tests
             def body(function=function, args=args, caught=caught, positional=positional):
                 with warnings.catch_warnings(record=True) as seen:
                     warnings.simplefilter("always")
+                    finite_differences = _gradcheck_tool()
+                    if finite_differences is not None:
+                        finite_differences.GRADED_CALL[0] = True
                     try:
                         return call_with(function, args, positional)
                     finally:
+                        if finite_differences is not None:
+                            finite_differences.GRADED_CALL[0] = False
                         caught.extend(f"{w.category.__name__}: {w.message}"[:300] for w in seen[:3])
 
             start = time.perf_counter()

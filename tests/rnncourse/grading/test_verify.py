@@ -465,3 +465,40 @@ def test_fault_lines_count_each_call_by_what_happened_and_number_cells_as_check_
     assert f"Cell {looping}:\n" in text and f"Cell {ending}:\n" in text, text
     softmax_cell = next(i for i, c in enumerate(nb.cells) if meta(c).get("grade_id") == "softmax") + 1
     assert f"<cell {softmax_cell}>, line 2, in softmax" in text, text
+
+
+def test_a_backward_pass_by_finite_differences_is_refused_in_the_jail_and_in_the_notebook():
+    # numerical_gradient checks gradients; inside a graded call it raises, so pasting a visible
+    # cell's finite-difference check into the answer earns nothing, in the jail as in grade(...).
+    name, release, source = pairs("02_bptt")[0]
+    nb = filled_release(release, source)
+    by_differences = """
+def sequence_cross_entropy_backward(O, Y):
+    return numerical_gradient(lambda _: sequence_cross_entropy(O, Y), O)
+"""
+    cell = next(c for c in nb.cells if meta(c).get("grade_id") == "sequence_cross_entropy_backward")
+    cell.source = "from rnncourse.grading import assert_close\n" + _CROSS_ENTROPY + by_differences
+    result = grade(nb, "02_bptt", name)
+    for check in ("visible", "hidden", "numeric"):
+        verdict = result.verdicts[f"sequence_cross_entropy_backward_{check}"]
+        assert not verdict.passed
+        assert "numerical_gradient checks a gradient; it may not compute one inside a graded function" in \
+            " ".join(verdict.message.split()), verdict.message
+    namespace = {}
+    exec("import numpy as np\nfrom rnncourse.gradcheck import numerical_gradient\n" + _CROSS_ENTROPY
+         + by_differences, namespace)
+    with pytest.raises(AssertionError, match="numerical_gradient checks a gradient"):
+        from rnncourse.grading import grade as grade_here
+        grade_here("sequence_cross_entropy_backward_visible", namespace["sequence_cross_entropy_backward"])
+    # Outside a graded call it is the checking tool it always was.
+    O, Y = np.random.default_rng(0).normal(size=(2, 3, 4)), np.array([[0, 1, 2], [3, 0, 1]])
+    assert namespace["sequence_cross_entropy_backward"](O, Y).shape == O.shape
+
+
+_CROSS_ENTROPY = """
+def sequence_cross_entropy(O, Y):
+    z = O - O.max(axis=-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    N, T = Y.shape
+    return float(-logp[np.arange(N)[:, None], np.arange(T), Y].sum() / N)
+"""
