@@ -167,9 +167,10 @@ def memory_capacity(x, states, max_delay, mu=1e-6):
     """Linear memory capacity: how well readouts of ``h_t`` recall the past inputs ``x_{t-k}``.
 
     For each delay k = 1..max_delay, a ridge readout is trained to output
-    ``x[t - k]`` from ``states[t]`` on the first half of the steps t = max_delay..T-1
-    and evaluated on the second half; ``mc_k[k-1]``, the book's MC_k, is the squared
-    correlation between its outputs and ``x[t - k]`` there. The capacity is the sum of ``mc_k``.
+    ``x[t - k]`` from ``states[t]`` on the first half of the n = T - max_delay steps
+    t = max_delay..T-1 (the first n // 2 of them) and evaluated on the remaining steps;
+    ``mc_k[k-1]``, the book's MC_k, is the squared correlation between its outputs and
+    ``x[t - k]`` there. The capacity is the sum of ``mc_k``.
 
     Inputs:
     - x: scalar input sequence that drove the reservoir, shape (T,).

@@ -29,8 +29,7 @@ def jacobian_product_norms(Hs, W):
     """The norm of the Jacobian of the last state with respect to every earlier state, and its bound.
 
     ``Hs[:, t]`` is the state after step t of a tanh RNN with recurrent weights W
-    (as ``rnn_forward`` returns), so the Jacobian of ``Hs[:, t]`` with respect to
-    ``Hs[:, t - 1]`` is ``diag(1 - Hs[:, t]^2) W``. For every step t, ``norms[n, t]`` is
+    (as ``rnn_forward`` returns). For every step t, ``norms[n, t]`` is
     the spectral norm (largest singular value) of the Jacobian of ``Hs[n, T - 1]`` with
     respect to ``Hs[n, t]`` (1 for t = T - 1), and ``bounds[n, t]`` is chapter 3's bound on
     it: the product, over the steps s = t + 1, ..., T - 1, of the largest slope of tanh at
@@ -68,10 +67,10 @@ def clip_gradients(grads, max_norm):
     """Clip a dict of gradients by their global norm, and return that norm.
 
     The global norm ``||g||`` is the Euclidean norm of every entry of every array
-    together. When it exceeds ``max_norm``, every array is multiplied by the same
-    factor ``max_norm / ||g||``; otherwise the arrays are returned unchanged. Either way
-    the result holds new arrays (same keys, shapes and dtypes), and ``grads`` is not
-    modified.
+    together. When it exceeds ``max_norm``, the result is the gradient with the same
+    direction (every array scaled by one common positive factor) and the global norm
+    ``max_norm``; otherwise the arrays are returned unchanged. Either way the result holds
+    new arrays (same keys, shapes and dtypes), and ``grads`` is not modified.
 
     Inputs:
     - grads: dict from names to float arrays.

@@ -105,10 +105,10 @@ def leaky_rnn_backward(dHs, X, h0, Hs, U, W, gamma):
     """Backpropagation through time for ``leaky_rnn_forward``.
 
     ``dHs[:, t]`` is the gradient of the loss with respect to ``Hs[:, t]``
-    through the outputs only; the function adds the paths through the later
-    states (the leak and the recurrent weights) and sums the parameter
-    gradients over time and over the batch. The time constants are fixed, not
-    trained, so no gradient is returned for gamma.
+    through the outputs only; the returned gradients are those of the whole
+    loss, through every later state, and the parameter gradients are summed
+    over time and over the batch. The time constants are fixed, not trained,
+    so no gradient is returned for gamma.
 
     Inputs:
     - dHs: upstream gradients on every hidden state from the outputs, shape (N, T, H).

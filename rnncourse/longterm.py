@@ -76,10 +76,10 @@ def eigen_components(W, h0, t):
     """The components of ``h_t = W^t h0`` along the eigenvectors of a symmetric ``W``.
 
     With ``W = Q Lambda Q^T`` (Q orthogonal, its column i a unit eigenvector for the
-    eigenvalue lambda_i, eigenvalues in ascending order), ``W^t h0`` is the sum over i of
-    ``lambda_i^t (Q[:, i]^T h0) Q[:, i]``: each component is scaled by its own eigenvalue's
-    power. Row i of the result is that component, a vector; the rows sum to ``W^t h0``.
-    A component does not depend on the sign that a solver gives the eigenvector.
+    eigenvalue lambda_i, eigenvalues in ascending order), ``W^t h0`` is the sum of H vectors,
+    its components, one along each eigenvector. Row i of the result is the component along
+    ``Q[:, i]``, a vector; the rows sum to ``W^t h0``. A component does not depend on the
+    sign that a solver gives the eigenvector.
 
     Inputs:
     - W: a symmetric matrix with distinct eigenvalues, shape (H, H).
@@ -87,8 +87,8 @@ def eigen_components(W, h0, t):
     - t: the number of steps, an int >= 0.
 
     Returns:
-    - components: shape (H, H); row i is ``lambda_i^t (Q[:, i]^T h0) Q[:, i]``, for the
-      eigenvalues in ascending order.
+    - components: shape (H, H); row i is the component of ``W^t h0`` along the eigenvector
+      of the i-th smallest eigenvalue.
     """
     W = _square(W)
     h0 = as_float_array(h0, "h0", 1)
@@ -127,10 +127,9 @@ def gradient_norms_through_time(dHs, X, h0, Hs, U, W):
     """The norm of the total gradient ``dL/dh_t`` on every hidden state, by backpropagation through time.
 
     ``dHs[:, t]`` is the gradient that reaches ``Hs[:, t]`` from its own output (as for
-    ``rnn_backward``). Going backwards from the last step, the total gradient on a state is
-    its own part plus what the next step passes back,
-    ``dL/dh_t = dHs[:, t] + W^T diag(1 - h_{t+1}^2) dL/dh_{t+1}``; the function returns the
-    Euclidean norm of that total for every example and step.
+    ``rnn_backward``). The total gradient on a state is its own part plus what the next
+    step passes back; the function returns the Euclidean norm of that total for every
+    example and step.
 
     Inputs:
     - dHs: upstream gradients on every hidden state from the outputs, shape (N, T, H).

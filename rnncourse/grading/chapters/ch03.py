@@ -179,17 +179,15 @@ def _cases_clip_gradients(rng):
 
 TASKS = [
     Task("eigen_components", 3, longterm.eigen_components, _cases_eigen_components,
-         "each row is one eigenvector scaled by its eigenvalue to the power t and by how much of h0 lies along "
-         "it; the eigenvectors are the columns of the solver's matrix, in the order of ascending eigenvalues, and "
-         "the rows must add up to W^t h0", outputs=None),
+         "row i lies along the eigenvector of the i-th smallest eigenvalue; the eigenvectors are the columns of "
+         "the solver's matrix, and the rows must add up to W^t h0", outputs=None),
     Task("jacobian_product_norms", 3, gradient_flow.jacobian_product_norms, _cases_jacobian_product_norms,
-         "the radius is about the size of the eigenvalues, which can be negative or complex; the Jacobian of "
-         "a step scales the rows of W by the slopes of tanh at the state that step produced, and going one step "
-         "further back multiplies the product on the side of the earlier step; the bound multiplies, step by "
+         "the radius is about the size of the eigenvalues, which can be negative or complex; check each step's "
+         "Jacobian, and the order of the product, against the chain rule; the bound multiplies, step by "
          "step, the largest slope by the largest singular value of W", outputs=("rho", "norms", "bounds")),
     Task("gradient_norms_through_time", 3, longterm.gradient_norms_through_time, _cases_gradient_norms_through_time,
-         "the total gradient on a state is its own part plus what the next step sends back through the "
-         "transposed Jacobian; record the norm of the total for every example"),
+         "the total gradient on a state is its own part plus what the next step sends back; record the norm of "
+         "the total for every example"),
     Task("gradient_decay_rate", 3, longterm.gradient_decay_rate, _cases_gradient_decay_rate,
          "the measured rate is the exponential of the slope of the logarithm of the gradient norms against the "
          "lag (steps back from the last state), fitted over all steps and averaged over the batch; the "

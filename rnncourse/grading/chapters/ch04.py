@@ -169,15 +169,15 @@ TASKS = [
          "each step keeps the fraction 1 - 1/gamma of the previous state and adds 1/gamma of the tanh "
          "candidate; gamma may be one number or one per unit"),
     Task("leaky_rnn_backward", 4, leaky.leaky_rnn_backward, _cases_leaky_rnn_backward,
-         "the gradient reaches the previous state on two paths, directly (scaled by the fraction kept) and "
-         "through the candidate (scaled by 1/gamma and the slope of tanh)", outputs=("dX", "dh0", "dU", "dW", "db"),
+         "the state after a step depends on the state before it in more than one way; compare each returned "
+         "gradient with finite differences of your forward pass", outputs=("dX", "dh0", "dU", "dW", "db"),
          gradients=_fd_leaky_rnn_backward),
     Task("ridge_readout", 4, esn.ridge_readout, _cases_ridge_readout,
          "the bias is one more weight, on a constant input of one, and the penalty must not touch it; the normal "
          "equations come from setting the gradient of the penalised squared error to zero", outputs=("V", "c")),
     Task("memory_capacity", 4, esn.memory_capacity, _cases_memory_capacity,
-         "for each delay, train on the first half of the usable steps and measure the squared correlation "
-         "on the second half; the capacity is the sum over delays", outputs=("mc", "mc_k"),
+         "for each delay, train on the first half of the usable steps (the first n // 2 of n) and measure the "
+         "squared correlation on the rest; the capacity is the sum over delays", outputs=("mc", "mc_k"),
          calls=("ridge_readout",)),
     Task("memory_capacity_by_radius", 4, esn.memory_capacity_by_radius, _cases_memory_capacity_by_radius,
          "only the size of W changes: its spectral radius is the largest modulus of its eigenvalues (complex ones "
