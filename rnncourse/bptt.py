@@ -1,16 +1,11 @@
 """Backpropagation through time (BPTT) for the vanilla RNN of ``rnncourse.rnn``.
 
 The forward functions return arrays only, no caches; each backward function
-takes the arrays it needs explicitly. In the book's column-vector notation,
-with ``a_t = b + W h_{t-1} + U x_t``, ``h_t = tanh(a_t)`` and ``o_t = c + V h_t``:
-
-    dL/da_t     = (1 - h_t^2) * dL/dh_t                     (elementwise)
-    dL/dh_{t-1} = W^T dL/da_t  (+ V^T dL/do_{t-1} from the output at t-1)
-    dL/dU = sum_t dL/da_t x_t^T,   dL/dW = sum_t dL/da_t h_{t-1}^T,   dL/db = sum_t dL/da_t
-    dL/dV = sum_t dL/do_t h_t^T,   dL/dc = sum_t dL/do_t
-
-In code the batch is on the rows, so ``W^T g`` for a batch of column vectors
-``g`` becomes ``g @ W`` and the sums over time also run over the batch.
+takes the arrays it needs explicitly. The book's notation is in column vectors,
+with ``a_t = b + W h_{t-1} + U x_t``, ``h_t = tanh(a_t)`` and ``o_t = c + V h_t``;
+the gradients are derived in chapter 2 and its assignment. In code the batch is
+on the rows, so ``W^T g`` for a batch of column vectors ``g`` becomes ``g @ W``,
+and a shared parameter's gradient sums over the batch as well as over time.
 """
 
 from __future__ import annotations
@@ -73,8 +68,8 @@ def rnn_backward(dHs, X, h0, Hs, U, W):
 
     ``dHs[:, t]`` is the gradient of the loss with respect to the hidden state
     ``Hs[:, t]`` through the outputs only (what ``output_backward`` returns). The
-    function adds the path through the later hidden states, going backwards
-    from the last step to the first, and sums the parameter gradients over time.
+    gradients returned are those of the same loss through every path, the later
+    hidden states included.
 
     Inputs:
     - dHs: upstream gradients on every hidden state from the outputs, shape (N, T, H).

@@ -73,10 +73,8 @@ def sequence_cross_entropy(O, Y):
 def sequence_cross_entropy_backward(O, Y):
     """Gradient of ``sequence_cross_entropy(O, Y)`` with respect to the logits O.
 
-    For one step, the derivative of ``-log softmax(o)[y]`` with respect to ``o``
-    is ``softmax(o) - onehot(y)``. The loss sums the steps over time and averages
-    the sequences over the batch, so every step's gradient is divided by N
-    (and not by T).
+    The loss is that of ``sequence_cross_entropy``: the step losses
+    ``-log softmax(o_t)[y_t]``, summed over time and averaged over the batch.
 
     Inputs:
     - O: logits for every step, shape (N, T, K).

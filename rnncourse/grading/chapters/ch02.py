@@ -229,8 +229,8 @@ def _fd_rnn_loss_and_grads(kw, rng):
 
 TASKS = [
     Task("sequence_cross_entropy_backward", 2, losses.sequence_cross_entropy_backward, _cases_sequence_cross_entropy,
-         "the gradient of the mean-over-the-batch loss is the softmax minus the one-hot target, divided by the "
-         "batch size; the sum over time adds no factor", gradients=_fd_sequence_cross_entropy_backward),
+         "each step's softmax runs over the K classes, and stays finite for large logits; the loss is averaged "
+         "over the batch and summed over time, and its gradient follows both", gradients=_fd_sequence_cross_entropy_backward),
     Task("output_backward", 2, bptt.output_backward, _cases_output_backward,
          "the output weights are shared by every example and every step, so their gradients add up over both; "
          "a single step may come without a time axis", outputs=("dHs", "dV", "dc"), gradients=_fd_output_backward),
@@ -239,8 +239,8 @@ TASKS = [
          "it reaches the weights and the inputs; check which side of each product is transposed",
          outputs=("dx", "dh_prev", "dU", "dW", "db"), gradients=_fd_rnn_step_backward),
     Task("rnn_backward", 2, bptt.rnn_backward, _cases_rnn_backward,
-         "walk the steps backwards; the gradient on a state is its own part plus what the next step sends back, "
-         "and the state before the first step is h0; the weights' gradients add up over the steps",
+         "walk the steps backwards with your rnn_step_backward; a state reaches the loss through its own output "
+         "and through the steps after it, the first step starts from h0, and the weights are shared by every step",
          outputs=("dX", "dh0", "dU", "dW", "db"), gradients=_fd_rnn_backward, calls=("rnn_step_backward",)),
     Task("rnn_loss_and_grads", 2, training.rnn_loss_and_grads, _cases_rnn_loss_and_grads,
          "the forward pass, the loss and the three backward pieces must agree on shapes and on the averaging "
