@@ -217,22 +217,22 @@ def _with_answer(nb, grade_id, edit):
 
 
 def test_failure_of_a_called_function_is_named_first_as_the_root_cause():
-    name, release, source = pairs("03_long_term")[0]
-    doubled = _with_answer(filled_release(release, source), "global_norm", lambda s: s + (
-        "\n\n_right_global_norm = global_norm\n\n\ndef global_norm(grads):\n"
-        "    return 2 * _right_global_norm(grads)\n"))
-    result = grade(doubled, "03_long_term", name)
-    assert not result.verdicts["global_norm_visible"].passed
-    assert not result.verdicts["global_norm_hidden"].passed
-    for grade_id in ("clip_by_norm_visible", "clip_by_norm_hidden"):
+    name, release, source = pairs("01_rnn_forward")[0]
+    doubled = _with_answer(filled_release(release, source), "rnn_step_forward", lambda s: s + (
+        "\n\n_right_step = rnn_step_forward\n\n\ndef rnn_step_forward(x, h_prev, U, W, b):\n"
+        "    return 2 * _right_step(x, h_prev, U, W, b)\n"))
+    result = grade(doubled, "01_rnn_forward", name)
+    assert not result.verdicts["rnn_step_forward_visible"].passed
+    assert not result.verdicts["rnn_step_forward_hidden"].passed
+    for grade_id in ("rnn_forward_visible", "rnn_forward_hidden"):
         v = result.verdicts[grade_id]
         assert not v.passed
         cause, own = v.message.split("\n", 1)
-        assert cause.startswith("clip_by_norm usually calls global_norm, which failed its own checks"), cause
-        assert own.startswith("clip_by_norm, case "), own
-        assert "global_norm" not in own.split(":")[0]
-    # The functions that do not call global_norm are untouched.
-    assert result.verdicts["spectral_radius_hidden"].passed
+        assert cause.startswith("rnn_forward usually calls rnn_step_forward, which failed its own checks"), cause
+        assert own.startswith("rnn_forward, case "), own
+        assert "rnn_step_forward" not in own.split(":")[0]
+    # The functions that do not call rnn_step_forward are untouched.
+    assert result.verdicts["softmax_hidden"].passed
 
 
 def test_missing_transpose_in_rnn_step_forward_loses_its_visible_and_hidden_points():
