@@ -24,6 +24,8 @@ One module per topic, named as in the book:
 - ``bidirectional``: bidirectional RNNs over the vanilla, LSTM and GRU cells, forward and backward
 - ``seq2seq``: encoder-decoders: context vector, teacher forcing, greedy decoding, gradients
 - ``attention``: additive and dot-product attention, weights, context, attention decoder and model
+- ``dot_attention``: dot-product attention end to end (scores, masked weights, contexts) and its
+  backward pass
 - ``transduction``: the digit reversal/sorting task of chapters 6-7 and its trainer (Adam, clipping)
 - ``ntm``: Neural Turing Machine memory: content and location addressing, read, erase/add
   write, each with its backward pass
@@ -301,6 +303,7 @@ from .attention import (
     dot_product_attention_scores_backward,
     init_attention_seq2seq_params,
 )
+from .dot_attention import dot_product_attention, dot_product_attention_backward
 from .transduction import (
     BOS,
     EOS,
@@ -330,6 +333,8 @@ __all__ += [
     "attention_weights_backward",
     "attention_context",
     "attention_context_backward",
+    "dot_product_attention",
+    "dot_product_attention_backward",
     "attention_decoder_step_forward",
     "attention_decoder_step_backward",
     "init_attention_seq2seq_params",
