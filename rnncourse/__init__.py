@@ -29,6 +29,7 @@ One module per topic, named as in the book:
 - ``transduction``: the digit reversal/sorting task of chapters 6-7 and its trainer (Adam, clipping)
 - ``ntm``: Neural Turing Machine memory: content and location addressing, read, erase/add
   write, each with its backward pass
+- ``ntm_memory``: one step of the NTM's memory, the write and then the read
 - ``ntm_model``: a trainable NTM (LSTM controller, one read and one write head) with its
   backward pass through time, the LSTM baseline of the same size, the copy loss and bit count
 - ``act``: adaptive computation time: halting distribution, ponder cost, an ACT RNN step
@@ -119,6 +120,7 @@ from .ntm import (
     sharpen,
     sharpen_backward,
 )
+from .ntm_memory import memory_step
 from .ntm_model import (
     copy_bit_errors,
     copy_loss,
@@ -259,6 +261,7 @@ __all__ = [
     "memory_read_backward",
     "memory_write",
     "memory_write_backward",
+    "memory_step",
     "init_ntm_params",
     "ntm_forward",
     "ntm_backward",

@@ -1200,26 +1200,26 @@ def sharpen_backward(dw, w_tilde, xi):
 """)
 mutant(A8, "sharpen_backward", "sharpen_backward_forgets_the_chain_through_the_log",
        _v(_SB, _SB_OK, ratio="np.ones_like(w_tilde)"))
-mutant(A8, "memory_read", "read_sums_over_the_entries", """
-def memory_read(memory, w):
-    return np.einsum("ns,nsm->ns", w, memory)
-""")
-mutant(A8, "memory_read", "read_with_the_first_example_memory", """
-def memory_read(memory, w):
-    return w @ memory[0]
-""")
-_MW = """
-def memory_write(memory, w, u, v):
-    weights = w[:, :, None]
-    {body}
+_MS = """
+def memory_step(memory, w_write, u, v, w_read):
+    weights = w_write[:, :, None]
+    {write}
+    return memory_new, {read}
 """
-mutant(A8, "memory_write", "write_adds_then_erases",
-       _MW.format(body="return (memory + weights * v[:, None, :]) * (1.0 - weights * u[:, None, :])"))
-mutant(A8, "memory_write", "write_erases_without_the_weighting",
-       _MW.format(body="return memory * (1.0 - u[:, None, :]) + weights * v[:, None, :]"))
-mutant(A8, "memory_write", "write_in_place",
-       _MW.format(body="memory *= 1.0 - weights * u[:, None, :]\n    memory += weights * v[:, None, :]\n"
-                       "    return memory"))
+_MS_OK = dict(write="memory_new = memory * (1.0 - weights * u[:, None, :]) + weights * v[:, None, :]",
+              read='np.einsum("ns,nsm->nm", w_read, memory_new)')
+mutant(A8, "memory_step", "step_adds_then_erases",
+       _v(_MS, _MS_OK, write="memory_new = (memory + weights * v[:, None, :]) * (1.0 - weights * u[:, None, :])"))
+mutant(A8, "memory_step", "step_erases_without_the_weighting",
+       _v(_MS, _MS_OK, write="memory_new = memory * (1.0 - u[:, None, :]) + weights * v[:, None, :]"))
+mutant(A8, "memory_step", "step_writes_in_place",
+       _v(_MS, _MS_OK, write="memory *= 1.0 - weights * u[:, None, :]\n    memory += weights * v[:, None, :]\n"
+                             "    memory_new = memory"))
+mutant(A8, "memory_step", "step_reads_the_old_memory", _v(_MS, _MS_OK, read='np.einsum("ns,nsm->nm", w_read, memory)'))
+mutant(A8, "memory_step", "step_reads_with_the_write_weighting",
+       _v(_MS, _MS_OK, read='np.einsum("ns,nsm->nm", w_write, memory_new)'))
+mutant(A8, "memory_step", "step_read_sums_over_the_entries",
+       _v(_MS, _MS_OK, read='np.einsum("ns,nsm->ns", w_read, memory_new)[:, :memory.shape[2]]'))
 _AH = """
 def act_halting_distribution(p_tilde, iota=0.01):
     N, nu_max = p_tilde.shape
