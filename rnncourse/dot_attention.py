@@ -55,6 +55,6 @@ def dot_product_attention_backward(dMs, queries, keys, values, scaled=False, mas
     """
     _, alpha = dot_product_attention(queries, keys, values, scaled, mask)
     dalpha, dvalues = attention_context_backward(dMs, alpha, values)
-    dqueries, dkeys = dot_product_attention_scores_backward(attention_weights_backward(dalpha, alpha), queries, keys,
-                                                            scaled)
+    dE = attention_weights_backward(dalpha, alpha)
+    dqueries, dkeys = dot_product_attention_scores_backward(dE, queries, keys, scaled)
     return dqueries, dkeys, dvalues

@@ -58,8 +58,9 @@ def _cases_dot_product_attention(rng):
     cases = []
     # (N, T_y, T_x, H_a, H_v, scaled, masked, score scale); T_y None is one step, queries (N, H_a)
     for N, T_y, T_x, H_a, H_v, scaled, masked, big in [
-            (1, 1, 1, 1, 1, False, False, 1.0), (2, 3, 4, 5, 6, True, False, 1.0), (2, 3, 4, 5, 3, False, True, 1.0),
-            (3, None, 5, 4, 2, True, True, 1.0), (1, 2, 6, 9, 4, True, False, 1.0),
+            (1, 1, 1, 1, 1, False, False, 1.0), (2, 3, 4, 5, 6, True, False, 1.0),
+            (2, 3, 4, 5, 3, False, True, 1.0), (3, None, 5, 4, 2, True, True, 1.0),
+            (1, 2, 6, 9, 4, True, False, 1.0),
             (2, 2, 3, 4, 2, False, False, 400.0)]:
         q_shape = (N, H_a) if T_y is None else (N, T_y, H_a)
         label = ((f"one step: queries (N, H_a) = {q_shape}" if T_y is None else f"N={N}, T_y={T_y}")

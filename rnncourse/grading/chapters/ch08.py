@@ -118,14 +118,15 @@ def _cases_memory_step(rng):
                               "u": rng.uniform(0, 1, (N, M)), "v": rng.normal(0, 1, (N, M)),
                               "w_read": _simplex(rng, N, S)}))
     # reading the slot just replaced gives v; reading another slot gives what was there before
-    cases.append(("one-hot weightings with a full erase (slot replaced) and no erase (v added), read elsewhere "
-                  "and at the slot written",
+    cases.append(("one-hot weightings with a full erase (slot replaced) and no erase (v added), read "
+                  "elsewhere and at the slot written",
                   {"memory": rng.normal(0, 1, (2, 4, 3)), "w_write": _one_hot(2, 4, [1, 3]),
                    "u": np.vstack([np.ones(3), np.zeros(3)]), "v": rng.normal(0, 1, (2, 3)),
                    "w_read": _one_hot(2, 4, [1, 0])}))
     cases.append(("uniform weightings (S=5, M=2)",
                   {"memory": rng.normal(0, 1, (1, 5, 2)), "w_write": np.full((1, 5), 0.2),
-                   "u": rng.uniform(0, 1, (1, 2)), "v": rng.normal(0, 1, (1, 2)), "w_read": np.full((1, 5), 0.2)}))
+                   "u": rng.uniform(0, 1, (1, 2)), "v": rng.normal(0, 1, (1, 2)),
+                   "w_read": np.full((1, 5), 0.2)}))
     return cases
 
 
@@ -174,9 +175,10 @@ TASKS = [
          "for xi > 1, and that of the renormalisation for xi = 1)",
          outputs=("dw_tilde", "dxi"), gradients=_fd_sharpen_backward),
     Task("memory_step", 8, ntm_memory.memory_step, _cases_memory_step,
-         "erase first, then add: slot i keeps (1 - w(i) u) of its entries and gains w(i) v, with the write "
-         "head's weighting; then read the new memory (not the one given, which must not change) with the read "
-         "head's weighting: the sum over slots of the weight times the slot, a vector of width M",
+         "erase first, then add: slot i keeps (1 - w(i) u) of its entries and gains w(i) v, with the "
+         "write head's weighting; then read the new memory (not the one given, which must not change) "
+         "with the read head's weighting: the sum over slots of the weight times the slot, a vector of "
+         "width M",
          outputs=("memory_new", "m")),
     Task("act_halting_distribution", 8, act.act_halting_distribution, _cases_act_halting_distribution,
          "nu is the first step at which the running sum of the halting units reaches 1 - iota (or nu_max if "
