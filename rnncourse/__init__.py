@@ -24,9 +24,12 @@ One module per topic, named as in the book:
 - ``bidirectional``: bidirectional RNNs over the vanilla, LSTM and GRU cells, forward and backward
 - ``seq2seq``: encoder-decoders: context vector, teacher forcing, greedy decoding, gradients
 - ``attention``: additive and dot-product attention, weights, context, attention decoder and model
+- ``dot_attention``: dot-product attention end to end (scores, masked weights, contexts) and its
+  backward pass
 - ``transduction``: the digit reversal/sorting task of chapters 6-7 and its trainer (Adam, clipping)
 - ``ntm``: Neural Turing Machine memory: content and location addressing, read, erase/add
   write, each with its backward pass
+- ``ntm_memory``: one step of the NTM's memory, the write and then the read
 - ``ntm_model``: a trainable NTM (LSTM controller, one read and one write head) with its
   backward pass through time, the LSTM baseline of the same size, the copy loss and bit count
 - ``act``: adaptive computation time: halting distribution, ponder cost, an ACT RNN step
@@ -117,6 +120,7 @@ from .ntm import (
     sharpen,
     sharpen_backward,
 )
+from .ntm_memory import memory_step
 from .ntm_model import (
     copy_bit_errors,
     copy_loss,
@@ -257,6 +261,7 @@ __all__ = [
     "memory_read_backward",
     "memory_write",
     "memory_write_backward",
+    "memory_step",
     "init_ntm_params",
     "ntm_forward",
     "ntm_backward",
@@ -301,6 +306,7 @@ from .attention import (
     dot_product_attention_scores_backward,
     init_attention_seq2seq_params,
 )
+from .dot_attention import dot_product_attention, dot_product_attention_backward
 from .transduction import (
     BOS,
     EOS,
@@ -330,6 +336,8 @@ __all__ += [
     "attention_weights_backward",
     "attention_context",
     "attention_context_backward",
+    "dot_product_attention",
+    "dot_product_attention_backward",
     "attention_decoder_step_forward",
     "attention_decoder_step_backward",
     "init_attention_seq2seq_params",

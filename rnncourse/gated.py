@@ -448,12 +448,10 @@ def lstm_backward(dHs, X, h0, C0, Hs, Cs, U, W, b, dC_T=None, cache=None):
 def lstm_gradient_norms_through_time(dHs, X, h0, C0, Hs, Cs, U, W, b):
     """The norms of the total gradients ``dL/dh_t`` and ``dL/dC_t`` on every state of an LSTM.
 
-    The LSTM counterpart of ``longterm.gradient_norms_through_time``. Going backwards from the
-    last step, the total gradient on a state is its own part (``dHs[:, t]``, from the outputs)
-    plus everything the next step passes back. The cell's gradient reaches ``C_{t-1}`` through
-    one elementwise product with the forget gate, ``dC_{t-1} = f_t * dC_t`` plus what enters
-    through ``h_{t-1}``, so ``||dL/dC_t||`` measures how much of a late loss still reaches an
-    early cell: a product of forget gates instead of a product of Jacobians.
+    The LSTM counterpart of ``gradient_norms_through_time`` (chapter 3). The loss is
+    ``L = sum_t <dHs[:, t], h_t>``; the total gradient on a state counts every path from that
+    state to the loss, through its own output and through all the later steps, so
+    ``||dL/dC_t||`` measures how much of a late loss still reaches an early cell.
 
     Inputs:
     - dHs: upstream gradients on every hidden state from the outputs, shape (N, T, H).

@@ -987,19 +987,6 @@ mutant(A7, "additive_attention_forward", "additive_without_tanh",
 mutant(A7, "additive_attention_forward", "additive_scores_transposed",
        _v(_ADD, _ADD_OK, E="np.swapaxes(E, 1, 2)[:, :, 0] if single else np.swapaxes(E, 1, 2)"))
 mutant(A7, "additive_attention_forward", "additive_W_a_transposed", _v(_ADD, _ADD_OK, W_a="W_a.T[::-1]"))
-_DOT = """
-def dot_product_attention_scores(queries, keys, scaled=False):
-    single = queries.ndim == 2
-    Q = queries[:, None, :] if single else queries
-    E = {E}
-    if scaled:
-        E = E / {scale}
-    return E[:, 0] if single else E
-"""
-_DOT_OK = dict(E="Q @ np.swapaxes(keys, 1, 2)", scale="np.sqrt(Q.shape[-1])")
-mutant(A7, "dot_product_attention_scores", "dot_product_forgets_the_scale", _v(_DOT, _DOT_OK, scale="1.0"))
-mutant(A7, "dot_product_attention_scores", "dot_product_scales_by_H_a", _v(_DOT, _DOT_OK, scale="Q.shape[-1]"))
-mutant(A7, "dot_product_attention_scores", "dot_product_scales_by_T_x", _v(_DOT, _DOT_OK, scale="np.sqrt(keys.shape[1])"))
 _SM = """
 def attention_weights(E, mask=None):
     if mask is not None:
@@ -1016,46 +1003,57 @@ mutant(A7, "attention_weights", "softmax_ignores_the_mask", _v(_SM, _SM_OK, mask
 mutant(A7, "attention_weights", "softmax_masks_with_zero_scores",
        _v(_SM, _SM_OK, masking="keep = mask if E.ndim == 2 else mask[:, None, :]\n        E = np.where(keep, E, 0.0)"))
 mutant(A7, "attention_weights", "softmax_without_the_shift", _v(_SM, _SM_OK, exponent="E"))
-mutant(A7, "attention_context", "context_summed_over_the_target_steps", """
-def attention_context(alpha, values):
-    if alpha.ndim == 2:
-        return np.einsum("nj,njh->nh", alpha, values)
-    return np.repeat(np.einsum("ntj,njh->nh", alpha, values)[:, None], alpha.shape[1], axis=1)
-""")
-mutant(A7, "attention_context", "context_unweighted_mean", """
-def attention_context(alpha, values):
-    if alpha.ndim == 2:
-        return values.mean(axis=1)
-    return np.repeat(values.mean(axis=1)[:, None], alpha.shape[1], axis=1)
-""")
-mutant(A7, "attention_weights_backward", "softmax_backward_without_the_subtraction", """
-def attention_weights_backward(dalpha, alpha):
-    return alpha * dalpha
-""")
-mutant(A7, "attention_weights_backward", "softmax_backward_sum_over_the_wrong_axis", """
-def attention_weights_backward(dalpha, alpha):
-    return alpha * (dalpha - np.sum(alpha * dalpha, axis=0, keepdims=True))
-""")
-_CB = """
-def attention_context_backward(dMs, alpha, values):
-    if alpha.ndim == 2:
-        dalpha = np.einsum("nh,njh->nj", dMs, values)
-        dvalues = alpha[:, :, None] * dMs[:, None, :]
-    else:
-        dalpha = {dalpha}
-        dvalues = {dvalues}
-    return dalpha, dvalues
+_DPA = """
+def dot_product_attention(queries, keys, values, scaled=False, mask=None):
+    single = queries.ndim == 2
+    Q = queries[:, None, :] if single else queries
+    E = Q @ np.swapaxes(keys, 1, 2)
+    if scaled:
+        E = E / {scale}
+    alpha = {alpha}
+    Ms = {Ms}
+    return (Ms[:, 0], alpha[:, 0]) if single else (Ms, alpha)
 """
-_CB_OK = dict(dalpha="dMs @ np.swapaxes(values, 1, 2)", dvalues="np.swapaxes(alpha, 1, 2) @ dMs")
-mutant(A7, "attention_context_backward", "context_backward_dvalues_of_the_first_step_only",
-       _v(_CB, _CB_OK, dvalues="alpha[:, 0, :, None] * dMs[:, 0, None, :]"))
-mutant(A7, "attention_context_backward", "context_backward_dvalues_averaged_over_steps",
-       _v(_CB, _CB_OK, dvalues="np.swapaxes(alpha, 1, 2) @ dMs / alpha.shape[1]"))
+_DPA_OK = dict(scale="np.sqrt(Q.shape[-1])", alpha="attention_weights(E, mask)", Ms="alpha @ values")
+mutant(A7, "dot_product_attention", "dot_attention_forgets_the_scale", _v(_DPA, _DPA_OK, scale="1.0"))
+mutant(A7, "dot_product_attention", "dot_attention_scales_by_H_a", _v(_DPA, _DPA_OK, scale="Q.shape[-1]"))
+mutant(A7, "dot_product_attention", "dot_attention_scales_by_T_x", _v(_DPA, _DPA_OK, scale="np.sqrt(keys.shape[1])"))
+mutant(A7, "dot_product_attention", "dot_attention_drops_the_mask", _v(_DPA, _DPA_OK, alpha="attention_weights(E)"))
+mutant(A7, "dot_product_attention", "dot_attention_unweighted_mean_of_the_values",
+       _v(_DPA, _DPA_OK, Ms="np.repeat(values.mean(axis=1, keepdims=True), alpha.shape[1], axis=1)"))
+_DPAB = """
+def dot_product_attention_backward(dMs, queries, keys, values, scaled=False, mask=None):
+    single = queries.ndim == 2
+    Q = queries[:, None, :] if single else queries
+    dM = dMs[:, None, :] if single else dMs
+    scale = {scale}
+    _, alpha = dot_product_attention(Q, keys, values, scaled, mask)
+    dalpha = dM @ np.swapaxes(values, 1, 2)
+    dvalues = {dvalues}
+    dE = {dE}
+    dQ = scale * (dE @ keys)
+    dkeys = {dkeys}
+    return (dQ[:, 0] if single else dQ), dkeys, dvalues
+"""
+_DPAB_OK = dict(scale="1.0 / np.sqrt(Q.shape[-1]) if scaled else 1.0", dvalues="np.swapaxes(alpha, 1, 2) @ dM",
+                dE="alpha * (dalpha - np.sum(alpha * dalpha, axis=-1, keepdims=True))",
+                dkeys="scale * (np.swapaxes(dE, 1, 2) @ Q)")
+mutant(A7, "dot_product_attention_backward", "dot_backward_forgets_the_scale", _v(_DPAB, _DPAB_OK, scale="1.0"))
+mutant(A7, "dot_product_attention_backward", "dot_backward_softmax_without_the_subtraction",
+       _v(_DPAB, _DPAB_OK, dE="alpha * dalpha"))
+mutant(A7, "dot_product_attention_backward", "dot_backward_softmax_sum_over_the_target_steps",
+       _v(_DPAB, _DPAB_OK, dE="alpha * (dalpha - np.sum(alpha * dalpha, axis=1, keepdims=True))"))
+mutant(A7, "dot_product_attention_backward", "dot_backward_dvalues_of_the_first_step_only",
+       _v(_DPAB, _DPAB_OK, dvalues="alpha[:, 0, :, None] * dM[:, 0, None, :]"))
+mutant(A7, "dot_product_attention_backward", "dot_backward_dkeys_without_the_scale",
+       _v(_DPAB, _DPAB_OK, dkeys="np.swapaxes(dE, 1, 2) @ Q"))
+mutant(A7, "dot_product_attention_backward", "dot_backward_dkeys_from_the_contexts_gradient",
+       _v(_DPAB, _DPAB_OK, dkeys="scale * (np.swapaxes(dalpha, 1, 2) @ Q)"))
 _STEP = """
 def attention_decoder_step_forward(x, h_prev, Hs_enc, dec, cell="rnn", mask=None):
     E = additive_attention_forward({query}, Hs_enc, dec["W_a"], dec["U_a"], dec["V_a"])
     alpha = attention_weights(E, {mask})
-    m = attention_context(alpha, Hs_enc)
+    m = np.einsum("nj,njh->nh", alpha, Hs_enc)
     h_next = np.tanh(dec["b"] + h_prev @ dec["W"].T + x @ dec["U"].T{context})
     return h_next, m, alpha
 """
@@ -1202,26 +1200,26 @@ def sharpen_backward(dw, w_tilde, xi):
 """)
 mutant(A8, "sharpen_backward", "sharpen_backward_forgets_the_chain_through_the_log",
        _v(_SB, _SB_OK, ratio="np.ones_like(w_tilde)"))
-mutant(A8, "memory_read", "read_sums_over_the_entries", """
-def memory_read(memory, w):
-    return np.einsum("ns,nsm->ns", w, memory)
-""")
-mutant(A8, "memory_read", "read_with_the_first_example_memory", """
-def memory_read(memory, w):
-    return w @ memory[0]
-""")
-_MW = """
-def memory_write(memory, w, u, v):
-    weights = w[:, :, None]
-    {body}
+_MS = """
+def memory_step(memory, w_write, u, v, w_read):
+    weights = w_write[:, :, None]
+    {write}
+    return memory_new, {read}
 """
-mutant(A8, "memory_write", "write_adds_then_erases",
-       _MW.format(body="return (memory + weights * v[:, None, :]) * (1.0 - weights * u[:, None, :])"))
-mutant(A8, "memory_write", "write_erases_without_the_weighting",
-       _MW.format(body="return memory * (1.0 - u[:, None, :]) + weights * v[:, None, :]"))
-mutant(A8, "memory_write", "write_in_place",
-       _MW.format(body="memory *= 1.0 - weights * u[:, None, :]\n    memory += weights * v[:, None, :]\n"
-                       "    return memory"))
+_MS_OK = dict(write="memory_new = memory * (1.0 - weights * u[:, None, :]) + weights * v[:, None, :]",
+              read='np.einsum("ns,nsm->nm", w_read, memory_new)')
+mutant(A8, "memory_step", "step_adds_then_erases",
+       _v(_MS, _MS_OK, write="memory_new = (memory + weights * v[:, None, :]) * (1.0 - weights * u[:, None, :])"))
+mutant(A8, "memory_step", "step_erases_without_the_weighting",
+       _v(_MS, _MS_OK, write="memory_new = memory * (1.0 - u[:, None, :]) + weights * v[:, None, :]"))
+mutant(A8, "memory_step", "step_writes_in_place",
+       _v(_MS, _MS_OK, write="memory *= 1.0 - weights * u[:, None, :]\n    memory += weights * v[:, None, :]\n"
+                             "    memory_new = memory"))
+mutant(A8, "memory_step", "step_reads_the_old_memory", _v(_MS, _MS_OK, read='np.einsum("ns,nsm->nm", w_read, memory)'))
+mutant(A8, "memory_step", "step_reads_with_the_write_weighting",
+       _v(_MS, _MS_OK, read='np.einsum("ns,nsm->nm", w_write, memory_new)'))
+mutant(A8, "memory_step", "step_read_sums_over_the_entries",
+       _v(_MS, _MS_OK, read='np.einsum("ns,nsm->ns", w_read, memory_new)[:, :memory.shape[2]]'))
 _AH = """
 def act_halting_distribution(p_tilde, iota=0.01):
     N, nu_max = p_tilde.shape

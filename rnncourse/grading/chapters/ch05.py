@@ -156,11 +156,11 @@ TASKS = [
          outputs=("dx", "dh_prev", "dU", "dW", "db"), gradients=_fd_gru_step_backward),
     Task("lstm_gradient_norms_through_time", 5, gated.lstm_gradient_norms_through_time,
          _cases_lstm_gradient_norms_through_time,
-         "going backwards, the total on a hidden state is its own part plus what the next step hands back; the "
-         "total on a cell adds, to what the next step hands back, the path through the hidden state of the same "
-         "step (the output gate times the slope of tanh at that cell); the step backward adds that path itself, so "
-         "it gets the hidden state's total but only the cell's part from later steps; record the norms of both "
-         "totals for every example and step", outputs=("h_norms", "C_norms"),
+         "each total counts every path from its state to the loss exactly once: its own output, the "
+         "later steps, and, for a cell, the hidden state of the same step; work out which of these paths "
+         "the step backward's dh_next and dC_next stand for and which it adds itself, so that none is "
+         "counted twice or left out; record the norms of both totals for every example and step",
+         outputs=("h_norms", "C_norms"),
          calls=("peephole_lstm_step_backward",)),
     Task("cell_gradient_decay_rate", 5, gated.cell_gradient_decay_rate, _cases_cell_gradient_decay_rate,
          "the loss puts a gradient of ones on the last hidden state only; the measured rate is the least-squares "

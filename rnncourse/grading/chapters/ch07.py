@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import attention, seq2seq, transduction
+from ... import attention, dot_attention, seq2seq, transduction
 from ...data import one_hot
 from ..spec import Task
 from ._common import pick
@@ -35,18 +35,6 @@ def _cases_additive_attention_forward(rng):
     return cases
 
 
-def _cases_dot_product_attention_scores(rng):
-    cases = []
-    for N, T_y, T_x, H_a, scaled in [(1, 1, 1, 1, False), (2, 3, 4, 5, True), (2, 3, 4, 5, False),
-                                     (3, None, 5, 4, True), (1, 2, 6, 9, True)]:
-        q_shape = (N, H_a) if T_y is None else (N, T_y, H_a)
-        label = (f"one step: queries (N, H_a) = {q_shape}" if T_y is None else f"N={N}, T_y={T_y}") + \
-            f", T_x={T_x}, H_a={H_a}, scaled={scaled}"
-        cases.append((label, {"queries": rng.normal(0, 1, q_shape), "keys": rng.normal(0, 1, (N, T_x, H_a)),
-                              "scaled": scaled}))
-    return cases
-
-
 def _mask(rng, N, T_x):
     mask = rng.random((N, T_x)) < 0.7
     mask[np.arange(N), rng.integers(0, T_x, N)] = True  # every row keeps one position at least
@@ -66,55 +54,42 @@ def _cases_attention_weights(rng):
     return cases
 
 
-def _weights(rng, shape):
-    return attention.attention_weights(rng.normal(0, 1.5, shape))
-
-
-def _cases_attention_context(rng):
+def _cases_dot_product_attention(rng):
     cases = []
-    for N, T_y, T_x, H_v in [(1, 1, 1, 1), (2, 3, 4, 5), (3, None, 5, 2), (2, 4, 1, 3)]:
-        a_shape = (N, T_x) if T_y is None else (N, T_y, T_x)
-        label = (f"one step: alpha (N, T_x) = {a_shape}" if T_y is None else f"N={N}, T_y={T_y}") + \
-            f", T_x={T_x}, H_v={H_v}"
-        cases.append((label, {"alpha": _weights(rng, a_shape), "values": rng.normal(0, 1, (N, T_x, H_v))}))
+    # (N, T_y, T_x, H_a, H_v, scaled, masked, score scale); T_y None is one step, queries (N, H_a)
+    for N, T_y, T_x, H_a, H_v, scaled, masked, big in [
+            (1, 1, 1, 1, 1, False, False, 1.0), (2, 3, 4, 5, 6, True, False, 1.0),
+            (2, 3, 4, 5, 3, False, True, 1.0), (3, None, 5, 4, 2, True, True, 1.0),
+            (1, 2, 6, 9, 4, True, False, 1.0),
+            (2, 2, 3, 4, 2, False, False, 400.0)]:
+        q_shape = (N, H_a) if T_y is None else (N, T_y, H_a)
+        label = ((f"one step: queries (N, H_a) = {q_shape}" if T_y is None else f"N={N}, T_y={T_y}")
+                 + f", T_x={T_x}, H_a={H_a}, H_v={H_v}, scaled={scaled}" + (", with a mask" if masked else "")
+                 + (" (scores in the hundreds: exp overflows without a shift)" if big > 1 else ""))
+        kw = {"queries": big * rng.normal(0, 1, q_shape), "keys": rng.normal(0, 1, (N, T_x, H_a)),
+              "values": rng.normal(0, 1, (N, T_x, H_v)), "scaled": scaled}
+        if masked:
+            kw["mask"] = _mask(rng, N, T_x)
+        cases.append((label, kw))
     return cases
 
 
-def _cases_attention_weights_backward(rng):
+def _cases_dot_product_attention_backward(rng):
     cases = []
-    for label, kw in _cases_attention_weights(rng):
-        if "near 1000" in label:
+    for label, kw in _cases_dot_product_attention(rng):
+        if "hundreds" in label:  # a saturated softmax: its gradients are all but zero
             continue
-        alpha = attention.attention_weights(**kw)
-        cases.append((label, {"dalpha": rng.normal(0, 1, alpha.shape), "alpha": alpha}))
-    return cases
-
-
-def _fd_attention_weights_backward(kw, rng):
-    """Redraw the scores (and a mask where the case has zeros) so that alpha comes from known E."""
-    alpha = kw["alpha"]
-    E = rng.normal(0, 1.5, alpha.shape)
-    mask = None
-    if np.any(alpha == 0):
-        keep = alpha.reshape(alpha.shape[0], -1, alpha.shape[-1])[:, 0] > 0
-        mask = keep
-    f = lambda _: attention.attention_weights(E, mask)  # noqa: E731
-    kw = {**kw, "alpha": f(None)}
-    return kw, [("dE", lambda out: out, E, f, kw["dalpha"])]
-
-
-def _cases_attention_context_backward(rng):
-    cases = []
-    for label, kw in _cases_attention_context(rng):
-        Ms = attention.attention_context(**kw)
+        Ms, _ = dot_attention.dot_product_attention(**kw)
         cases.append((label, {"dMs": rng.normal(0, 1, Ms.shape), **kw}))
     return cases
 
 
-def _fd_attention_context_backward(kw, rng):
-    alpha, values, dMs = kw["alpha"], kw["values"], kw["dMs"]
-    f = lambda _: attention.attention_context(alpha, values)  # noqa: E731
-    return kw, [("dalpha", pick(0), alpha, f, dMs), ("dvalues", pick(1), values, f, dMs)]
+def _fd_dot_product_attention_backward(kw, rng):
+    args = {k: v for k, v in kw.items() if k != "dMs"}
+    f = lambda _: dot_attention.dot_product_attention(**args)[0]  # noqa: E731
+    dMs = kw["dMs"]
+    return kw, [("dqueries", pick(0), kw["queries"], f, dMs), ("dkeys", pick(1), kw["keys"], f, dMs),
+                ("dvalues", pick(2), kw["values"], f, dMs)]
 
 
 def _step_dec(rng, K, H, H_e, H_a):
@@ -164,30 +139,26 @@ TASKS = [
          _cases_additive_attention_forward,
          "each score pairs one query with one key: project both into H_a dimensions (W_a q, U_a k), add, "
          "take tanh and the dot product with V_a; E[n, t, j] belongs to query t and key j"),
-    Task("dot_product_attention_scores", 7, attention.dot_product_attention_scores,
-         _cases_dot_product_attention_scores,
-         "E[n, t, j] is the dot product of query t with key j of the same example; scaled divides by the "
-         "square root of the vector size H_a"),
     Task("attention_weights", 7, attention.attention_weights, _cases_attention_weights,
          "the softmax runs over the source positions (the last axis), after subtracting the largest score; "
          "masked positions get weight exactly 0"),
-    Task("attention_context", 7, attention.attention_context, _cases_attention_context,
-         "the context of step t is the sum over the source positions j of alpha[n, t, j] times values[n, j]"),
-    Task("attention_weights_backward", 7, attention.attention_weights_backward,
-         _cases_attention_weights_backward,
-         "each step's softmax has the Jacobian diag(alpha) - alpha alpha^T: subtract the alpha-weighted sum "
-         "of dalpha over the source positions, then multiply by alpha",
-         gradients=_fd_attention_weights_backward),
-    Task("attention_context_backward", 7, attention.attention_context_backward,
-         _cases_attention_context_backward,
-         "dalpha[n, t, j] is the dot product of dm_t with v_j; each value collects alpha[n, t, j] dm_t summed "
-         "over the target steps t", outputs=("dalpha", "dvalues"),
-         gradients=_fd_attention_context_backward),
+    Task("dot_product_attention", 7, dot_attention.dot_product_attention, _cases_dot_product_attention,
+         "score every query against every key of the same example (divided by the square root of the vector "
+         "size H_a when scaled), turn each step's scores into weights over the source positions with the "
+         "mask applied, and average the values with those weights", outputs=("Ms", "alpha"),
+         calls=("attention_weights",)),
+    Task("dot_product_attention_backward", 7, dot_attention.dot_product_attention_backward,
+         _cases_dot_product_attention_backward,
+         "go back through the three stages in turn: the contexts, each step's softmax over the source "
+         "positions, and the scores, which depend on both the queries and the keys and carry the scale when "
+         "scaled; a value collects gradient from every target step, a query from every key",
+         outputs=("dqueries", "dkeys", "dvalues"), gradients=_fd_dot_product_attention_backward,
+         calls=("dot_product_attention",)),
     Task("attention_decoder_step_forward", 7, attention.attention_decoder_step_forward,
          _cases_attention_decoder_step_forward,
          "the query is the previous decoder state; the encoder states are both keys and values; the new "
          "state is tanh(b + W h_prev + U x + U_m m) with the new context m", outputs=("h_next", "m", "alpha"),
-         calls=("additive_attention_forward", "attention_weights", "attention_context")),
+         calls=("additive_attention_forward", "attention_weights")),
     Task("reversal_alignment", 7, attention.reversal_alignment, _cases_reversal_alignment,
          "start from a zero state, feed the one-hot of Y_in[:, t] at step t and keep every step's weights; "
          "step t should attend to source position T_x - 1 - t", outputs=("alpha", "mass", "hit_rate"),

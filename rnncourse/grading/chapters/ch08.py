@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import act, ntm
+from ... import act, ntm, ntm_memory
 from ._common import pick
 from ..spec import Task
 
@@ -110,28 +110,23 @@ def _fd_sharpen_backward(kw, rng):
     return kw, [("dw_tilde", pick(0), w_tilde, f, dw), ("dxi", pick(1), xi, f, dw)]
 
 
-def _cases_memory_read(rng):
-    cases = []
-    for N, S, M in [(1, 1, 2), (2, 5, 3), (3, 8, 6)]:
-        label = f"N={N}, S={S}, M={M}" + (" (a memory of one slot)" if S == 1 else "")
-        cases.append((label, {"memory": rng.normal(0, 1, (N, S, M)), "w": _simplex(rng, N, S)}))
-    cases.append(("one-hot and uniform weightings (S=4, M=3)",
-                  {"memory": rng.normal(0, 1, (2, 4, 3)), "w": np.vstack([np.eye(4)[2], np.full(4, 0.25)])}))
-    return cases
-
-
-def _cases_memory_write(rng):
+def _cases_memory_step(rng):
     cases = []
     for N, S, M in [(1, 1, 2), (2, 5, 3), (3, 6, 4)]:
         label = f"N={N}, S={S}, M={M}" + (" (a memory of one slot)" if S == 1 else "")
-        cases.append((label, {"memory": rng.normal(0, 1, (N, S, M)), "w": _simplex(rng, N, S),
-                              "u": rng.uniform(0, 1, (N, M)), "v": rng.normal(0, 1, (N, M))}))
-    cases.append(("one-hot weightings with a full erase (slot replaced) and no erase (v added)",
-                  {"memory": rng.normal(0, 1, (2, 4, 3)), "w": _one_hot(2, 4, [1, 3]),
-                   "u": np.vstack([np.ones(3), np.zeros(3)]), "v": rng.normal(0, 1, (2, 3))}))
-    cases.append(("a uniform weighting (S=5, M=2)",
-                  {"memory": rng.normal(0, 1, (1, 5, 2)), "w": np.full((1, 5), 0.2), "u": rng.uniform(0, 1, (1, 2)),
-                   "v": rng.normal(0, 1, (1, 2))}))
+        cases.append((label, {"memory": rng.normal(0, 1, (N, S, M)), "w_write": _simplex(rng, N, S),
+                              "u": rng.uniform(0, 1, (N, M)), "v": rng.normal(0, 1, (N, M)),
+                              "w_read": _simplex(rng, N, S)}))
+    # reading the slot just replaced gives v; reading another slot gives what was there before
+    cases.append(("one-hot weightings with a full erase (slot replaced) and no erase (v added), read "
+                  "elsewhere and at the slot written",
+                  {"memory": rng.normal(0, 1, (2, 4, 3)), "w_write": _one_hot(2, 4, [1, 3]),
+                   "u": np.vstack([np.ones(3), np.zeros(3)]), "v": rng.normal(0, 1, (2, 3)),
+                   "w_read": _one_hot(2, 4, [1, 0])}))
+    cases.append(("uniform weightings (S=5, M=2)",
+                  {"memory": rng.normal(0, 1, (1, 5, 2)), "w_write": np.full((1, 5), 0.2),
+                   "u": rng.uniform(0, 1, (1, 2)), "v": rng.normal(0, 1, (1, 2)),
+                   "w_read": np.full((1, 5), 0.2)}))
     return cases
 
 
@@ -179,11 +174,12 @@ TASKS = [
          "logarithms so that nothing underflows or becomes 0 times infinity (at a zero weight the gradient is 0 "
          "for xi > 1, and that of the renormalisation for xi = 1)",
          outputs=("dw_tilde", "dxi"), gradients=_fd_sharpen_backward),
-    Task("memory_read", 8, ntm.memory_read, _cases_memory_read,
-         "the read vector of each example is the sum over slots of the weight times the slot, a vector of width M"),
-    Task("memory_write", 8, ntm.memory_write, _cases_memory_write,
-         "erase first, then add: slot i keeps (1 - w(i) u) of its entries and gains w(i) v; the memory given "
-         "must not change"),
+    Task("memory_step", 8, ntm_memory.memory_step, _cases_memory_step,
+         "erase first, then add: slot i keeps (1 - w(i) u) of its entries and gains w(i) v, with the "
+         "write head's weighting; then read the new memory (not the one given, which must not change) "
+         "with the read head's weighting: the sum over slots of the weight times the slot, a vector of "
+         "width M",
+         outputs=("memory_new", "m")),
     Task("act_halting_distribution", 8, act.act_halting_distribution, _cases_act_halting_distribution,
          "nu is the first step at which the running sum of the halting units reaches 1 - iota (or nu_max if "
          "none does), R is 1 minus the sum of the units before step nu, and p holds those units, then R, "

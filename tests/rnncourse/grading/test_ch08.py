@@ -13,8 +13,8 @@ from rnncourse.grading.checks import TestFailure, compare
 from rnncourse.grading.chapters import TASKS
 from support import raises_message
 
-NAMES = ["content_addressing", "interpolate_weights", "circular_shift", "sharpen", "sharpen_backward", "memory_read",
-         "memory_write", "act_halting_distribution"]
+NAMES = ["content_addressing", "interpolate_weights", "circular_shift", "sharpen", "sharpen_backward", "memory_step",
+         "act_halting_distribution"]
 CASES = {name: TASKS[name].cases for name in NAMES}
 
 
@@ -90,9 +90,14 @@ def sharpen_backward_flat_at_zero_for_every_xi(dw, w_tilde, xi):
     return np.where(w_tilde > 0, dw_tilde, 0.0), dxi
 
 
-def add_then_erase(memory, w, u, v):
-    added = memory + w[:, :, None] * v[:, None, :]
-    return added * (1 - w[:, :, None] * u[:, None, :])
+def add_then_erase(memory, w_write, u, v, w_read):
+    added = memory + w_write[:, :, None] * v[:, None, :]
+    new = added * (1 - w_write[:, :, None] * u[:, None, :])
+    return new, rnncourse.memory_read(new, w_read)
+
+
+def read_the_memory_before_the_write(memory, w_write, u, v, w_read):
+    return rnncourse.memory_write(memory, w_write, u, v), rnncourse.memory_read(memory, w_read)
 
 
 def halting_counts_the_crossing_step_in_the_remainder(p_tilde, iota=0.01):
@@ -128,7 +133,8 @@ def halting_with_float_steps(p_tilde, iota=0.01):
     ("sharpen_backward", sharpen_backward_without_softmax_term, r"sharpen_backward, case 1 of 8 .*output dw_tilde"),
     ("sharpen_backward", sharpen_backward_flat_at_zero_for_every_xi,
      r"sharpen_backward, case 7 of 8 \(exact zeros in the weighting, xi = 1 and 2\), output dw_tilde"),
-    ("memory_write", add_then_erase, r"memory_write, case 1 of 5 .*entries differ"),
+    ("memory_step", add_then_erase, r"memory_step, case 1 of 5 .*output memory_new: .*entries differ"),
+    ("memory_step", read_the_memory_before_the_write, r"memory_step, case 1 of 5 .*output m: .*read the new memory"),
     ("act_halting_distribution", halting_counts_the_crossing_step_in_the_remainder,
      r"act_halting_distribution, case 1 of 6 .*output p"),
     ("act_halting_distribution", halting_with_float_steps, r"output nu: dtype float64, expected an integer dtype"),

@@ -1,3 +1,0 @@
-def attention_weights_backward(dalpha, alpha):
-    weighted = (alpha * dalpha).sum(-1)[..., None]
-    return alpha * dalpha - alpha * weighted

@@ -1,5 +1,0 @@
-import numpy as np
-
-
-def memory_read(memory, w):
-    return np.matmul(w[:, None, :], memory)[:, 0, :]
