@@ -13,6 +13,10 @@ A test cell of an assignment is named ``<function>_<check>`` (its nbgrader
 - ``visible``: the reference comparison on cases from a public, fixed seed.
 - ``hidden``: the reference comparison on cases from a seed drawn at grading
   time from a secret the students never see.
+
+Every check of a backward pass also includes cases of realistic size (``Task.at_scale``),
+compared with the reference: the reference takes milliseconds on them, a gradient taken by
+finite differences minutes, so finite differences cannot stand in for the derivation.
 - ``numeric``: the returned gradients against centred differences of the
   reference *forward* pass (the calculus, not agreement with another
   implementation), on secret cases.
@@ -27,6 +31,7 @@ probes in the notebook's process, for students and for ``nbgrader validate``.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import zlib
@@ -59,6 +64,9 @@ class Task:
     extra: dict = field(default_factory=dict)  # check name -> function(task, rng) -> [Probe]
     mutates: tuple = ()  # arguments the function is meant to change in place (all others must not change)
     quiet: bool = False  # the task asks for a result without warnings (e.g. no log of 0): a warning fails
+    # rng -> [(label, kwargs)]: cases of realistic size added to the hidden check of a backward pass, where
+    # a gradient taken by finite differences (two forward passes per entry) cannot finish in a call's time
+    at_scale: Callable | None = None
     rtol: float = 1e-6
     atol: float = 1e-8
     grad_tol: float = 1e-7
@@ -150,8 +158,8 @@ def _refuse_warnings(task, what, outcome):
                           f"computed without warnings.{tail}")
 
 
-def _reference_probes(task, rng):
-    cases = task.cases(rng)
+def _reference_probes(task, rng, at_scale=False):
+    cases = task.cases(rng) + (task.at_scale(rng) if at_scale and task.at_scale else [])
     probes = []
     for i, (label, kwargs) in enumerate(cases, start=1):
         what = f"{task.name}, case {i} of {len(cases)} ({label})"
@@ -213,7 +221,19 @@ def _numeric_probes(task, rng):
     return probes
 
 
-CHECKS = {"visible": _reference_probes, "hidden": _reference_probes, "numeric": _numeric_probes}
+def _at_scale_probes(task, rng):
+    """The cases of realistic size alone, compared with the reference (finite differences of the grader's
+    own would take as long as a student's)."""
+    if task.at_scale is None:
+        return []
+    return _reference_probes(dataclasses.replace(task, cases=task.at_scale, at_scale=None), rng)
+
+
+# Every check of a backward pass includes its cases of realistic size: a gradient taken by finite
+# differences passes none of them.
+CHECKS = {"visible": lambda task, rng: _reference_probes(task, rng, at_scale=True),
+          "hidden": lambda task, rng: _reference_probes(task, rng, at_scale=True),
+          "numeric": lambda task, rng: _numeric_probes(task, rng) + _at_scale_probes(task, rng)}
 
 
 def plan(task, check, seed):

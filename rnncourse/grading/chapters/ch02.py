@@ -227,21 +227,55 @@ def _fd_rnn_loss_and_grads(kw, rng):
 
 
 
+# Cases of realistic size for the hidden checks of the backward passes: the reference takes
+# milliseconds on them, a gradient by finite differences (two forward passes per entry) minutes.
+_AT_SCALE = ", a realistic size (finite differences would take minutes)"
+
+
+def _at_scale_sequence_cross_entropy_backward(rng):
+    N, T, K = 32, 50, 100
+    return [(f"N={N}, T={T}, K={K}{_AT_SCALE}", {"O": rng.normal(0, 2, (N, T, K)), "Y": rng.integers(0, K, (N, T))})]
+
+
+def _at_scale_output_backward(rng):
+    N, T, H, K = 32, 50, 128, 100
+    return [(f"N={N}, T={T}, H={H}, K={K}{_AT_SCALE}", {"dO": rng.normal(0, 1, (N, T, K)),
+                                                       "Hs": rng.uniform(-1, 1, (N, T, H)),
+                                                       "V": rng.normal(0, 1, (K, H))})]
+
+
+def _at_scale_rnn_step_backward(rng):
+    N, D, H = 64, 256, 256
+    p = _rnn_params(rng, D, H)
+    x, h_prev = rng.normal(0, 1, (N, D)), rng.uniform(-1, 1, (N, H))
+    h = rnn.rnn_step_forward(x, h_prev, p["U"], p["W"], p["b"])
+    return [(f"N={N}, D={D}, H={H}{_AT_SCALE}", {"dh": rng.normal(0, 1, (N, H)), "x": x, "h_prev": h_prev, "h": h,
+                                               "U": p["U"], "W": p["W"]})]
+
+
+def _at_scale_rnn_backward(rng):
+    N, T, D, H = 32, 50, 64, 128
+    p = _rnn_params(rng, D, H)
+    X, h0 = rng.normal(0, 1, (N, T, D)), rng.uniform(-1, 1, (N, H))
+    Hs = rnn.rnn_forward(X, h0, p["U"], p["W"], p["b"])
+    return [(f"N={N}, T={T}, D={D}, H={H}{_AT_SCALE}", {"dHs": rng.normal(0, 1, (N, T, H)), "X": X, "h0": h0,
+                                                      "Hs": Hs, "U": p["U"], "W": p["W"]})]
+
 TASKS = [
     Task("sequence_cross_entropy_backward", 2, losses.sequence_cross_entropy_backward, _cases_sequence_cross_entropy,
          "each step's softmax runs over the K classes, and stays finite for large logits; the loss is averaged "
-         "over the batch and summed over time, and its gradient follows both", gradients=_fd_sequence_cross_entropy_backward),
+         "over the batch and summed over time, and its gradient follows both", gradients=_fd_sequence_cross_entropy_backward, at_scale=_at_scale_sequence_cross_entropy_backward),
     Task("output_backward", 2, bptt.output_backward, _cases_output_backward,
          "the output weights are shared by every example and every step, so their gradients add up over both; "
-         "a single step may come without a time axis", outputs=("dHs", "dV", "dc"), gradients=_fd_output_backward),
+         "a single step may come without a time axis", outputs=("dHs", "dV", "dc"), gradients=_fd_output_backward, at_scale=_at_scale_output_backward),
     Task("rnn_step_backward", 2, bptt.rnn_step_backward, _cases_rnn_step_backward,
          "the gradient must pass through the derivative of tanh, written with the state after the step, before "
          "it reaches the weights and the inputs; check which side of each product is transposed",
-         outputs=("dx", "dh_prev", "dU", "dW", "db"), gradients=_fd_rnn_step_backward),
+         outputs=("dx", "dh_prev", "dU", "dW", "db"), gradients=_fd_rnn_step_backward, at_scale=_at_scale_rnn_step_backward),
     Task("rnn_backward", 2, bptt.rnn_backward, _cases_rnn_backward,
          "walk the steps backwards with your rnn_step_backward; a state reaches the loss through its own output "
          "and through the steps after it, the first step starts from h0, and the weights are shared by every step",
-         outputs=("dX", "dh0", "dU", "dW", "db"), gradients=_fd_rnn_backward, calls=("rnn_step_backward",)),
+         outputs=("dX", "dh0", "dU", "dW", "db"), gradients=_fd_rnn_backward, calls=("rnn_step_backward",), at_scale=_at_scale_rnn_backward),
     Task("rnn_loss_and_grads", 2, training.rnn_loss_and_grads, _cases_rnn_loss_and_grads,
          "the forward pass, the loss and the three backward pieces must agree on shapes and on the averaging "
          "over the batch; h_last is the state after the last step",

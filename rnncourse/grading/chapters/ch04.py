@@ -164,6 +164,16 @@ def _heldout_probes(task, rng):
     return probes
 
 
+def _at_scale_leaky_rnn_backward(rng):
+    # A realistic size, where a gradient by finite differences would take minutes (see chapter 2's cases).
+    N, T, D, H = 32, 50, 64, 128
+    p = _rnn_params(rng, D, H)
+    kw = {"X": rng.normal(0, 1, (N, T, D)), "h0": rng.uniform(-1, 1, (N, H)), **p, "gamma": rng.uniform(1.0, 6.0, H)}
+    Hs = leaky.leaky_rnn_forward(**kw)
+    return [(f"N={N}, T={T}, D={D}, H={H}, gamma of shape (H,), a realistic size (finite differences would take "
+             "minutes)", {"dHs": rng.normal(0, 1, Hs.shape), "X": kw["X"], "h0": kw["h0"], "Hs": Hs, "U": kw["U"],
+                          "W": kw["W"], "gamma": kw["gamma"]})]
+
 TASKS = [
     Task("leaky_rnn_forward", 4, leaky.leaky_rnn_forward, _cases_leaky_rnn_forward,
          "each step keeps the fraction 1 - 1/gamma of the previous state and adds 1/gamma of the tanh "
@@ -171,7 +181,7 @@ TASKS = [
     Task("leaky_rnn_backward", 4, leaky.leaky_rnn_backward, _cases_leaky_rnn_backward,
          "the state after a step depends on the state before it in more than one way; compare each returned "
          "gradient with finite differences of your forward pass", outputs=("dX", "dh0", "dU", "dW", "db"),
-         gradients=_fd_leaky_rnn_backward),
+         gradients=_fd_leaky_rnn_backward, at_scale=_at_scale_leaky_rnn_backward),
     Task("ridge_readout", 4, esn.ridge_readout, _cases_ridge_readout,
          "the bias is one more weight, on a constant input of one, and the penalty must not touch it; the normal "
          "equations come from setting the gradient of the penalised squared error to zero", outputs=("V", "c")),

@@ -122,6 +122,22 @@ def _fd_gru_step_backward(kw, rng):
     return kw, [(n, (lambda out, i=i: out[i]), v, f, kw["dh_next"]) for i, (n, v) in enumerate(picks)]
 
 
+# Cases of realistic size for the hidden checks of the backward passes, where a gradient by finite
+# differences (two forward passes per entry) would take minutes.
+_AT_SCALE = ", a realistic size (finite differences would take minutes)"
+
+
+def _at_scale_peephole_lstm_step_backward(rng):
+    N, D, H = 64, 128, 128
+    return [(f"N={N}, D={D}, H={H}{_AT_SCALE}", {"dh_next": rng.normal(0, 1, (N, H)), "dC_next": rng.normal(0, 1, (N, H)),
+                                               **_lstm_step_inputs(rng, N, D, H), **_peepholes(rng, H)})]
+
+
+def _at_scale_gru_step_backward(rng):
+    N, D, H = 64, 128, 128
+    return [(f"N={N}, D={D}, H={H}{_AT_SCALE}", {"dh_next": rng.normal(0, 1, (N, H)), "x": rng.normal(0, 1, (N, D)),
+                                               "h_prev": rng.uniform(-1, 1, (N, H)), **gated_params(rng, D, H, 3)})]
+
 TASKS = [
     Task("lstm_step_forward", 5, gated.lstm_step_forward, _cases_lstm_step_forward,
          "the stacked rows come in the order input gate, forget gate, output gate, candidate; the three gates "
@@ -141,7 +157,7 @@ TASKS = [
          "gets a part through each of them besides the one through the forget gate's product; a peephole weight "
          "is shared by the examples like the bias, so its gradient, like those of U, W and b, adds up over the "
          "batch", outputs=("dx", "dh_prev", "dC_prev", "dU", "dW", "db", "dpi_i", "dpi_f", "dpi_omega"),
-         gradients=_fd_peephole_lstm_step_backward),
+         gradients=_fd_peephole_lstm_step_backward, at_scale=_at_scale_peephole_lstm_step_backward),
     Task("gru_step_forward", 5, gated.gru_step_forward, _cases_gru_step_forward,
          "the stacked rows come in the order reset gate, update gate, candidate; the reset gate scales the "
          "candidate block's recurrent product after the product is taken, not the previous state before it; "
@@ -153,7 +169,7 @@ TASKS = [
          "the mix; the reset gate stands between the candidate block's recurrent product and the candidate, so "
          "it changes the gradient that reaches that product and W, not the one that reaches the input product or "
          "the bias; the parameter gradients add up over the batch",
-         outputs=("dx", "dh_prev", "dU", "dW", "db"), gradients=_fd_gru_step_backward),
+         outputs=("dx", "dh_prev", "dU", "dW", "db"), gradients=_fd_gru_step_backward, at_scale=_at_scale_gru_step_backward),
     Task("lstm_gradient_norms_through_time", 5, gated.lstm_gradient_norms_through_time,
          _cases_lstm_gradient_norms_through_time,
          "each total counts every path from its state to the loss exactly once: its own output, the "

@@ -134,6 +134,15 @@ def _cases_reversal_alignment(rng):
     return cases
 
 
+def _at_scale_dot_product_attention_backward(rng):
+    # A realistic size, where a gradient by finite differences would take minutes.
+    N, T_y, T_x, H_a, H_v = 16, 64, 64, 64, 64
+    kw = {"queries": rng.normal(0, 1, (N, T_y, H_a)), "keys": rng.normal(0, 1, (N, T_x, H_a)),
+          "values": rng.normal(0, 1, (N, T_x, H_v)), "scaled": True, "mask": _mask(rng, N, T_x)}
+    Ms, _ = dot_attention.dot_product_attention(**kw)
+    return [(f"N={N}, T_y={T_y}, T_x={T_x}, H_a={H_a}, H_v={H_v}, scaled=True, with a mask, a realistic size "
+             "(finite differences would take minutes)", {"dMs": rng.normal(0, 1, Ms.shape), **kw})]
+
 TASKS = [
     Task("additive_attention_forward", 7, attention.additive_attention_forward,
          _cases_additive_attention_forward,
@@ -153,7 +162,7 @@ TASKS = [
          "positions, and the scores, which depend on both the queries and the keys and carry the scale when "
          "scaled; a value collects gradient from every target step, a query from every key",
          outputs=("dqueries", "dkeys", "dvalues"), gradients=_fd_dot_product_attention_backward,
-         calls=("dot_product_attention",)),
+         calls=("dot_product_attention",), at_scale=_at_scale_dot_product_attention_backward),
     Task("attention_decoder_step_forward", 7, attention.attention_decoder_step_forward,
          _cases_attention_decoder_step_forward,
          "the query is the previous decoder state; the encoder states are both keys and values; the new "

@@ -152,6 +152,13 @@ def _cases_act_halting_distribution(rng):
     return cases
 
 
+def _at_scale_sharpen_backward(rng):
+    # A realistic size, where a gradient by finite differences would take minutes.
+    N, S = 1024, 256
+    return [(f"N={N}, S={S}, a realistic size (finite differences would take minutes)",
+             {"dw": rng.normal(0, 1, (N, S)), "w_tilde": _simplex(rng, N, S, floor=0.01 / S),
+              "xi": rng.uniform(1.0, 5.0, N)})]
+
 TASKS = [
     Task("content_addressing", 8, ntm.content_addressing, _cases_content_addressing,
          "compare the query with every slot by the cosine similarity, dividing by sqrt(||x||^2 + 1e-16) so that "
@@ -173,7 +180,7 @@ TASKS = [
          "its row contains, and to w~(i), which only logit i contains; where w~ is tiny or exactly 0, work with "
          "logarithms so that nothing underflows or becomes 0 times infinity (at a zero weight the gradient is 0 "
          "for xi > 1, and that of the renormalisation for xi = 1)",
-         outputs=("dw_tilde", "dxi"), gradients=_fd_sharpen_backward),
+         outputs=("dw_tilde", "dxi"), gradients=_fd_sharpen_backward, at_scale=_at_scale_sharpen_backward),
     Task("memory_step", 8, ntm_memory.memory_step, _cases_memory_step,
          "erase first, then add: slot i keeps (1 - w(i) u) of its entries and gains w(i) v, with the "
          "write head's weighting; then read the new memory (not the one given, which must not change) "

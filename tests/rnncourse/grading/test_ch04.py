@@ -97,7 +97,7 @@ def forecast_trained_on_the_washout(x, U, W, b, gamma, n_train, washout, mu):
 
 @pytest.mark.parametrize("name, func, message", [
     ("leaky_rnn_forward", forward_without_leak, r"leaky_rnn_forward, case 2 of 4 .*entries differ"),
-    ("leaky_rnn_backward", backward_without_leak_path, r"leaky_rnn_backward, case 2 of 4 .*output dh0"),
+    ("leaky_rnn_backward", backward_without_leak_path, r"leaky_rnn_backward, case 2 of 5 .*output dh0"),
     ("ridge_readout", ridge_penalising_the_bias, r"ridge_readout, case 1 of 4 .*output V"),
     ("memory_capacity_by_radius", by_radius_scaled_by_the_largest_entry, r"memory_capacity_by_radius, case 2 of 5 .*output mc"),
     ("memory_capacity_by_radius", by_radius_scaled_by_the_largest_real_part,

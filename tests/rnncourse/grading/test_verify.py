@@ -502,3 +502,38 @@ def sequence_cross_entropy(O, Y):
     N, T = Y.shape
     return float(-logp[np.arange(N)[:, None], np.arange(T), Y].sum() / N)
 """
+
+
+def test_a_backward_pass_written_as_finite_differences_earns_nothing():
+    # A student's own centred differences (not the refused tool) match every small case, but each check
+    # of a backward pass also holds a case of realistic size, on which they run out of time.
+    name, release, source = pairs("05_gated")[0]
+    nb = filled_release(release, source)
+    by_hand = '''
+def gru_step_backward(dh_next, x, h_prev, U, W, b):
+    inputs = {"x": x, "h_prev": h_prev, "U": U, "W": W, "b": b}
+    grads = []
+    for key in ("x", "h_prev", "U", "W", "b"):
+        value, grad = inputs[key], np.zeros_like(inputs[key])
+        for i in np.ndindex(value.shape):
+            keep = value[i]
+            value[i] = keep + 1e-6
+            plus = np.sum(gru_step_forward(**inputs) * dh_next)
+            value[i] = keep - 1e-6
+            minus = np.sum(gru_step_forward(**inputs) * dh_next)
+            value[i] = keep
+            grad[i] = (plus - minus) / 2e-6
+        grads.append(grad)
+    return tuple(grads)
+'''
+    cell = next(c for c in nb.cells if meta(c).get("grade_id") == "gru_step_backward")
+    cell.source = by_hand
+    result = grade(nb, "05_gated", name)
+    messages = {check: " ".join(result.verdicts[f"gru_step_backward_{check}"].message.split())
+                for check in ("visible", "hidden", "numeric")}
+    assert not any(result.verdicts[f"gru_step_backward_{check}"].passed for check in messages), messages
+    # The first case of realistic size runs out of time; the grader then calls the function no more.
+    assert any("a realistic size (finite differences would take minutes)): did not return in time" in m
+               for m in messages.values()), messages
+    assert all("did not return in time" in m or "timed out" in m for m in messages.values()), messages
+    assert result.verdicts["gru_step_forward_hidden"].passed
