@@ -229,6 +229,19 @@ def _cases_tbptt_step(rng):
     return cases
 
 
+def _at_scale_tbptt_step(rng):
+    # A realistic size (a vocabulary of 65 characters, 128 units, 32 chunks of 50), where gradients
+    # taken by finite differences would take minutes.
+    K, H, N, T = 65, 128, 32, 50
+    params = _lm_params(rng, K, H)
+    inputs = rng.integers(0, K, (N, T))
+    targets = np.concatenate([inputs[:, 1:], rng.integers(0, K, (N, 1))], axis=1)
+    state = (rng.normal(0, 0.5, (N, H)), rng.normal(0, 0.5, (N, H)))
+    return [(f"K={K}, H={H}, N={N}, T={T}, max_norm=1.0, a realistic size (finite differences would take minutes)",
+             {"params": params, "inputs": inputs, "targets": targets, "state": state, "lstm": lstm_chunk_function(),
+              "lr": 0.1, "max_norm": 1.0})]
+
+
 def _loss_per_character(params, inputs, targets, state):
     """The chunk's loss per character, computed by the reference (outside the student's process)."""
     return charlm.lm_loss_and_grads(params, inputs, targets, *state)[0] / inputs.shape[1]
@@ -346,7 +359,7 @@ TASKS = [
          "cross-entropy over all N T characters, backpropagate through the output layer to dV, dc and dHs, get "
          "the LSTM's gradients from the backward function lstm returns, clip all five gradients together by "
          "their global norm, step against the gradient, and return the last step's (h, C)",
-         outputs=("new_params", "loss", "state"), extra={"descent": _descent_probes}),
+         outputs=("new_params", "loss", "state"), extra={"descent": _descent_probes}, at_scale=_at_scale_tbptt_step),
     Task("perplexity_by_context", 9, charlm.perplexity_by_context, _cases_perplexity_by_context,
          "set the state back to state0 before reading character t whenever t % ell == 0, collect the logits of "
          "all L - 1 predictions of every row, and take their perplexity against ids[:, 1:]; each ell starts "
