@@ -88,7 +88,7 @@ $(STUDENT_STAMP): pyproject.toml
 RESULTS_STAMP := _build/.results-built
 book: $(STAMP)
 	@if [ ! -f $(RESULTS_STAMP) ] || [ -n "$$(find book/_results -newer $(RESULTS_STAMP) 2>/dev/null)" ]; then \
-		rm -rf _build/.jupyter_cache; fi
+		rm -rf _build/.jupyter_cache _build/.doctrees; fi
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@touch $(RESULTS_STAMP)
 
