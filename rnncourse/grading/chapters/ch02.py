@@ -261,6 +261,13 @@ def _at_scale_rnn_backward(rng):
     return [(f"N={N}, T={T}, D={D}, H={H}{_AT_SCALE}", {"dHs": rng.normal(0, 1, (N, T, H)), "X": X, "h0": h0,
                                                       "Hs": Hs, "U": p["U"], "W": p["W"]})]
 
+def _at_scale_rnn_loss_and_grads(rng):
+    N, T, D, H, K = 32, 50, 64, 128, 100
+    return [(f"N={N}, T={T}, D={D}, H={H}, K={K}{_AT_SCALE}",
+             {"params": _rnn_params(rng, D, H, K), "X": rng.normal(0, 1, (N, T, D)),
+              "Y": rng.integers(0, K, (N, T)), "h0": rng.uniform(-1, 1, (N, H))})]
+
+
 TASKS = [
     Task("sequence_cross_entropy_backward", 2, losses.sequence_cross_entropy_backward, _cases_sequence_cross_entropy,
          "each step's softmax runs over the K classes, and stays finite for large logits; the loss is averaged "
@@ -280,7 +287,7 @@ TASKS = [
          "the forward pass, the loss and the three backward pieces must agree on shapes and on the averaging "
          "over the batch; h_last is the state after the last step",
          outputs=("loss", "grads", "h_last"), gradients=_fd_rnn_loss_and_grads,
-         calls=("sequence_cross_entropy_backward", "output_backward", "rnn_backward", "rnn_step_backward")),
+         calls=("sequence_cross_entropy_backward", "output_backward", "rnn_backward", "rnn_step_backward"), at_scale=_at_scale_rnn_loss_and_grads),
     Task("step_size_errors", 2, gradcheck.step_size_errors, _cases_step_size_errors,
          "perturb one entry at a time, by exactly eps on each side for the centred difference (divided by 2 eps) "
          "and by eps forwards from the unperturbed value for the one-sided one (divided by eps); compare each whole "

@@ -177,6 +177,17 @@ def _cases_clip_gradients(rng):
     return cases
 
 
+def _at_scale_gradient_norms_through_time(rng):
+    # A realistic size, where gradients taken by finite differences (of a forward run rebuilt from the
+    # states) would take minutes.
+    N, T, D, H = 32, 50, 64, 128
+    p = _rnn_params(rng, D, H, scale=1.5)
+    X, h0 = rng.normal(0, 1, (N, T, D)), rng.uniform(-1, 1, (N, H))
+    Hs = rnn.rnn_forward(X, h0, p["U"], p["W"], p["b"])
+    return [(f"N={N}, T={T}, D={D}, H={H}, a realistic size (finite differences would take minutes)",
+             {"dHs": rng.normal(0, 1, (N, T, H)), "X": X, "h0": h0, "Hs": Hs, "U": p["U"], "W": p["W"]})]
+
+
 TASKS = [
     Task("eigen_components", 3, longterm.eigen_components, _cases_eigen_components,
          "row i lies along the eigenvector of the i-th smallest eigenvalue; the eigenvectors are the columns of "
@@ -187,7 +198,7 @@ TASKS = [
          "step, the largest slope by the largest singular value of W", outputs=("rho", "norms", "bounds")),
     Task("gradient_norms_through_time", 3, longterm.gradient_norms_through_time, _cases_gradient_norms_through_time,
          "the total gradient on a state is its own part plus what the next step sends back; record the norm of "
-         "the total for every example"),
+         "the total for every example", at_scale=_at_scale_gradient_norms_through_time),
     Task("gradient_decay_rate", 3, longterm.gradient_decay_rate, _cases_gradient_decay_rate,
          "the measured rate is the exponential of the slope of the logarithm of the gradient norms against the "
          "lag (steps back from the last state), fitted over all steps and averaged over the batch; the "

@@ -220,10 +220,10 @@ MUTANTS = [
      ["rnn_backward, case 3 of 4", "output dX: relative error"]),
     (check_gradients_numerically, "rnn_backward", backward_wrong_h_prev, ["case 1 of 4", "output dW"]),
     (check_against_reference, "rnn_loss_and_grads", loss_and_grads_missing_c,
-     ["rnn_loss_and_grads, case 1 of 4 (N=1, T=1, D=1, H=1, K=2), output grads: keys ['U', 'V', 'W', 'b'], "
+     ["rnn_loss_and_grads, case 1 of 5 (N=1, T=1, D=1, H=1, K=2), output grads: keys ['U', 'V', 'W', 'b'], "
       "expected ['U', 'V', 'W', 'b', 'c']"]),
     (check_against_reference, "rnn_loss_and_grads", loss_and_grads_mean_over_time,
-     ["rnn_loss_and_grads, case 3 of 4 (N=1, T=5, D=2, H=3, K=4), output loss: got"]),
+     ["rnn_loss_and_grads, case 3 of 5 (N=1, T=5, D=2, H=3, K=4), output loss: got"]),
     (check_gradients_numerically, "rnn_loss_and_grads", loss_and_grads_missing_c,
      ["case 1 of 4", "the result has no grads['c']"]),
     (check_against_reference, "step_size_errors", step_size_errors_zeros,
@@ -235,7 +235,7 @@ MUTANTS = [
     (check_against_reference, "step_size_errors", step_size_errors_largest_difference,
      ["step_size_errors, case 1 of 4", "output centred"]),
     (check_against_reference, "rnn_loss_and_grads", loss_and_grads_h_last_is_the_first_state,
-     ["rnn_loss_and_grads, case 3 of 4 (N=1, T=5, D=2, H=3, K=4), output h_last", "Hint: ", "h_last is the state"]),
+     ["rnn_loss_and_grads, case 3 of 5 (N=1, T=5, D=2, H=3, K=4), output h_last", "Hint: ", "h_last is the state"]),
 ]
 
 

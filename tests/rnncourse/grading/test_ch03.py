@@ -96,7 +96,7 @@ def clip_returns_the_norm_after_clipping(grads, max_norm):
                                    r"expected 2"),
         ("eigen_components", r"eigen_components, case 1 of 6 .* entries differ"),
         ("gradient_decay_rate", r"gradient_decay_rate, case 2 of 4 .*output measured"),
-        ("gradient_norms_through_time", r"gradient_norms_through_time, case 3 of 5 .*entries differ"),
+        ("gradient_norms_through_time", r"gradient_norms_through_time, case 3 of 6 .*entries differ"),
         ("clip_gradients", r"clip_gradients, case 2 of 8 .*\(no clipping\)\), output clipped\['w'\]"),
     ],
 )
