@@ -457,7 +457,7 @@ def lstm_gradient_norms_through_time(dHs, X, h0, C0, Hs, Cs, U, W, b):
     - dHs: upstream gradients on every hidden state from the outputs, shape (N, T, H).
     - X: input sequence, shape (N, T, D).
     - h0, C0: initial hidden and cell states, shape (N, H) each.
-    - Hs, Cs: hidden and cell states returned by lstm_forward, shape (N, T, H) each.
+    - Hs, Cs: hidden and cell states after every step (lstm_step_forward applied at each t), shape (N, T, H) each.
     - U: stacked input weights, shape (4H, D).
     - W: stacked recurrent weights, shape (4H, H).
     - b: stacked bias, shape (4H,).

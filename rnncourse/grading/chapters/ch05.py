@@ -87,6 +87,15 @@ def _cases_lstm_gradient_norms_through_time(rng):
     return cases
 
 
+def _at_scale_lstm_gradient_norms_through_time(rng):
+    N, T, D, H = 16, 100, 32, 128
+    p = gated_params(rng, D, H, 4, 1.0)
+    X, h0, C0 = rng.normal(0, 1, (N, T, D)), rng.uniform(-1, 1, (N, H)), rng.normal(0, 1, (N, H))
+    Hs, Cs = gated.lstm_forward(X, h0, C0, p["U"], p["W"], p["b"])
+    return [(f"N={N}, T={T}, D={D}, H={H}{_AT_SCALE}", {"dHs": rng.normal(0, 1, (N, T, H)), "X": X, "h0": h0,
+                                                      "C0": C0, "Hs": Hs, "Cs": Cs, **p})]
+
+
 def _cases_cell_gradient_decay_rate(rng):
     cases = []
     for N, T, D, H, forget_bias in [(1, 2, 1, 1, 0.0), (2, 6, 3, 4, 0.0), (3, 10, 2, 5, 1.0), (2, 16, 3, 4, 3.0)]:
@@ -177,7 +186,7 @@ TASKS = [
          "the step backward's dh_next and dC_next stand for and which it adds itself, so that none is "
          "counted twice or left out; record the norms of both totals for every example and step",
          outputs=("h_norms", "C_norms"),
-         calls=("peephole_lstm_step_backward",)),
+         calls=("peephole_lstm_step_backward",), at_scale=_at_scale_lstm_gradient_norms_through_time),
     Task("cell_gradient_decay_rate", 5, gated.cell_gradient_decay_rate, _cases_cell_gradient_decay_rate,
          "the loss puts a gradient of ones on the last hidden state only; the measured rate is the least-squares "
          "slope of the mean over the examples of the log cell-gradient norm against the lag, which is 0 at the "

@@ -178,8 +178,8 @@ TASKS = [
          "go through the logits xi log w~: first the softmax's backward pass (every weight of a row depends on "
          "every logit of that row through the normalising sum), then the chain rule to xi, which every logit of "
          "its row contains, and to w~(i), which only logit i contains; where w~ is tiny or exactly 0, work with "
-         "logarithms so that nothing underflows or becomes 0 times infinity (at a zero weight the gradient is 0 "
-         "for xi > 1, and that of the renormalisation for xi = 1)",
+         "logarithms so that nothing underflows or becomes 0 times infinity; at a zero weight, what the forward "
+         "pass implies there (look at w~ ** xi near 0 for xi > 1 and for xi = 1)",
          outputs=("dw_tilde", "dxi"), gradients=_fd_sharpen_backward, at_scale=_at_scale_sharpen_backward),
     Task("memory_step", 8, ntm_memory.memory_step, _cases_memory_step,
          "erase first, then add: slot i keeps (1 - w(i) u) of its entries and gains w(i) v, with the "

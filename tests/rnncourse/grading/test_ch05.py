@@ -274,14 +274,14 @@ def decay_as_fractions_not_logarithms(X, h0, C0, U, W, b):
     ("peephole_lstm_step_forward", peephole_output_gate_on_the_old_cell,
      r"peephole_lstm_step_forward, case 1 of 4 .*output h_next.*output gate"),
     ("lstm_gradient_norms_through_time", norms_of_the_outputs_gradients_only,
-     r"lstm_gradient_norms_through_time, case 3 of 5 \(N=1, T=6.*output h_norms"),
+     r"lstm_gradient_norms_through_time, case 3 of 6 \(N=1, T=6.*output h_norms"),
     ("cell_gradient_decay_rate", decay_fitted_against_t,
      r"cell_gradient_decay_rate, case 1 of 5 \(N=1, T=2, D=1, H=1\), output measured: got 0\.\d+, expected -0\.\d+.*lag"),
     ("cell_gradient_decay_rate", decay_predicted_with_every_step,
      r"cell_gradient_decay_rate, case 1 of 5 .*output predicted.*every step but the first"),
     ("cell_gradient_decay_rate", decay_as_fractions_not_logarithms, r"cell_gradient_decay_rate, case 1 of 5 .*output predicted"),
     ("lstm_gradient_norms_through_time", norms_counting_the_h_path_twice,
-     r"lstm_gradient_norms_through_time, case 3 of 5 .*output h_norms.*counted twice"),
+     r"lstm_gradient_norms_through_time, case 3 of 6 .*output h_norms.*counted twice"),
 ])
 def test_typical_mistakes_fail_with_a_specific_message(name, func, message):
     with raises_message(message):
