@@ -69,12 +69,13 @@ def _check_projected(Hs_dec, Hs_enc, W_q, U_k, U_v):
     Hs_dec = as_float_array(Hs_dec, "Hs_dec", 3)
     Hs_enc = as_float_array(Hs_enc, "Hs_enc", 3)
     if Hs_enc.shape[0] != Hs_dec.shape[0]:
-        raise ValueError(f"Hs_enc has shape {Hs_enc.shape}, expected (N, T_x, H_e) with N = {Hs_dec.shape[0]} "
-                         "(the batch of Hs_dec)")
+        raise ValueError(f"Hs_enc has shape {Hs_enc.shape}, expected (N, T_x, H_e) with "
+                         f"N = {Hs_dec.shape[0]} (the batch of Hs_dec)")
     H, H_e = Hs_dec.shape[2], Hs_enc.shape[2]
     W_q = as_float_array(W_q, "W_q", 2)
     if W_q.shape[1] != H:
-        raise ValueError(f"W_q has shape {W_q.shape}, expected (H_a, H) with H = {H} (the size of a decoder state)")
+        raise ValueError(f"W_q has shape {W_q.shape}, expected (H_a, H) with H = {H} "
+                         "(the size of a decoder state)")
     H_a = W_q.shape[0]
     U_k = as_float_array(U_k, "U_k", 2)
     check_shape(U_k, "U_k", (H_a, H_e), "(H_a, H_e)")
@@ -113,14 +114,24 @@ def projected_attention_forward(Hs_dec, Hs_enc, W_q, U_k, U_v, scaled=False, mas
 
 
 def projected_attention_backward(dMs, Hs_dec, Hs_enc, W_q, U_k, U_v, scaled=False, mask=None):
-    """Backward pass of ``projected_attention_forward``: the gradients of a loss on the contexts.
+    """Backward pass of attention with learned projections: the gradients of a loss on the contexts.
 
-    Every encoder state reaches the loss twice, through its key and through its value, so its
-    gradient is the sum of what comes back along the two paths.
+    The forward pass (``projected_attention_forward`` in ``rnncourse``) projects the states,
+    ``q_t = W_q Hs_dec[n, t]``, ``k_j = U_k Hs_enc[n, j]`` and ``v_j = U_v Hs_enc[n, j]``, and
+    attends with them: ``e_tj = q_t . k_j`` (divided by ``sqrt(H_a)`` when ``scaled``),
+    ``alpha_t = softmax_j(e_t)`` over the source positions that the mask keeps, and
+    ``m_t = sum_j alpha_tj v_j``. Every encoder state is both a key and a value.
 
     Inputs:
     - dMs: upstream gradients on the contexts, shape (N, T_y, H_v).
-    - Hs_dec, Hs_enc, W_q, U_k, U_v, scaled, mask: as in ``projected_attention_forward``.
+    - Hs_dec: the decoder states that ask the queries, shape (N, T_y, H).
+    - Hs_enc: encoder states, shape (N, T_x, H_e).
+    - W_q: query weights, shape (H_a, H).
+    - U_k: key weights, shape (H_a, H_e).
+    - U_v: value weights, shape (H_v, H_e).
+    - scaled: divide the scores by sqrt(H_a) (Vaswani et al.'s scaled dot product).
+    - mask: optional boolean array (N, T_x), True at real source positions; padded positions
+      (False) get weight exactly 0.
 
     Returns a tuple of:
     - dW_q: shape (H_a, H).

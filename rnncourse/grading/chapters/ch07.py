@@ -76,7 +76,8 @@ def _cases_dot_product_attention(rng):
 
 def _projections(rng, H, H_e, H_a, H_v):
     # Weights of unit gain, so that the scores stay of order one and the softmax is not saturated.
-    return {"W_q": rng.normal(0, 1 / np.sqrt(H), (H_a, H)), "U_k": rng.normal(0, 1 / np.sqrt(H_e), (H_a, H_e)),
+    return {"W_q": rng.normal(0, 1 / np.sqrt(H), (H_a, H)),
+            "U_k": rng.normal(0, 1 / np.sqrt(H_e), (H_a, H_e)),
             "U_v": rng.normal(0, 1 / np.sqrt(H_e), (H_v, H_e))}
 
 
@@ -171,10 +172,10 @@ TASKS = [
          calls=("attention_weights",)),
     Task("projected_attention_backward", 7, dot_attention.projected_attention_backward,
          _cases_projected_attention_backward,
-         "the queries come from the decoder states through W_q, the keys and the values from the same encoder "
-         "states through U_k and U_v: an encoder state's gradient adds what comes back along the key path and "
-         "along the value path; a weight matrix is shared by every example and position, so its gradient "
-         "collects from all of them; the scale and the mask act as in the forward pass",
+         "the queries come from the decoder states through W_q, the keys and the values from the same "
+         "encoder states through U_k and U_v: an encoder state's gradient adds what comes back along the key "
+         "path and along the value path; a weight matrix is shared by every example and position, so its "
+         "gradient collects from all of them; the scale and the mask act as in the forward pass",
          outputs=("dW_q", "dU_k", "dU_v", "dHs_dec", "dHs_enc"), gradients=_fd_projected_attention_backward,
          calls=("dot_product_attention",), at_scale=_at_scale_projected_attention_backward),
     Task("attention_decoder_step_forward", 7, attention.attention_decoder_step_forward,
