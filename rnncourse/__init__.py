@@ -25,7 +25,7 @@ One module per topic, named as in the book:
 - ``seq2seq``: encoder-decoders: context vector, teacher forcing, greedy decoding, gradients
 - ``attention``: additive and dot-product attention, weights, context, attention decoder and model
 - ``dot_attention``: dot-product attention end to end (scores, masked weights, contexts) and its
-  backward pass
+  backward pass, also with learned projections of the decoder and encoder states
 - ``transduction``: the digit reversal/sorting task of chapters 6-7 and its trainer (Adam, clipping)
 - ``ntm``: Neural Turing Machine memory: content and location addressing, read, erase/add
   write, each with its backward pass
@@ -306,7 +306,12 @@ from .attention import (
     dot_product_attention_scores_backward,
     init_attention_seq2seq_params,
 )
-from .dot_attention import dot_product_attention, dot_product_attention_backward
+from .dot_attention import (
+    dot_product_attention,
+    dot_product_attention_backward,
+    projected_attention_backward,
+    projected_attention_forward,
+)
 from .transduction import (
     BOS,
     EOS,
@@ -338,6 +343,8 @@ __all__ += [
     "attention_context_backward",
     "dot_product_attention",
     "dot_product_attention_backward",
+    "projected_attention_forward",
+    "projected_attention_backward",
     "attention_decoder_step_forward",
     "attention_decoder_step_backward",
     "init_attention_seq2seq_params",

@@ -1021,34 +1021,43 @@ mutant(A7, "dot_product_attention", "dot_attention_scales_by_T_x", _v(_DPA, _DPA
 mutant(A7, "dot_product_attention", "dot_attention_drops_the_mask", _v(_DPA, _DPA_OK, alpha="attention_weights(E)"))
 mutant(A7, "dot_product_attention", "dot_attention_unweighted_mean_of_the_values",
        _v(_DPA, _DPA_OK, Ms="np.repeat(values.mean(axis=1, keepdims=True), alpha.shape[1], axis=1)"))
-_DPAB = """
-def dot_product_attention_backward(dMs, queries, keys, values, scaled=False, mask=None):
-    single = queries.ndim == 2
-    Q = queries[:, None, :] if single else queries
-    dM = dMs[:, None, :] if single else dMs
+_PAB = """
+def projected_attention_backward(dMs, Hs_dec, Hs_enc, W_q, U_k, U_v, scaled=False, mask=None):
+    queries, keys, values = Hs_dec @ W_q.T, Hs_enc @ U_k.T, Hs_enc @ U_v.T
     scale = {scale}
-    _, alpha = dot_product_attention(Q, keys, values, scaled, mask)
-    dalpha = dM @ np.swapaxes(values, 1, 2)
+    _, alpha = {alpha}
+    dalpha = dMs @ np.swapaxes(values, 1, 2)
     dvalues = {dvalues}
     dE = {dE}
-    dQ = scale * (dE @ keys)
-    dkeys = {dkeys}
-    return (dQ[:, 0] if single else dQ), dkeys, dvalues
+    dqueries = scale * (dE @ keys)
+    dkeys = scale * (np.swapaxes(dE, 1, 2) @ queries)
+    dW_q = {dW_q}
+    dU_k = np.einsum("nja,nje->ae", dkeys, Hs_enc)
+    dU_v = np.einsum("njv,nje->ve", dvalues, Hs_enc)
+    dHs_dec = dqueries @ W_q
+    dHs_enc = {dHs_enc}
+    return dW_q, dU_k, dU_v, dHs_dec, dHs_enc
 """
-_DPAB_OK = dict(scale="1.0 / np.sqrt(Q.shape[-1]) if scaled else 1.0", dvalues="np.swapaxes(alpha, 1, 2) @ dM",
-                dE="alpha * (dalpha - np.sum(alpha * dalpha, axis=-1, keepdims=True))",
-                dkeys="scale * (np.swapaxes(dE, 1, 2) @ Q)")
-mutant(A7, "dot_product_attention_backward", "dot_backward_forgets_the_scale", _v(_DPAB, _DPAB_OK, scale="1.0"))
-mutant(A7, "dot_product_attention_backward", "dot_backward_softmax_without_the_subtraction",
-       _v(_DPAB, _DPAB_OK, dE="alpha * dalpha"))
-mutant(A7, "dot_product_attention_backward", "dot_backward_softmax_sum_over_the_target_steps",
-       _v(_DPAB, _DPAB_OK, dE="alpha * (dalpha - np.sum(alpha * dalpha, axis=1, keepdims=True))"))
-mutant(A7, "dot_product_attention_backward", "dot_backward_dvalues_of_the_first_step_only",
-       _v(_DPAB, _DPAB_OK, dvalues="alpha[:, 0, :, None] * dM[:, 0, None, :]"))
-mutant(A7, "dot_product_attention_backward", "dot_backward_dkeys_without_the_scale",
-       _v(_DPAB, _DPAB_OK, dkeys="np.swapaxes(dE, 1, 2) @ Q"))
-mutant(A7, "dot_product_attention_backward", "dot_backward_dkeys_from_the_contexts_gradient",
-       _v(_DPAB, _DPAB_OK, dkeys="scale * (np.swapaxes(dalpha, 1, 2) @ Q)"))
+_PAB_OK = dict(scale="1.0 / np.sqrt(W_q.shape[0]) if scaled else 1.0",
+               alpha="dot_product_attention(queries, keys, values, scaled, mask)",
+               dvalues="np.swapaxes(alpha, 1, 2) @ dMs",
+               dE="alpha * (dalpha - np.sum(alpha * dalpha, axis=-1, keepdims=True))",
+               dW_q='np.einsum("nta,nth->ah", dqueries, Hs_dec)', dHs_enc="dkeys @ U_k + dvalues @ U_v")
+mutant(A7, "projected_attention_backward", "projected_backward_forgets_the_scale", _v(_PAB, _PAB_OK, scale="1.0"))
+mutant(A7, "projected_attention_backward", "projected_backward_scales_by_H_a",
+       _v(_PAB, _PAB_OK, scale="1.0 / W_q.shape[0] if scaled else 1.0"))
+mutant(A7, "projected_attention_backward", "projected_backward_forgets_the_key_path",
+       _v(_PAB, _PAB_OK, dHs_enc="dvalues @ U_v"))
+mutant(A7, "projected_attention_backward", "projected_backward_forgets_the_value_path",
+       _v(_PAB, _PAB_OK, dHs_enc="dkeys @ U_k"))
+mutant(A7, "projected_attention_backward", "projected_backward_dW_q_transposed",
+       _v(_PAB, _PAB_OK, dW_q='np.einsum("nta,nth->ha", dqueries, Hs_dec)'))
+mutant(A7, "projected_attention_backward", "projected_backward_ignores_the_mask",
+       _v(_PAB, _PAB_OK, alpha="dot_product_attention(queries, keys, values, scaled)"))
+mutant(A7, "projected_attention_backward", "projected_backward_softmax_without_the_subtraction",
+       _v(_PAB, _PAB_OK, dE="alpha * dalpha"))
+mutant(A7, "projected_attention_backward", "projected_backward_dvalues_of_the_first_step_only",
+       _v(_PAB, _PAB_OK, dvalues="alpha[:, 0, :, None] * dMs[:, 0, None, :]"))
 _STEP = """
 def attention_decoder_step_forward(x, h_prev, Hs_enc, dec, cell="rnn", mask=None):
     E = additive_attention_forward({query}, Hs_enc, dec["W_a"], dec["U_a"], dec["V_a"])

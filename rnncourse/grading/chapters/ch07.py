@@ -74,22 +74,38 @@ def _cases_dot_product_attention(rng):
     return cases
 
 
-def _cases_dot_product_attention_backward(rng):
-    cases = []
-    for label, kw in _cases_dot_product_attention(rng):
-        if "hundreds" in label:  # a saturated softmax: its gradients are all but zero
-            continue
-        Ms, _ = dot_attention.dot_product_attention(**kw)
-        cases.append((label, {"dMs": rng.normal(0, 1, Ms.shape), **kw}))
-    return cases
+def _projections(rng, H, H_e, H_a, H_v):
+    # Weights of unit gain, so that the scores stay of order one and the softmax is not saturated.
+    return {"W_q": rng.normal(0, 1 / np.sqrt(H), (H_a, H)),
+            "U_k": rng.normal(0, 1 / np.sqrt(H_e), (H_a, H_e)),
+            "U_v": rng.normal(0, 1 / np.sqrt(H_e), (H_v, H_e))}
 
 
-def _fd_dot_product_attention_backward(kw, rng):
+def _projected_case(rng, N, T_y, T_x, H, H_e, H_a, H_v, scaled, masked):
+    kw = {"Hs_dec": rng.uniform(-1, 1, (N, T_y, H)), "Hs_enc": rng.uniform(-1, 1, (N, T_x, H_e)),
+          **_projections(rng, H, H_e, H_a, H_v), "scaled": scaled}
+    if masked:
+        kw["mask"] = _mask(rng, N, T_x)
+    Ms, _ = dot_attention.projected_attention_forward(**kw)
+    label = (f"N={N}, T_y={T_y}, T_x={T_x}, H={H}, H_e={H_e}, H_a={H_a}, H_v={H_v}, scaled={scaled}"
+             + (", with a mask" if masked else ""))
+    return label, {"dMs": rng.normal(0, 1, Ms.shape), **kw}
+
+
+def _cases_projected_attention_backward(rng):
+    # (N, T_y, T_x, H, H_e, H_a, H_v, scaled, masked): every size differs from the others within a case
+    return [_projected_case(rng, *sizes) for sizes in [
+        (1, 1, 1, 2, 3, 4, 5, True, False), (2, 3, 4, 5, 6, 3, 2, True, False),
+        (2, 3, 4, 5, 6, 3, 2, False, True), (3, 2, 5, 4, 2, 6, 3, True, True),
+        (1, 4, 6, 3, 5, 2, 4, False, False), (2, 1, 3, 2, 4, 5, 3, True, True)]]
+
+
+def _fd_projected_attention_backward(kw, rng):
     args = {k: v for k, v in kw.items() if k != "dMs"}
-    f = lambda _: dot_attention.dot_product_attention(**args)[0]  # noqa: E731
+    f = lambda _: dot_attention.projected_attention_forward(**args)[0]  # noqa: E731
     dMs = kw["dMs"]
-    return kw, [("dqueries", pick(0), kw["queries"], f, dMs), ("dkeys", pick(1), kw["keys"], f, dMs),
-                ("dvalues", pick(2), kw["values"], f, dMs)]
+    return kw, [(f"d{name}", pick(i), kw[name], f, dMs)
+                for i, name in enumerate(("W_q", "U_k", "U_v", "Hs_dec", "Hs_enc"))]
 
 
 def _step_dec(rng, K, H, H_e, H_a):
@@ -134,14 +150,12 @@ def _cases_reversal_alignment(rng):
     return cases
 
 
-def _at_scale_dot_product_attention_backward(rng):
-    # A realistic size, where a gradient by finite differences would take minutes.
-    N, T_y, T_x, H_a, H_v = 16, 64, 64, 64, 64
-    kw = {"queries": rng.normal(0, 1, (N, T_y, H_a)), "keys": rng.normal(0, 1, (N, T_x, H_a)),
-          "values": rng.normal(0, 1, (N, T_x, H_v)), "scaled": True, "mask": _mask(rng, N, T_x)}
-    Ms, _ = dot_attention.dot_product_attention(**kw)
-    return [(f"N={N}, T_y={T_y}, T_x={T_x}, H_a={H_a}, H_v={H_v}, scaled=True, with a mask, a realistic size "
-             "(finite differences would take minutes)", {"dMs": rng.normal(0, 1, Ms.shape), **kw})]
+def _at_scale_projected_attention_backward(rng):
+    # A realistic size, wide in the state and projection sizes: finite differences over the
+    # 61,440 entries of the encoder states alone would take minutes.
+    label, kw = _projected_case(rng, 8, 40, 48, 128, 160, 64, 96, True, True)
+    return [(label + ", a realistic size (finite differences would take minutes)", kw)]
+
 
 TASKS = [
     Task("additive_attention_forward", 7, attention.additive_attention_forward,
@@ -156,13 +170,14 @@ TASKS = [
          "size H_a when scaled), turn each step's scores into weights over the source positions with the "
          "mask applied, and average the values with those weights", outputs=("Ms", "alpha"),
          calls=("attention_weights",)),
-    Task("dot_product_attention_backward", 7, dot_attention.dot_product_attention_backward,
-         _cases_dot_product_attention_backward,
-         "go back through the three stages in turn: the contexts, each step's softmax over the source "
-         "positions, and the scores, which depend on both the queries and the keys and carry the scale when "
-         "scaled; a value collects gradient from every target step, a query from every key",
-         outputs=("dqueries", "dkeys", "dvalues"), gradients=_fd_dot_product_attention_backward,
-         calls=("dot_product_attention",), at_scale=_at_scale_dot_product_attention_backward),
+    Task("projected_attention_backward", 7, dot_attention.projected_attention_backward,
+         _cases_projected_attention_backward,
+         "the queries come from the decoder states through W_q, the keys and the values from the same "
+         "encoder states through U_k and U_v: an encoder state's gradient adds what comes back along the key "
+         "path and along the value path; a weight matrix is shared by every example and position, so its "
+         "gradient collects from all of them; the scale and the mask act as in the forward pass",
+         outputs=("dW_q", "dU_k", "dU_v", "dHs_dec", "dHs_enc"), gradients=_fd_projected_attention_backward,
+         calls=("dot_product_attention",), at_scale=_at_scale_projected_attention_backward),
     Task("attention_decoder_step_forward", 7, attention.attention_decoder_step_forward,
          _cases_attention_decoder_step_forward,
          "the query is the previous decoder state; the encoder states are both keys and values; the new "

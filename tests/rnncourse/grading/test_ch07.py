@@ -15,7 +15,7 @@ from support import raises_message
 
 CASES = {name: task.cases for name, task in TASKS.items()}
 
-NAMES = ["additive_attention_forward", "attention_weights", "dot_product_attention", "dot_product_attention_backward",
+NAMES = ["additive_attention_forward", "attention_weights", "dot_product_attention", "projected_attention_backward",
          "attention_decoder_step_forward", "reversal_alignment"]
 
 
@@ -26,7 +26,7 @@ def test_reference_passes(name, seed, capfd):
     assert capfd.readouterr() == ("", "")
 
 
-@pytest.mark.parametrize("name", ["dot_product_attention_backward"])
+@pytest.mark.parametrize("name", ["projected_attention_backward"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_reference_backward_passes_the_numerical_check(name, seed, capfd):
     assert check_gradients_numerically(name, getattr(rnncourse, name), seed=seed) is None
@@ -49,10 +49,16 @@ def test_cases_cover_single_steps_masks_and_small_sizes():
     assert any("mask" in kw and kw["E"].ndim == 2 for _, kw in weights) and any("mask" in kw and kw["E"].ndim == 3
                                                                               for _, kw in weights)
     assert any(not kw["mask"].all() for _, kw in weights if "mask" in kw)
-    backward = CASES["dot_product_attention_backward"](rng(0))
-    assert any(kw["dMs"].shape == (1, 1, 1) for _, kw in backward)
-    assert any(kw["dMs"].ndim == 2 for _, kw in backward) and any("mask" in kw for _, kw in backward)
+    backward = CASES["projected_attention_backward"](rng(0))
+    assert any(kw["Hs_dec"].shape[:2] == (1, 1) and kw["Hs_enc"].shape[1] == 1 for _, kw in backward)
+    assert any(kw["Hs_dec"].shape[1] == 1 and "mask" in kw for _, kw in backward)
+    assert any("mask" in kw and not kw["mask"].all() for _, kw in backward)
     assert {kw["scaled"] for _, kw in backward} == {True, False}
+    # every case tells the state, key and value sizes apart (a transposed weight cannot fit by chance)
+    assert all(len({kw["Hs_dec"].shape[2], kw["Hs_enc"].shape[2], kw["W_q"].shape[0], kw["U_v"].shape[0]}) == 4
+               for _, kw in backward)
+    (label, big), = TASKS["projected_attention_backward"].at_scale(rng(0))
+    assert big["Hs_enc"].size > 50_000 and "mask" in big and big["scaled"]
     steps = CASES["attention_decoder_step_forward"](rng(0))
     assert any(kw["x"].shape[0] == 1 and kw["Hs_enc"].shape[1] == 1 for _, kw in steps)
     assert any("mask" in kw for _, kw in steps)
@@ -89,17 +95,30 @@ def dot_attention_ignoring_the_mask(queries, keys, values, scaled=False, mask=No
     return rnncourse.dot_product_attention(queries, keys, values, scaled)
 
 
-def dot_backward_without_the_softmax_subtraction(dMs, queries, keys, values, scaled=False, mask=None):
+def projected_backward_without_the_softmax_subtraction(dMs, Hs_dec, Hs_enc, W_q, U_k, U_v, scaled=False, mask=None):
+    queries, keys, values = Hs_dec @ W_q.T, Hs_enc @ U_k.T, Hs_enc @ U_v.T
     _, alpha = rnncourse.dot_product_attention(queries, keys, values, scaled, mask)
     dalpha, dvalues = rnncourse.attention_context_backward(dMs, alpha, values)
     dqueries, dkeys = rnncourse.dot_product_attention_scores_backward(alpha * dalpha, queries, keys, scaled)
-    return dqueries, dkeys, dvalues
+    return (np.einsum("nta,nth->ah", dqueries, Hs_dec), np.einsum("nja,nje->ae", dkeys, Hs_enc),
+            np.einsum("njv,nje->ve", dvalues, Hs_enc), dqueries @ W_q, dkeys @ U_k + dvalues @ U_v)
 
 
-def dot_backward_without_the_scale(dMs, queries, keys, values, scaled=False, mask=None):
-    dqueries, dkeys, dvalues = rnncourse.dot_product_attention_backward(dMs, queries, keys, values, scaled, mask)
-    s = np.sqrt(keys.shape[-1]) if scaled else 1.0
-    return dqueries * s, dkeys * s, dvalues
+def projected_backward_without_the_key_path(dMs, Hs_dec, Hs_enc, W_q, U_k, U_v, scaled=False, mask=None):
+    grads = rnncourse.projected_attention_backward(dMs, Hs_dec, Hs_enc, W_q, U_k, U_v, scaled, mask)
+    dvalues = rnncourse.attention_context_backward(
+        dMs, rnncourse.projected_attention_forward(Hs_dec, Hs_enc, W_q, U_k, U_v, scaled, mask)[1], Hs_enc @ U_v.T)[1]
+    return grads[:4] + (dvalues @ U_v,)
+
+
+def projected_backward_without_the_scale(dMs, Hs_dec, Hs_enc, W_q, U_k, U_v, scaled=False, mask=None):
+    dW_q, dU_k, dU_v, dHs_dec, dHs_enc = rnncourse.projected_attention_backward(
+        dMs, Hs_dec, Hs_enc, W_q, U_k, U_v, scaled, mask)
+    s = np.sqrt(W_q.shape[0]) if scaled else 1.0
+    key_path = dHs_enc - rnncourse.attention_context_backward(
+        dMs, rnncourse.projected_attention_forward(Hs_dec, Hs_enc, W_q, U_k, U_v, scaled, mask)[1],
+        Hs_enc @ U_v.T)[1] @ U_v
+    return dW_q * s, dU_k * s, dU_v, dHs_dec * s, dHs_enc + (s - 1) * key_path
 
 
 def step_without_context(x, h_prev, Hs_enc, dec, cell="rnn", mask=None):
@@ -123,10 +142,12 @@ def alignment_off_by_one(Hs_enc, Y_in, dec, cell="rnn"):
      r"dot_product_attention, case 3 of 6 .*with a mask.*mask applied"),
     ("attention_weights", softmax_over_target_steps, r"attention_weights, case 2 of 6 \(N=2, T_y=3, T_x=4\)"),
     ("attention_weights", weights_ignoring_the_mask, r"attention_weights, case 5 of 6 .*with a mask"),
-    ("dot_product_attention_backward", dot_backward_without_the_softmax_subtraction,
-     r"dot_product_attention_backward, case 1 of 6 \(N=1, T_y=1, T_x=1.*output dqueries.*softmax"),
-    ("dot_product_attention_backward", dot_backward_without_the_scale,
-     r"dot_product_attention_backward, case 2 of 6 \(.*scaled=True\).*output dqueries.*scale"),
+    ("projected_attention_backward", projected_backward_without_the_softmax_subtraction,
+     r"projected_attention_backward, case 1 of 7 \(N=1, T_y=1, T_x=1.*output dW_q"),
+    ("projected_attention_backward", projected_backward_without_the_key_path,
+     r"projected_attention_backward, case 2 of 7 \(.*output dHs_enc.*key path"),
+    ("projected_attention_backward", projected_backward_without_the_scale,
+     r"projected_attention_backward, case 2 of 7 \(.*scaled=True\).*output dW_q.*scale"),
     ("attention_decoder_step_forward", step_without_context,
      r"attention_decoder_step_forward, case 1 of 4 .*output h_next"),
     ("reversal_alignment", alignment_off_by_one, r"reversal_alignment, case 1 of 4 .*output mass"),
@@ -137,8 +158,8 @@ def test_typical_mistakes_fail_with_a_specific_message(name, func, message):
 
 
 def test_numerical_check_catches_a_softmax_backward_without_the_subtraction():
-    with raises_message(r"dot_product_attention_backward, case 1 of 5 .*output dqueries: relative error"):
-        check_gradients_numerically("dot_product_attention_backward", dot_backward_without_the_softmax_subtraction)
+    with raises_message(r"projected_attention_backward, case 1 of 6 .*output dW_q: relative error"):
+        check_gradients_numerically("projected_attention_backward", projected_backward_without_the_softmax_subtraction)
 
 
 def test_the_chained_backward_is_the_chapters_stages_chained():
