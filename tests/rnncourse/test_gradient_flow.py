@@ -29,7 +29,8 @@ UNIT = {"tanh": np.tanh, "logistic": _sigmoid}
 def _network(seed, unit, N=2, T=7, D=3, H=4):
     """A simple RNN of the given units, with its states computed here (not by rnncourse's forward pass)."""
     rng = np.random.default_rng(seed)
-    scale = 0.8 if unit == "tanh" else 2.5  # logistic slopes are at most 1/4: larger weights keep the products O(1)
+    # logistic slopes are at most 1/4: larger weights keep the products of order 1
+    scale = 0.8 if unit == "tanh" else 2.5
     U, W, b = rng.normal(size=(H, D)), rng.normal(size=(H, H)) * scale, rng.normal(size=H) * 0.3
     X = rng.normal(size=(N, T, D))
     h0 = rng.uniform(-1, 1, (N, H)) if unit == "tanh" else rng.uniform(0, 1, (N, H))
@@ -65,12 +66,13 @@ def test_norms_match_finite_differences_and_stay_below_the_bound(seed, unit):
             J = np.stack([numerical_gradient(lambda v: last(n, t, v), Hs[n, t].copy(), df=np.eye(H)[i])
                           for i in range(H)])
             assert norms[n, t] == pytest.approx(np.linalg.norm(J, 2), rel=1e-7)
-            # the bound's factor for the step t + 1 that follows Hs[n, t]: that step's largest slope, by finite
-            # differences of the unit at the step's pre-activation
+            # the bound's factor for the step t + 1 that follows Hs[n, t]: that step's largest slope, by
+            # finite differences of the unit at the step's pre-activation
             eps = 1e-6
             a = b + W @ Hs[n, t] + U @ X[n, t + 1]
             slope = (phi(a + eps) - phi(a - eps)) / (2 * eps)
-            assert bounds[n, t] == pytest.approx(bounds[n, t + 1] * slope.max() * np.linalg.norm(W, 2), rel=1e-8)
+            factor = slope.max() * np.linalg.norm(W, 2)
+            assert bounds[n, t] == pytest.approx(bounds[n, t + 1] * factor, rel=1e-8)
     # the chapter's chain: norm <= prod of (largest slope x ||W||_2) <= (phi'_max ||W||_2)^k
     k = T - 1 - np.arange(T)
     largest = {"tanh": 1.0, "logistic": 0.25}[unit]
@@ -84,7 +86,8 @@ def test_logistic_differs_from_tanh_on_the_same_states():
     *_, W, _, Hs = _network(3, "logistic")
     _, norms_logistic, bounds_logistic = jacobian_product_norms(Hs, W, "logistic")
     _, norms_tanh, bounds_tanh = jacobian_product_norms(Hs, W, "tanh")
-    assert np.all(norms_logistic[:, :-1] < norms_tanh[:, :-1]) and np.all(bounds_logistic[:, :-1] < bounds_tanh[:, :-1])
+    assert np.all(norms_logistic[:, :-1] < norms_tanh[:, :-1])
+    assert np.all(bounds_logistic[:, :-1] < bounds_tanh[:, :-1])
 
 
 def test_zero_states_give_the_powers_of_W():

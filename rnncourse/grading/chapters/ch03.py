@@ -20,17 +20,18 @@ def _logistic_forward(X, h0, U, W, b):
 
 
 def _cases_jacobian_product_norms(rng):
-    cases = [("N=1, T=1, H=1, tanh: no step to go back through", {"Hs": rng.uniform(-1, 1, (1, 1, 1)),
-                                                                   "W": rng.normal(0, 1, (1, 1)), "unit": "tanh"})]
+    one = {"Hs": rng.uniform(-1, 1, (1, 1, 1)), "W": rng.normal(0, 1, (1, 1)), "unit": "tanh"}
+    cases = [("N=1, T=1, H=1, tanh: no step to go back through", one)]
     # W = [[0, -2], [2, 0]] (eigenvalues +-2i) and diag(0.3, -0.9) (a negative eigenvalue dominates); logistic
     # units, whose slope is at most 1/4, get weights about four times larger, so that the products neither
     # vanish below the tolerance nor explode
+    rotation = np.array([[0.0, -1.0], [1.0, 0.0]])
     for label, unit, W, N, T, scale in [
-            ("a rotation scaled by 2 (eigenvalues +-2i)", "tanh", np.array([[0.0, -2.0], [2.0, 0.0]]), 2, 3, 0.3),
+            ("a rotation scaled by 2 (eigenvalues +-2i)", "tanh", 2 * rotation, 2, 3, 0.3),
             ("W = diag(0.3, -0.9)", "tanh", np.diag([0.3, -0.9]), 1, 4, 1.0),
             ("a random W, H=4", "tanh", rng.normal(0, 0.6, (4, 4)), 2, 5, 1.0),
             ("a random W, H=6", "tanh", rng.normal(0, 0.5, (6, 6)), 2, 12, 1.0),
-            ("a rotation scaled by 8 (eigenvalues +-8i)", "logistic", np.array([[0.0, -8.0], [8.0, 0.0]]), 3, 4, 0.3),
+            ("a rotation scaled by 8 (eigenvalues +-8i)", "logistic", 8 * rotation, 3, 4, 0.3),
             ("W = diag(1.2, -3.6)", "logistic", np.diag([1.2, -3.6]), 1, 5, 1.0),
             ("a random W, H=3", "logistic", rng.normal(0, 2.0, (3, 3)), 3, 8, 1.0),
             ("a random W, H=5", "logistic", rng.normal(0, 1.5, (5, 5)), 2, 10, 1.0)]:
@@ -213,10 +214,11 @@ TASKS = [
          "row i lies along the eigenvector of the i-th smallest eigenvalue; the eigenvectors are the columns of "
          "the solver's matrix, and the rows must add up to W^t h0", outputs=None),
     Task("jacobian_product_norms", 3, gradient_flow.jacobian_product_norms, _cases_jacobian_product_norms,
-         "the radius is about the size of the eigenvalues, which can be negative or complex; check each step's "
-         "Jacobian against the chain rule for the unit you are given (a logistic unit's slope is not tanh's), "
-         "with the slope of the step that produced the state, and check the order of the product; the bound is "
-         "the chapter's with the slopes these states have, not the largest slope the unit could have",
+         "the radius is about the size of the eigenvalues, which can be negative or complex; check each "
+         "step's Jacobian against the chain rule for the unit you are given (a logistic unit's slope is not "
+         "tanh's), with the slope of the step that produced the state, and check the order of the product; "
+         "the bound is the chapter's with the slopes these states have, not the largest slope the unit "
+         "can have",
          outputs=("rho", "norms", "bounds")),
     Task("gradient_norms_through_time", 3, longterm.gradient_norms_through_time, _cases_gradient_norms_through_time,
          "the total gradient on a state is its own part plus what the next step sends back; record the norm of "
