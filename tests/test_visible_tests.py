@@ -365,7 +365,7 @@ mutant(A3, "gradient_decay_rate", "decay_rate_log_of_the_mean_norm",
 mutant(A3, "gradient_decay_rate", "decay_rate_predicts_the_largest_singular_value",
        _v(_GDR, _GDR_OK, predicted="float(np.linalg.norm(W, 2))"))
 _JPN = """
-def jacobian_product_norms(Hs, W):
+def jacobian_product_norms(Hs, W, unit):
     N, T, H = Hs.shape
     rho = {rho}
     sigma = {sigma}
@@ -375,13 +375,17 @@ def jacobian_product_norms(Hs, W):
         for t in range(T - 1, -1, -1):
             norms[n, t] = {norm}
             bounds[n, t] = bound
-            slope = {slope}
+            if unit == "tanh":
+                slope = {slope}
+            else:
+                slope = {logistic_slope}
             product = {product}
             bound = bound * {largest} * sigma
     return rho, norms, bounds
 """
 _JPN_OK = dict(rho="float(np.max(np.abs(np.linalg.eigvals(W))))", sigma="np.linalg.norm(W, 2)",
-               norm="np.linalg.norm(product, 2)", slope="1.0 - Hs[n, t] ** 2", product="product @ (slope[:, None] * W)",
+               norm="np.linalg.norm(product, 2)", slope="1.0 - Hs[n, t] ** 2",
+               logistic_slope="Hs[n, t] * (1.0 - Hs[n, t])", product="product @ (slope[:, None] * W)",
                largest="np.max(slope)")
 mutant(A3, "jacobian_product_norms", "radius_of_the_real_parts",
        _v(_JPN, _JPN_OK, rho="float(np.max(np.abs(np.linalg.eigvals(W).real)))"))
@@ -396,6 +400,31 @@ mutant(A3, "jacobian_product_norms", "jacobian_slope_of_the_state_before_the_ste
        _v(_JPN, _JPN_OK, slope="1.0 - (Hs[n, t - 1] if t > 0 else np.zeros(H)) ** 2"))
 mutant(A3, "jacobian_product_norms", "bound_with_the_mean_slope", _v(_JPN, _JPN_OK, largest="np.mean(slope)"))
 mutant(A3, "jacobian_product_norms", "bound_with_the_spectral_radius", _v(_JPN, _JPN_OK, sigma="rho"))
+# logistic units: the chapter's tanh slope copied, the slope of the state before the step (tanh right), the
+# logistic applied once more to the state as if it were the pre-activation, and the largest slope the logistic
+# can have (1/4) in the bound instead of the slopes of these states
+mutant(A3, "jacobian_product_norms", "logistic_units_with_the_tanh_slope",
+       _v(_JPN, _JPN_OK, logistic_slope="1.0 - Hs[n, t] ** 2"))
+mutant(A3, "jacobian_product_norms", "logistic_slope_of_the_state_before_the_step",
+       _v(_JPN, _JPN_OK, logistic_slope="Hs[n, t - 1] * (1.0 - Hs[n, t - 1]) if t > 0 else np.full(H, 0.25)"))
+mutant(A3, "jacobian_product_norms", "logistic_slope_of_the_logistic_of_the_state",
+       _v(_JPN, _JPN_OK, logistic_slope="(1 / (1 + np.exp(-Hs[n, t]))) * (1 - 1 / (1 + np.exp(-Hs[n, t])))"))
+mutant(A3, "jacobian_product_norms", "logistic_bound_with_the_largest_possible_slope",
+       _v(_JPN, _JPN_OK, largest="(np.max(slope) if unit == 'tanh' else 0.25)"))
+mutant(A3, "jacobian_product_norms", "unit_ignored_tanh_everywhere", """
+def jacobian_product_norms(Hs, W, unit):
+    N, T, H = Hs.shape
+    sigma = np.linalg.norm(W, 2)
+    norms, bounds = np.zeros((N, T)), np.zeros((N, T))
+    for n in range(N):
+        product, bound = np.eye(H), 1.0
+        for t in range(T - 1, -1, -1):
+            norms[n, t], bounds[n, t] = np.linalg.norm(product, 2), bound
+            slope = 1.0 - Hs[n, t] ** 2
+            product = product @ (slope[:, None] * W)
+            bound = bound * np.max(slope) * sigma
+    return float(np.max(np.abs(np.linalg.eigvals(W)))), norms, bounds
+""")
 _GNTT = """
 def gradient_norms_through_time(dHs, X, h0, Hs, U, W):
     N, T, H = Hs.shape

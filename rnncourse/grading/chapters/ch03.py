@@ -4,27 +4,48 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import gradient_flow, longterm, rnn
+from ... import activations, gradient_flow, longterm, rnn
 from ..checks import TestFailure, describe
 from ..spec import Probe, Task, _value_of
 from ._common import rnn_params as _rnn_params
 
 
+def _logistic_forward(X, h0, U, W, b):
+    """The states of a simple RNN of logistic units, h_t = sigma(b + W h_{t-1} + U x_t), shape (N, T, H)."""
+    states, h = [], h0
+    for t in range(X.shape[1]):
+        h = activations.sigmoid(b + h @ W.T + X[:, t] @ U.T)
+        states.append(h)
+    return np.stack(states, axis=1)
+
+
 def _cases_jacobian_product_norms(rng):
-    cases = [("N=1, T=1, H=1: no step to go back through", {"Hs": rng.uniform(-1, 1, (1, 1, 1)),
-                                                             "W": rng.normal(0, 1, (1, 1))})]
-    # W = [[0, -2], [2, 0]] (eigenvalues +-2i) and diag(0.3, -0.9) (a negative eigenvalue dominates)
-    for label, W, N, T, scale in [("a rotation scaled by 2 (eigenvalues +-2i)", np.array([[0.0, -2.0], [2.0, 0.0]]),
-                                   2, 3, 0.3),
-                                  ("W = diag(0.3, -0.9)", np.diag([0.3, -0.9]), 1, 4, 1.0),
-                                  ("a random W, H=4", rng.normal(0, 0.6, (4, 4)), 2, 5, 1.0),
-                                  ("a random W, H=3", rng.normal(0, 1.0, (3, 3)), 3, 8, 1.0),
-                                  ("a random W, H=6", rng.normal(0, 0.5, (6, 6)), 2, 12, 1.0)]:
+    one = {"Hs": rng.uniform(-1, 1, (1, 1, 1)), "W": rng.normal(0, 1, (1, 1)), "unit": "tanh"}
+    cases = [("N=1, T=1, H=1, tanh: no step to go back through", one)]
+    # W = [[0, -2], [2, 0]] (eigenvalues +-2i) and diag(0.3, -0.9) (a negative eigenvalue dominates); logistic
+    # units, whose slope is at most 1/4, get weights about four times larger, so that the products neither
+    # vanish below the tolerance nor explode
+    rotation = np.array([[0.0, -1.0], [1.0, 0.0]])
+    for label, unit, W, N, T, scale in [
+            ("a rotation scaled by 2 (eigenvalues +-2i)", "tanh", 2 * rotation, 2, 3, 0.3),
+            ("W = diag(0.3, -0.9)", "tanh", np.diag([0.3, -0.9]), 1, 4, 1.0),
+            ("a random W, H=4", "tanh", rng.normal(0, 0.6, (4, 4)), 2, 5, 1.0),
+            ("a random W, H=6", "tanh", rng.normal(0, 0.5, (6, 6)), 2, 12, 1.0),
+            ("a rotation scaled by 8 (eigenvalues +-8i)", "logistic", 8 * rotation, 3, 4, 0.3),
+            ("W = diag(1.2, -3.6)", "logistic", np.diag([1.2, -3.6]), 1, 5, 1.0),
+            ("a random W, H=3", "logistic", rng.normal(0, 2.0, (3, 3)), 3, 8, 1.0),
+            ("a random W, H=5", "logistic", rng.normal(0, 1.5, (5, 5)), 2, 10, 1.0)]:
         H = W.shape[0]
         D = 2
         U, b = rng.normal(0, scale, (H, D)), rng.normal(0, 0.3 * scale, H)
-        X, h0 = rng.normal(0, 1, (N, T, D)), rng.uniform(-scale, scale, (N, H))
-        cases.append((f"{label}, N={N}, T={T}", {"Hs": rnn.rnn_forward(X, h0, U, W, b), "W": W}))
+        X = rng.normal(0, 1, (N, T, D))
+        if unit == "tanh":
+            h0 = rng.uniform(-scale, scale, (N, H))
+            Hs = rnn.rnn_forward(X, h0, U, W, b)
+        else:  # centre the pre-activations, as a bias learned for logistic units would
+            h0 = rng.uniform(0, 1, (N, H))
+            Hs = _logistic_forward(X, h0, U, W, b - W.sum(axis=1) / 2)
+        cases.append((f"{label}, {unit} units, N={N}, T={T}", {"Hs": Hs, "W": W, "unit": unit}))
     return cases
 
 
@@ -193,9 +214,12 @@ TASKS = [
          "row i lies along the eigenvector of the i-th smallest eigenvalue; the eigenvectors are the columns of "
          "the solver's matrix, and the rows must add up to W^t h0", outputs=None),
     Task("jacobian_product_norms", 3, gradient_flow.jacobian_product_norms, _cases_jacobian_product_norms,
-         "the radius is about the size of the eigenvalues, which can be negative or complex; check each step's "
-         "Jacobian, and the order of the product, against the chain rule; the bound multiplies, step by "
-         "step, the largest slope by the largest singular value of W", outputs=("rho", "norms", "bounds")),
+         "the radius is about the size of the eigenvalues, which can be negative or complex; check each "
+         "step's Jacobian against the chain rule for the unit you are given (a logistic unit's slope is not "
+         "tanh's), with the slope of the step that produced the state, and check the order of the product; "
+         "the bound is the chapter's with the slopes these states have, not the largest slope the unit "
+         "can have",
+         outputs=("rho", "norms", "bounds")),
     Task("gradient_norms_through_time", 3, longterm.gradient_norms_through_time, _cases_gradient_norms_through_time,
          "the total gradient on a state is its own part plus what the next step sends back; record the norm of "
          "the total for every example", at_scale=_at_scale_gradient_norms_through_time),

@@ -32,6 +32,15 @@ def test_cases_cover_small_sizes():
     Ws = [kw["W"] for _, kw in CASES["jacobian_product_norms"](rng(0))]
     assert any(np.all(np.abs(np.linalg.eigvals(W).imag) > 0.5) for W in Ws)
     assert any(np.min(np.linalg.eigvals(W).real) < -np.max(np.linalg.eigvals(W).real) for W in Ws)
+    # both units, each with a W that is not symmetric and batches whose N, T and H all differ
+    for unit in ("tanh", "logistic"):
+        mine = [kw for _, kw in CASES["jacobian_product_norms"](rng(0)) if kw["unit"] == unit]
+        assert len(mine) >= 4
+        assert any(not np.allclose(kw["W"], kw["W"].T) and len(set(kw["Hs"].shape)) == 3 for kw in mine)
+        assert any(np.all(np.abs(np.linalg.eigvals(kw["W"]).imag) > 0.5) for kw in mine)
+    # logistic states lie in (0, 1), as the forward pass of logistic units gives
+    assert all(np.all((kw["Hs"] > 0) & (kw["Hs"] < 1)) for _, kw in CASES["jacobian_product_norms"](rng(0))
+               if kw["unit"] == "logistic")
     clip = CASES["clip_gradients"](rng(0))
     assert any(all(not np.any(g) for g in kw["grads"].values()) for _, kw in clip)
     assert any(all(g.dtype == np.float32 for g in kw["grads"].values()) for _, kw in clip)
@@ -43,8 +52,8 @@ def test_cases_cover_small_sizes():
 
 def _bug(name):
     if name == "jacobian_product_norms":
-        def real_parts(Hs, W):  # forgets the modulus of complex eigenvalues
-            _, norms, bounds = rnncourse.jacobian_product_norms(Hs, W)
+        def real_parts(Hs, W, unit):  # forgets the modulus of complex eigenvalues
+            _, norms, bounds = rnncourse.jacobian_product_norms(Hs, W, unit)
             return float(np.max(np.abs(np.linalg.eigvals(W).real))), norms, bounds
         return real_parts
     if name == "eigen_components":
@@ -65,21 +74,65 @@ def _bug(name):
     return always_rescale
 
 
-def product_in_the_wrong_order(Hs, W):
-    """Multiplies each earlier step's Jacobian on the left: the norms of a different product."""
+def _slopes(Hs, unit):
+    """The derivative of the unit, from its output: 1 - h^2 for tanh, h (1 - h) for the logistic sigmoid."""
+    return 1.0 - Hs**2 if unit == "tanh" else Hs * (1.0 - Hs)
+
+
+def _norms_and_bounds(Hs, W, slopes, order="right"):
+    """The norms of the products of the step Jacobians diag(slopes[:, t]) W, and the chapter's bound."""
     N, T, H = Hs.shape
-    norms = np.empty((N, T))
+    norms, bounds = np.empty((N, T)), np.empty((N, T))
+    sigma = np.linalg.norm(W, 2)
     for n in range(N):
-        P = np.eye(H)
+        P, bound = np.eye(H), 1.0
         for t in range(T - 1, -1, -1):
-            norms[n, t] = np.linalg.norm(P, 2)
-            P = rnncourse.hidden_state_jacobian(Hs[n, t], W) @ P
-    rho, _, bounds = rnncourse.jacobian_product_norms(Hs, W)
-    return rho, norms, bounds
+            norms[n, t], bounds[n, t] = np.linalg.norm(P, 2), bound
+            J = slopes[n, t][:, None] * W
+            P = P @ J if order == "right" else J @ P
+            bound *= np.max(slopes[n, t]) * sigma
+    return float(np.max(np.abs(np.linalg.eigvals(W)))), norms, bounds
 
 
-def bound_with_the_spectral_radius(Hs, W):
-    rho, norms, bounds = rnncourse.jacobian_product_norms(Hs, W)
+def product_in_the_wrong_order(Hs, W, unit):
+    """Multiplies each earlier step's Jacobian on the left: the norms of a different product."""
+    return _norms_and_bounds(Hs, W, _slopes(Hs, unit), order="left")
+
+
+def tanh_slope_whatever_the_unit(Hs, W, unit):
+    """Reads the chapter's tanh Jacobian and ignores the unit."""
+    return _norms_and_bounds(Hs, W, _slopes(Hs, "tanh"))
+
+
+def logistic_slope_of_the_state_as_if_it_were_the_input(Hs, W, unit):
+    """sigma'(h) instead of sigma'(a): the slope at the state, not at the pre-activation that produced it."""
+    s = 1 / (1 + np.exp(-Hs))
+    return _norms_and_bounds(Hs, W, _slopes(Hs, unit) if unit == "tanh" else s * (1 - s))
+
+
+def slope_of_the_state_before_the_step(Hs, W, unit):
+    before = np.concatenate([np.zeros_like(Hs[:, :1]), Hs[:, :-1]], axis=1)
+    if unit == "logistic":
+        before[:, 0] = 0.5  # a logistic state with the slope 1/4, as h0 = 0 has for tanh
+    return _norms_and_bounds(Hs, W, _slopes(before, unit))
+
+
+def bound_with_the_largest_possible_slope(Hs, W, unit):
+    """(phi'_max ||W||_2)^k: the chapter's loose bound, not the one that reads the slopes off the states."""
+    rho, norms, _ = rnncourse.jacobian_product_norms(Hs, W, unit)
+    k = Hs.shape[1] - 1 - np.arange(Hs.shape[1])
+    largest = 1.0 if unit == "tanh" else 0.25
+    return rho, norms, np.broadcast_to((largest * np.linalg.norm(W, 2)) ** k, norms.shape).copy()
+
+
+def _for_logistic_units_only(wrong):
+    def mistaken(Hs, W, unit):
+        return (wrong if unit == "logistic" else rnncourse.jacobian_product_norms)(Hs, W, unit)
+    return mistaken
+
+
+def bound_with_the_spectral_radius(Hs, W, unit):
+    rho, norms, bounds = rnncourse.jacobian_product_norms(Hs, W, unit)
     k = Hs.shape[1] - 1 - np.arange(Hs.shape[1])
     return rho, norms, bounds * (rho / np.linalg.norm(W, 2)) ** k
 
@@ -92,7 +145,8 @@ def clip_returns_the_norm_after_clipping(grads, max_norm):
 @pytest.mark.parametrize(
     "name, message",
     [
-        ("jacobian_product_norms", r"jacobian_product_norms, case 2 of 6 \(a rotation .*\), output rho: got 0, "
+        ("jacobian_product_norms",
+         r"jacobian_product_norms, case 2 of 9 \(a rotation .*\), output rho: got 0, "
                                    r"expected 2"),
         ("eigen_components", r"eigen_components, case 1 of 6 .* entries differ"),
         ("gradient_decay_rate", r"gradient_decay_rate, case 2 of 4 .*output measured"),
@@ -106,8 +160,21 @@ def test_typical_mistakes_fail_with_a_specific_message(name, message):
 
 
 @pytest.mark.parametrize("name, wrong, message", [
-    ("jacobian_product_norms", product_in_the_wrong_order, r"jacobian_product_norms, case [45] of 6 .*output norms"),
-    ("jacobian_product_norms", bound_with_the_spectral_radius, r"jacobian_product_norms, case \d of 6 .*output bounds"),
+    ("jacobian_product_norms", product_in_the_wrong_order, r"case [45] of 9 .*output norms"),
+    ("jacobian_product_norms", bound_with_the_spectral_radius, r"case \d of 9 .*output bounds"),
+    ("jacobian_product_norms", tanh_slope_whatever_the_unit, r"case [6-9] of 9 \(.*logistic units.*output norms"),
+    ("jacobian_product_norms", logistic_slope_of_the_state_as_if_it_were_the_input,
+     r"case [6-9] of 9 \(.*logistic units.*output norms"),
+    ("jacobian_product_norms", slope_of_the_state_before_the_step,
+     r"case [2-5] of 9 \(.*tanh units.*output norms"),
+    ("jacobian_product_norms", bound_with_the_largest_possible_slope, r"case [2-5] of 9 \(.*output bounds"),
+    # the same mistakes made for logistic units only, with tanh units right: the logistic cases catch them
+    ("jacobian_product_norms", _for_logistic_units_only(slope_of_the_state_before_the_step),
+     r"case [6-9] of 9 \(.*logistic units.*output norms"),
+    ("jacobian_product_norms", _for_logistic_units_only(bound_with_the_largest_possible_slope),
+     r"case [6-9] of 9 \(.*logistic units.*output bounds"),
+    ("jacobian_product_norms", _for_logistic_units_only(product_in_the_wrong_order),
+     r"case [6-9] of 9 \(.*logistic units.*output norms"),
     ("clip_gradients", clip_returns_the_norm_after_clipping, r"clip_gradients, case 1 of 8 .*output norm"),
 ])
 def test_more_mistakes_of_the_merged_tasks(name, wrong, message):

@@ -2,9 +2,9 @@
 import numpy as np
 
 
-def jacobian_product_norms(Hs, W):
+def jacobian_product_norms(Hs, W, unit):
     N, T, H = Hs.shape
-    slopes = 1.0 - Hs ** 2  # (N, T, H)
+    slopes = 1.0 - Hs ** 2 if unit == "tanh" else Hs - Hs ** 2  # (N, T, H); sigma' = sigma - sigma^2
     sigma = np.linalg.norm(W, ord=2)
     P = np.tile(np.eye(H), (N, 1, 1))
     norms = np.empty((N, T))

@@ -2,8 +2,9 @@
 import numpy as np
 
 
-def jacobian_product_norms(Hs, W):
+def jacobian_product_norms(Hs, W, unit):
     N, T, H = Hs.shape
+    slope = {"tanh": lambda h: 1.0 - h ** 2, "logistic": lambda h: h * (1.0 - h)}[unit]
     top_sv = np.sqrt(np.max(np.linalg.eigvalsh(W.T @ W)))
     out_norm = np.zeros((N, T))
     out_bound = np.zeros((N, T))
@@ -14,7 +15,7 @@ def jacobian_product_norms(Hs, W):
         while t >= 0:
             out_norm[n, t] = np.linalg.norm(back, 2)  # a matrix and its transpose have the same norm
             out_bound[n, t] = bound
-            d = 1.0 - Hs[n, t] ** 2
+            d = slope(Hs[n, t])
             back = (W.T * d) @ back
             bound *= d.max() * top_sv
             t -= 1

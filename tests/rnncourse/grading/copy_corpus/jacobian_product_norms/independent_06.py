@@ -6,7 +6,7 @@ def _spectral_norm(A):
     return float(np.linalg.svd(A, compute_uv=False).max())
 
 
-def jacobian_product_norms(Hs, W):
+def jacobian_product_norms(Hs, W, unit):
     n_seq, n_steps, n_units = Hs.shape
     radius = float(np.max(np.abs(np.linalg.eigvals(W))))
     w_norm = _spectral_norm(W)
@@ -18,7 +18,8 @@ def jacobian_product_norms(Hs, W):
         norms[seq, -1] = 1.0
         bounds[seq, -1] = 1.0
         for t in range(n_steps - 1, 0, -1):
-            slope = 1.0 - np.square(Hs[seq, t])
+            h = Hs[seq, t]
+            slope = 1.0 - np.square(h) if unit == "tanh" else h - np.square(h)
             acc = np.matmul(acc, slope.reshape(-1, 1) * W)
             acc_bound = acc_bound * float(slope.max()) * w_norm
             norms[seq, t - 1] = _spectral_norm(acc)

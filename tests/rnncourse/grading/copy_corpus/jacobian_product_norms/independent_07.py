@@ -2,7 +2,7 @@
 import numpy as np
 
 
-def jacobian_product_norms(Hs, W):
+def jacobian_product_norms(Hs, W, unit):
     N, T, H = Hs.shape
     sigma = np.linalg.norm(W, 2)
 
@@ -11,7 +11,8 @@ def jacobian_product_norms(Hs, W):
         if t == T - 1:
             return np.eye(H), 1.0
         P, bound = products(n, t + 1)
-        slope = 1 - Hs[n, t + 1] ** 2
+        h = Hs[n, t + 1]
+        slope = 1 - h ** 2 if unit == "tanh" else h * (1 - h)
         return P @ np.diag(slope) @ W, bound * slope.max() * sigma
 
     norms = np.array([[np.linalg.norm(products(n, t)[0], 2) for t in range(T)] for n in range(N)])

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 
-def jacobian_product_norms(Hs, W):
+def jacobian_product_norms(Hs, W, unit):
     N, T, H = Hs.shape
     eigs = np.linalg.eigvals(W)
     rho = max(math.hypot(e.real, e.imag) for e in eigs)
@@ -18,7 +18,8 @@ def jacobian_product_norms(Hs, W):
             P = prods[n]
             norms[n, t] = math.sqrt(max(0.0, np.linalg.eigvalsh(P.T @ P).max()))
             bounds[n, t] = bnd[n]
-            d = 1 - Hs[n, t] ** 2
+            h = Hs[n, t]
+            d = (1 - h) * (1 + h) if unit == "tanh" else h * (1 - h)
             prods[n] = P @ (d[:, None] * W)
             bnd[n] = bnd[n] * max(d) * w2
     return float(rho), norms, bounds
