@@ -4,12 +4,15 @@ The reference passes every check silently (and the numerical checks of its backw
 realistic mistakes fail with a message that names the function, the case and what differs.
 """
 
+import time
+
 import numpy as np
 import pytest
 
 import rnncourse
 from rnncourse.grading import check_against_reference, check_gradients_numerically
 from rnncourse.grading.chapters import TASKS
+from rnncourse.grading.jail import JailLimits
 from rnncourse.grading.spec import public_seed
 from support import raises_message
 
@@ -58,10 +61,70 @@ def test_cases_cover_single_steps_masks_and_small_sizes():
     assert all(len({kw["Hs_dec"].shape[2], kw["Hs_enc"].shape[2], kw["W_q"].shape[0], kw["U_v"].shape[0]}) == 4
                for _, kw in backward)
     (label, big), = TASKS["projected_attention_backward"].at_scale(rng(0))
-    assert big["Hs_enc"].size > 50_000 and "mask" in big and big["scaled"]
+    assert "mask" in big and big["scaled"]
+    # sized by the columns of the key node, the cheapest place for finite differences (see below)
+    assert big["Hs_enc"].shape[1] * big["W_q"].shape[0] >= 32_768
     steps = CASES["attention_decoder_step_forward"](rng(0))
     assert any(kw["x"].shape[0] == 1 and kw["Hs_enc"].shape[1] == 1 for _, kw in steps)
     assert any("mask" in kw for _, kw in steps)
+
+
+def key_column_differences(dMs, Hs_dec, Hs_enc, W_q, U_k, U_v, scaled=False, mask=None, columns=None):
+    """A backward pass by finite differences at the projections, as cheap as such differences get.
+
+    The loss sum(dMs * Ms) separates over the examples and the steps, so one nudge of a query column
+    Q[..., a] (every example and step at once) and one of a key column K[:, j, a] (every example at
+    once) give dQ and dK; dV is the chapter's formula and the rest are linear maps. ``columns`` stops
+    after that many key columns, to time a sample.
+    """
+    Q, K, V = Hs_dec @ W_q.T, Hs_enc @ U_k.T, Hs_enc @ U_v.T
+
+    def per_step(Q_, K_):
+        return np.sum(dMs * rnncourse.dot_product_attention(Q_, K_, V, scaled, mask)[0], axis=2)
+
+    def centred(f, X, idx, eps=1e-5):
+        plus, minus = X.copy(), X.copy()
+        plus[idx] += eps
+        minus[idx] -= eps
+        return (f(plus) - f(minus)) / (2 * eps)
+
+    dQ, dK = np.zeros_like(Q), np.zeros_like(K)
+    for a in range(Q.shape[2]):
+        dQ[..., a] = centred(lambda Q_: per_step(Q_, K), Q, (Ellipsis, a))
+    pairs = [(j, a) for j in range(K.shape[1]) for a in range(K.shape[2])][:columns]
+    for j, a in pairs:
+        dK[:, j, a] = centred(lambda K_: per_step(Q, K_).sum(axis=1), K, (slice(None), j, a))
+    _, alpha = rnncourse.dot_product_attention(Q, K, V, scaled, mask)
+    dV = np.swapaxes(alpha, 1, 2) @ dMs
+    return (np.einsum("nta,nth->ah", dQ, Hs_dec), np.einsum("nja,nje->ae", dK, Hs_enc),
+            np.einsum("njv,nje->ve", dV, Hs_enc), dQ @ W_q, dK @ U_k + dV @ U_v)
+
+
+def test_key_column_differences_run_out_of_time_at_the_realistic_size():
+    # The Rules promise that finite differences taken one column at a time run out of time. The
+    # cheapest such answer nudges the query and key columns: it is right on the small cases...
+    for label, kw in CASES["projected_attention_backward"](np.random.default_rng(0)):
+        got, want = key_column_differences(**kw), rnncourse.projected_attention_backward(**kw)
+        assert all(rnncourse.relative_error(g, w) < 1e-6 for g, w in zip(got, want)), label
+    # ...but at the realistic size its key columns alone take several times a call's limit, while the
+    # reference takes a small fraction of it. Timing a sample of the columns suffices.
+    limit = JailLimits().call_timeout
+    (_, big), = TASKS["projected_attention_backward"].at_scale(np.random.default_rng(0))
+    reference = []
+    for _ in range(3):
+        start = time.perf_counter()
+        rnncourse.projected_attention_backward(**big)
+        reference.append(time.perf_counter() - start)
+    assert min(reference) < limit / 20, reference
+    def seconds(columns):
+        start = time.perf_counter()
+        key_column_differences(**big, columns=columns)
+        return time.perf_counter() - start
+
+    # the time of the key columns alone: without the query columns and the linear maps
+    sample, columns = 128, big["Hs_enc"].shape[1] * big["W_q"].shape[0]
+    projected = (seconds(sample) - seconds(0)) / sample * columns
+    assert projected > 2 * limit, f"{projected:.1f} s for all {columns} key columns"
 
 
 def test_the_trained_alignment_cases_follow_the_reversal():
