@@ -159,6 +159,21 @@ def test_every_introduction_states_the_time_and_what_the_student_can_do_afterwar
                                                       "student can do afterwards"
 
 
+def test_the_preface_share_of_points_outside_the_visible_cells_is_what_the_notebooks_give():
+    """The preface says "about two thirds of the points come from the other test cells"."""
+    assert "About two thirds of the points come from the other test" in normalise(
+        (ROOT / "book" / "00_preface.md").read_text())
+    visible = total = 0.0
+    for assignment in ASSIGNMENTS:
+        for nb_path in notebooks(assignment, SOLUTIONS):
+            for cell in read(nb_path).cells:
+                meta = nbgrader_meta(cell)
+                if meta.get("grade"):
+                    total += float(meta.get("points") or 0)
+                    visible += float(meta.get("points") or 0) * meta.get("grade_id", "").endswith("_visible")
+    assert 0.6 <= 1 - visible / total <= 0.72, f"{visible} of {total} points are visible"
+
+
 def test_the_instructors_chapter_quotes_the_jails_real_limits():
     """The chapter has no code cells, so its figures for the jail are checked against the code here."""
     import re
