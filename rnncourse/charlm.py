@@ -756,8 +756,8 @@ def lm_step(params, logits_dtype=None):
 def sample_sequence(step, state, x, upsilon, temperature):
     """Generate characters from a one-step model, feeding each draw back as the next input.
 
-    At step t: ``o, state = step(x, state)``, ``p = temperature_softmax(o, temperature)``, and the
-    draw ``x = sample_index(p, upsilon[:, t])`` is both the output at t and the next input.
+    At step t the model gives the logits of the next character and its next state; the character
+    drawn at the given temperature with ``upsilon[:, t]`` is both the output at t and the next input.
 
     Inputs:
     - step: a function ``step(x, state) -> (o, state)`` with x an int array (N,) and o the logits

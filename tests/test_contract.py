@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 
 import pytest
 
@@ -157,6 +158,26 @@ def test_every_introduction_states_the_time_and_what_the_student_can_do_afterwar
             assert "**Estimated time:**" in intro, f"{nb_path.name}: no estimated time"
             assert "**Afterwards you can**" in intro, f"{nb_path.name}: the introduction does not say what a "\
                                                       "student can do afterwards"
+
+
+def test_each_task_heading_and_the_introductions_table_give_the_points_of_its_test_cells():
+    heading = re.compile(r"## Task (\d+): .*\((\d+) points?\)")
+    for assignment in ASSIGNMENTS:
+        for nb_path in notebooks(assignment, SOLUTIONS):
+            cells = read(nb_path).cells
+            table = {int(m.group(1)): int(m.group(2))
+                     for m in re.finditer(r"^\| (\d+) \| `\w+`[^|]*\| (\d+) \|$", cells[0].source, re.M)}
+            headed, counted, task = {}, {}, None
+            for cell in cells:
+                m = heading.match(cell.source) if cell.cell_type == "markdown" else None
+                if m:
+                    task = int(m.group(1))
+                    headed[task], counted[task] = int(m.group(2)), 0
+                meta = nbgrader_meta(cell)
+                if meta.get("grade") and task is not None:
+                    counted[task] += float(meta.get("points") or 0)
+            assert headed and headed == counted, f"{nb_path.name}: headings {headed}, test cells {counted}"
+            assert table == headed, f"{nb_path.name}: the introduction's table {table}, headings {headed}"
 
 
 def test_the_preface_share_of_points_outside_the_visible_cells_is_what_the_notebooks_give():

@@ -16,9 +16,10 @@ A test cell of an assignment is named ``<function>_<check>`` (its nbgrader
 
 Every check of a backward pass also includes cases of realistic size (``Task.at_scale``),
 compared with the reference: the reference takes milliseconds on them, a gradient taken by
-finite differences one entry or one column at a time minutes, so such differences cannot stand in
-for the derivation. (Differences that nudge a whole block of elementwise units at once stay cheap
-at any size; book/for_instructors.md lists that as a known gap.)
+finite differences entry by entry minutes, so such differences cannot stand in for the
+derivation. (Differences one column at a time stop only where a case is sized by its columns, and
+differences that nudge a whole block of elementwise units at once stay cheap at any size;
+book/for_instructors.md lists where.)
 - ``numeric``: the returned gradients against centred differences of the
   reference *forward* pass (the calculus, not agreement with another
   implementation), on secret cases.
@@ -232,7 +233,7 @@ def _at_scale_probes(task, rng):
 
 
 # Every check of a backward pass includes its cases of realistic size: a gradient taken by finite
-# differences entry by entry or column by column runs out of time on them.
+# differences entry by entry runs out of time on them (column by column too where a case is wide).
 CHECKS = {"visible": lambda task, rng: _reference_probes(task, rng, at_scale=True),
           "hidden": lambda task, rng: _reference_probes(task, rng, at_scale=True),
           "numeric": lambda task, rng: _numeric_probes(task, rng) + _at_scale_probes(task, rng)}
