@@ -178,8 +178,10 @@ def seq2seq_encoder_forward(X, enc, cell="rnn"):
     Returns a tuple of:
     - Hs_enc: encoder states h^e_j, shape (N, T_x, H), or (N, T_x, 2H) for a bidirectional
       encoder (forward half first, both halves aligned with time).
-    - m: the context, shape (N, H): ``Hs_enc[:, -1]``; or (N, 2H):
-      ``[Hs_enc[:, -1, :H], Hs_enc[:, 0, H:]]``, the last state of each direction.
+    - m: the context, the state that has read the whole source: shape (N, H), the encoder's
+      state at the last position; or, for a bidirectional encoder, shape (N, 2H), the last state
+      of each direction, the forward one's (at the last position) followed by the backward
+      one's (at the first position).
     """
     cell = check_cell(cell, MODEL_CELLS)
     X = as_float_array(X, "X", 3)
